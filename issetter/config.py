@@ -1,0 +1,136 @@
+"""Settings fragments derived from environment variables, as pure functions the tests can call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from issetter.env import Env
+
+
+def database_config(env: Env, *, base_dir: Path) -> dict:
+    """SQLite under var/ when DATABASE_URL is unset; PostgreSQL (psycopg 3) or SQLite from the URL."""
+    url = env.str("DATABASE_URL", "").strip()
+    if not url:
+        (base_dir / "var").mkdir(exist_ok=True)
+        return sqlite_config(base_dir / "var" / "issetter.sqlite3")
+    parts = urlsplit(url)
+    if parts.scheme in ("postgres", "postgresql"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured(
+                "DATABASE_URL must name a database, e.g. postgres://user@host:5432/issetter"
+            )
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if parts.scheme == "sqlite" and url.startswith("sqlite:///"):
+        # sqlite:///var/db.sqlite3 is relative to the project; sqlite:////srv/db.sqlite3 is absolute.
+        return sqlite_config(base_dir / unquote(url[len("sqlite:///") :]))
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with postgres://, postgresql:// or sqlite://; got scheme {parts.scheme!r}"
+    )
+
+
+def sqlite_config(path: Path) -> dict:
+    """SQLite tuned for several processes (web, worker, listener): WAL, a busy timeout, IMMEDIATE writes."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+def channel_layers_config(env: Env) -> dict:
+    """Redis channel layer when REDIS_URL is set, else the in-process memory layer."""
+    redis_url = env.str("REDIS_URL", "").strip()
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": env.str("CHANNELS_PREFIX", "issetter")},
+            }
+        }
+    return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def q_cluster_config(env: Env) -> dict:
+    """django-q2: Redis broker when REDIS_URL is set, else the ORM broker on the default database."""
+    config = {
+        "name": env.str("Q_CLUSTER_NAME", "issetter"),
+        "workers": env.int("Q_WORKERS", 2, minimum=1),
+        "timeout": env.int("Q_TIMEOUT", 600, minimum=1),
+        "retry": env.int("Q_RETRY", 660, minimum=2),
+        "max_attempts": 1,
+        "catch_up": False,
+        "label": "Tasks",
+    }
+    if config["retry"] <= config["timeout"]:
+        raise ImproperlyConfigured("Q_RETRY must be greater than Q_TIMEOUT (django-q2 would run tasks twice)")
+    redis_url = env.str("REDIS_URL", "").strip()
+    if redis_url:
+        config["redis"] = redis_url
+    else:
+        config["orm"] = "default"
+        config["poll"] = 0.5
+    return config
+
+
+def cache_config(env: Env) -> dict:
+    redis_url = env.str("REDIS_URL", "").strip()
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "issetter",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def social_providers_config(env: Env) -> dict:
+    """allauth providers that have a client id and secret configured; the others stay invisible."""
+    providers: dict = {}
+    ms_id, ms_secret = env.str("MICROSOFT_CLIENT_ID").strip(), env.str("MICROSOFT_CLIENT_SECRET").strip()
+    if ms_id or ms_secret:
+        if not (ms_id and ms_secret):
+            raise ImproperlyConfigured("Set both MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET, or neither")
+        providers["microsoft"] = {
+            "SCOPE": ["User.Read"],
+            "APPS": [
+                {
+                    "client_id": ms_id,
+                    "secret": ms_secret,
+                    "settings": {
+                        "tenant": env.str("MICROSOFT_TENANT", "organizations"),
+                        "login_url": env.str("MICROSOFT_AUTHORITY_HOST", "https://login.microsoftonline.com"),
+                        "graph_url": env.str("MICROSOFT_GRAPH_HOST", "https://graph.microsoft.com"),
+                    },
+                }
+            ],
+        }
+    g_id, g_secret = env.str("GOOGLE_CLIENT_ID").strip(), env.str("GOOGLE_CLIENT_SECRET").strip()
+    if g_id or g_secret:
+        if not (g_id and g_secret):
+            raise ImproperlyConfigured("Set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither")
+        providers["google"] = {
+            "SCOPE": ["profile", "email"],
+            "AUTH_PARAMS": {"access_type": "online"},
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [{"client_id": g_id, "secret": g_secret}],
+        }
+    return providers

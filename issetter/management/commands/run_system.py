@@ -1,0 +1,109 @@
+"""Start every process of the system on this machine and stop them all together (`make run`).
+
+Each process is a child with its output prefixed by its name. Ctrl-C or SIGTERM stops them all
+(SIGTERM, then SIGKILL after a grace period); if one dies on its own, the rest are stopped too and
+the command exits non-zero, so a broken system never looks half-alive.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand
+
+GRACE_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: tuple[str, ...]
+
+
+def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
+    """The processes of DESIGN.md's table that exist so far (later issues add listener, agent, Phonify)."""
+    python = sys.executable
+    return [
+        ProcessSpec(
+            "web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")
+        ),
+        ProcessSpec("worker", (python, "manage.py", "qcluster")),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Run the whole system (web, worker, …) in the foreground; Ctrl-C stops everything."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, host: str, port: int, **options) -> None:
+        self.stopping = False
+        signal.signal(signal.SIGINT, self._request_stop)
+        signal.signal(signal.SIGTERM, self._request_stop)
+        self.children = {spec.name: self._start(spec) for spec in system_processes(host=host, port=port)}
+        self.watcher = selectors.DefaultSelector()
+        for name, child in self.children.items():
+            os.set_blocking(child.stdout.fileno(), False)
+            self.watcher.register(child.stdout, selectors.EVENT_READ, name)
+        self.width = max(len(name) for name in self.children)
+        self.stdout.write(
+            f"system running: {', '.join(self.children)} — open http://{host}:{port}/ (Ctrl-C stops)"
+        )
+        exit_code = self._supervise()
+        self._stop_all()
+        if exit_code:
+            sys.exit(exit_code)
+
+    def _request_stop(self, signum, frame) -> None:
+        self.stopping = True
+
+    def _start(self, spec: ProcessSpec) -> subprocess.Popen:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # Own session: the terminal's Ctrl-C reaches only us, and we stop each child ourselves.
+        return subprocess.Popen(
+            spec.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+
+    def _relay_output(self, timeout: float) -> None:
+        for key, _ in self.watcher.select(timeout=timeout):
+            data = key.fileobj.read()
+            if data:
+                for line in data.decode(errors="replace").splitlines():
+                    self.stdout.write(f"{key.data:<{self.width}} | {line}")
+
+    def _supervise(self) -> int:
+        while not self.stopping:
+            self._relay_output(timeout=0.5)
+            for name, child in self.children.items():
+                code = child.poll()
+                if code is not None:
+                    self.stderr.write(f"{name} exited with code {code}; stopping the system")
+                    return code or 1
+        return 0
+
+    def _stop_all(self) -> None:
+        """SIGTERM to each child's main process (django-q2 stops cleanly only that way), then SIGKILL."""
+        for child in self.children.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline and any(child.poll() is None for child in self.children.values()):
+            self._relay_output(timeout=0.2)
+        self._relay_output(timeout=0)
+        for name, child in self.children.items():
+            if child.poll() is None:
+                self.stderr.write(f"{name} did not stop in {GRACE_SECONDS}s; killing it")
+            try:
+                os.killpg(child.pid, signal.SIGKILL)  # also any grandchildren left behind
+            except ProcessLookupError:
+                pass
+            child.wait()
+        self.stdout.write("system stopped")

@@ -1,0 +1,116 @@
+"""The tenant: an Office with its staff. Every domain row belongs to exactly one office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from issetter.validators import validate_e164, validate_time_zone
+
+
+class User(AbstractUser):
+    """A person who signs in (by email). Which office they work for is their Membership."""
+
+    email = models.EmailField("email address", unique=True)
+
+    def __str__(self) -> str:
+        return self.email or self.username
+
+
+class Office(models.Model):
+    """A licensed office (agency, practice, branch): the unit of tenancy.
+
+    `name` is what the agent says on calls and in voicemails ("calling from {name} office");
+    `legal_name` is the registered business name the calling rules require the agent to state.
+    """
+
+    slug = models.SlugField(unique=True, help_text="Short id used by commands, e.g. --office demo.")
+    name = models.CharField(max_length=120, help_text="Spoken in scripts and voicemails.")
+    legal_name = models.CharField(
+        max_length=200, blank=True, help_text="Registered business name, if different."
+    )
+    caller_id_number = models.CharField(
+        max_length=16, validators=[validate_e164], help_text="Number shown to the people we call (E.164)."
+    )
+    callback_number = models.CharField(
+        max_length=16,
+        validators=[validate_e164],
+        help_text="Number read out in voicemails for call-backs (E.164).",
+    )
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    phone_region = models.CharField(
+        max_length=2, default="US", help_text="Region used to read local numbers in imports (ISO 3166 code)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def spoken_legal_name(self) -> str:
+        return self.legal_name or self.name
+
+
+class OfficeHours(models.Model):
+    """One opening period on one weekday, in the office's time zone (several rows allow a lunch break)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0
+        TUESDAY = 1
+        WEDNESDAY = 2
+        THURSDAY = 3
+        FRIDAY = 4
+        SATURDAY = 5
+        SUNDAY = 6
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField(default=dt.time(9, 0))
+    closes = models.TimeField(default=dt.time(17, 0))
+
+    class Meta:
+        ordering = ["office", "weekday", "opens"]
+        verbose_name_plural = "office hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="office_hours_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Membership(models.Model):
+    """A user's place in one office. Supervisors also manage the office in the admin."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", "Staff"
+        SUPERVISOR = "supervisor", "Supervisor"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["office", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.office}"
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == self.Role.SUPERVISOR

@@ -1,0 +1,82 @@
+"""Writes for offices and their people."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from issetter.models import Membership, Office, OfficeHours
+
+WEEKDAYS_9_TO_5 = tuple((day, dt.time(9, 0), dt.time(17, 0)) for day in range(5))
+
+
+@transaction.atomic
+def office_ensure(
+    *,
+    slug: str,
+    name: str,
+    caller_id_number: str,
+    callback_number: str,
+    time_zone: str = "America/New_York",
+    hours: tuple[tuple[int, dt.time, dt.time], ...] = WEEKDAYS_9_TO_5,
+) -> tuple[Office, bool]:
+    """The office with this slug, created (with its opening hours) if it does not exist yet."""
+    office, created = Office.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "caller_id_number": caller_id_number,
+            "callback_number": callback_number,
+            "time_zone": time_zone,
+        },
+    )
+    if created:
+        for field in ("caller_id_number", "callback_number", "time_zone"):
+            office._meta.get_field(field).run_validators(getattr(office, field))
+        OfficeHours.objects.bulk_create(
+            OfficeHours(office=office, weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in hours
+        )
+    return office, created
+
+
+@transaction.atomic
+def member_ensure(
+    *, office: Office, email: str, role: str = Membership.Role.STAFF, password: str | None = None
+):
+    """The user with this email as a member of `office` (created without a usable password unless given).
+
+    Supervisors get admin access (is_staff); the admin then shows them their own office only.
+    Returns (user, created). A user who belongs to another office is refused.
+    """
+    email = email.strip().lower()
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(email=email, defaults={"username": email})
+    if created:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+    membership = Membership.objects.filter(user=user).first()
+    if membership and membership.office_id != office.pk:
+        raise ValueError(f"{email} already belongs to another office")
+    if membership is None:
+        membership = Membership.objects.create(user=user, office=office, role=role)
+    elif membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    user.is_staff = user.is_superuser or role == Membership.Role.SUPERVISOR
+    user.save()
+    _allauth_email_ensure(user)
+    return user, created
+
+
+def _allauth_email_ensure(user) -> None:
+    """Record the address with allauth, so Microsoft/Google sign-in with that email finds this account."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )

@@ -1,0 +1,163 @@
+"""The one settings module. Every knob is an environment variable with a working default;
+`.env.example` lists them all. A `.env` file beside manage.py is read first (real environment
+variables win); `make run` writes one with fresh secrets on first start.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from issetter import config
+from issetter.env import Env, read_env_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+env = Env({**(read_env_file(Path(_env_file)) if _env_file else {}), **os.environ})
+
+DEBUG = env.bool("DEBUG", False)
+SECRET_KEY = env.str("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=true for a throwaway development key)")
+    SECRET_KEY = "development-only-insecure-key"
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Keys (Fernet, urlsafe base64) for OAuth tokens at rest; the first encrypts, all decrypt (rotation).
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", [])
+
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", False)
+SOCIALACCOUNT_PROVIDERS = config.social_providers_config(env)
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "django_htmx",
+    "template_partials",
+    "django_q",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    *[f"allauth.socialaccount.providers.{name}" for name in SOCIALACCOUNT_PROVIDERS],
+    "issetter",
+    "customers",
+    "calls",
+    "calendars",
+    "agent",
+    "phonify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "issetter.tenancy.OfficeMiddleware",
+]
+
+ROOT_URLCONF = "issetter.urls"
+ASGI_APPLICATION = "issetter.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "issetter.context_processors.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": config.database_config(env, base_dir=BASE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = config.cache_config(env)
+CHANNEL_LAYERS = config.channel_layers_config(env)
+Q_CLUSTER = config.q_cluster_config(env)
+
+AUTH_USER_MODEL = "issetter.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env.choice(
+    "ACCOUNT_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory")
+)
+ACCOUNT_ADAPTER = "issetter.accounts.OfficeAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "issetter.accounts.OfficeSocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a Microsoft/Google sign-in reaches the invited account by email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "appointments@localhost")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run
+
+# Telephony: Phonify (the simulated switch) by default, a real FreeSWITCH in production.
+TELEPHONY = env.choice("TELEPHONY", "phonify", ("phonify", "freeswitch"))
+FREESWITCH_ESL_HOST = env.str("FREESWITCH_ESL_HOST", "127.0.0.1")
+FREESWITCH_ESL_PORT = env.int("FREESWITCH_ESL_PORT", 8021, minimum=1)
+FREESWITCH_ESL_PASSWORD = env.str("FREESWITCH_ESL_PASSWORD", "ClueCon")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.channels.server": {"level": "WARNING"}},
+}

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings module, fed a test environment."""
+
+import os
+
+os.environ["ENV_FILE"] = ""  # a developer's .env must not leak into tests
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "dGVzdHMtb25seS1rZXktMzItYnl0ZXMtbG9uZy4uLi4=")
+
+from issetter.settings import *  # noqa: E402,F403
+from issetter.settings import BASE_DIR, DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; real hashing is Django's concern
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so a server process started by a test (daphne for the browser) shares it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
