@@ -73,6 +73,5 @@ class Command(BaseCommand):
         state = "created" if created else "ready"
         self.stdout.write(f"Demo office '{office.slug}' {state}; {new_customers} new demo customers.")
         password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else "(the password you set)"
-        self.stdout.write(
-            self.style.SUCCESS(f"Sign in at {settings.SITE_URL}/accounts/login/ with {DEMO_EMAIL} / {password}")
-        )
+        login_url = f"{settings.SITE_URL}/accounts/login/"
+        self.stdout.write(self.style.SUCCESS(f"Sign in at {login_url} with {DEMO_EMAIL} / {password}"))
