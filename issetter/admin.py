@@ -43,3 +43,9 @@ class MembershipAdmin(OfficeScopedAdmin):
     list_filter = ("role", "office")
     search_fields = ("user__email", "office__name")
     autocomplete_fields = ()
+
+
+@admin.register(OfficeHours)
+class OfficeHoursAdmin(OfficeScopedAdmin):
+    list_display = ("office", "weekday", "opens", "closes")
+    list_filter = ("weekday",)

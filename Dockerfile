@@ -1,0 +1,11 @@
+# The product's image for compose.yaml (web, worker, and later the telephony listener and agent).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
+RUN useradd --system --home /app issetter && mkdir -p var/media && chown -R issetter var
+USER issetter
+EXPOSE 8000

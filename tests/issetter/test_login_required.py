@@ -1,0 +1,70 @@
+"""Every page of ours needs a signed-in user; anonymous visitors are sent to the sign-in page."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+OUR_NAMESPACES = {"customers", "calls", "calendars", "agent"}
+PUBLIC = {"healthz"}
+
+
+def our_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in OUR_NAMESPACES:
+                    walk(entry.url_patterns, entry.namespace)
+                elif entry.namespace is None and entry.app_name is None and not str(entry.pattern):
+                    walk(entry.url_patterns, namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns)
+    return names - PUBLIC
+
+
+@pytest.fixture
+def page_urls(customer, call, script):
+    return {
+        "home": reverse("home"),
+        "customers:list": reverse("customers:list"),
+        "customers:detail": reverse("customers:detail", args=[customer.pk]),
+        "calls:queue": reverse("calls:queue"),
+        "calls:list": reverse("calls:list"),
+        "calls:detail": reverse("calls:detail", args=[call.uuid]),
+        "calendars:index": reverse("calendars:index"),
+        "agent:script_list": reverse("agent:script_list"),
+        "agent:script_detail": reverse("agent:script_detail", args=[script.pk]),
+    }
+
+
+def test_it_lists_every_page_of_ours(page_urls):
+    assert set(page_urls) == our_url_names(), "add the new page to page_urls so its login rule is tested"
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(page_urls):
+    for name, url in page_urls.items():
+        response = Client().get(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("account_login") + "?next="), name
+
+
+def test_it_serves_every_page_to_a_member(page_urls, colleague):
+    client = Client()
+    client.force_login(colleague)
+    for name, url in page_urls.items():
+        assert client.get(url).status_code == 200, name
+
+
+def test_it_keeps_admin_behind_sign_in(db):
+    response = Client().get("/admin/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_it_answers_health_checks_without_sign_in(db):
+    response = Client().get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"

@@ -1,0 +1,29 @@
+"""Files that must stay truthful: compose.yaml parses and names the services; .env.example lists every variable."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_keeps_compose_valid_with_the_production_services():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker"} <= set(services)
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["REDIS_URL"].startswith("redis://")
+        assert {"postgres", "redis"} <= set(services[name]["depends_on"])
+    assert "daphne" in " ".join(services["web"]["command"])
+    assert "qcluster" in " ".join(services["worker"]["command"])
+
+
+def test_it_documents_every_environment_variable_in_env_example():
+    code = (ROOT / "issetter" / "settings.py").read_text() + (ROOT / "issetter" / "config.py").read_text()
+    read = set(re.findall(r'env\.(?:str|bool|int|list|choice)\(\s*"([A-Z0-9_]+)"', code))
+    documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert read, "no variables found: has settings.py stopped using Env?"
+    assert read - documented == set(), "add these to .env.example with a comment"
