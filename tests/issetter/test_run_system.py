@@ -1,0 +1,66 @@
+"""`make run`'s supervisor: every process comes up, and one Ctrl-C stops them all."""
+
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.servers import free_port, start, wait_for_http
+
+
+def children_of(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(line) for line in out.split()]
+
+
+def command_of(pid: int) -> str:
+    return subprocess.run(["ps", "-o", "args=", "-p", str(pid)], capture_output=True, text=True).stdout
+
+
+def alive(pid: int) -> bool:
+    return subprocess.run(["ps", "-p", str(pid)], capture_output=True).returncode == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(tmp_path):
+    port = free_port()
+    log = tmp_path / "system.log"
+    system = start(["manage.py", "run_system", "--port", str(port)], log)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", system)
+        deadline = time.monotonic() + 20
+        while "Q Cluster" not in log.read_text() or "running" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        children = children_of(system.pid)
+        assert len(children) == 2  # daphne and the django-q2 cluster
+
+        system.send_signal(signal.SIGINT)
+        assert system.wait(timeout=15) == 0
+    finally:
+        if system.poll() is None:
+            system.kill()
+    output = log.read_text()
+    assert "system stopped" in output
+    assert "did not stop" not in output
+    assert not any(alive(pid) for pid in children)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stops_everything_when_one_process_dies(tmp_path):
+    port = free_port()
+    log = tmp_path / "system.log"
+    system = start(["manage.py", "run_system", "--port", str(port)], log)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", system)
+        children = children_of(system.pid)
+        web = next(pid for pid in children if "daphne" in command_of(pid))
+        worker = next(pid for pid in children if "qcluster" in command_of(pid))
+        subprocess.run(["kill", "-9", str(web)], check=True)
+        assert system.wait(timeout=15) != 0
+    finally:
+        if system.poll() is None:
+            system.kill()
+    assert "exited with code" in log.read_text()
+    assert not alive(worker)
