@@ -38,7 +38,6 @@ lint: $(VENV)/.dev-installed
 test: $(VENV)/.dev-installed
 	bash scripts/install-test-packages.sh
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -36,13 +36,14 @@ def live_server_url(django_db_setup, tmp_path_factory):
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-test-packages.sh (make test does)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; Django must still run ORM calls here.
+    # Playwright's sync API keeps an event loop running in this thread while it lives (hence module
+    # scope: later tests need a thread without one); Django must still run ORM calls here meanwhile.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
