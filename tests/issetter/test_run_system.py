@@ -22,45 +22,42 @@ def alive(pid: int) -> bool:
     return subprocess.run(["ps", "-p", str(pid)], capture_output=True).returncode == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(tmp_path):
-    port = free_port()
+@pytest.fixture
+def system(transactional_db, tmp_path):
+    """`manage.py run_system` on a free port, answering HTTP; killed at the end if still running."""
     log = tmp_path / "system.log"
-    system = start(["manage.py", "run_system", "--port", str(port)], log)
+    process = start(["manage.py", "run_system", "--port", str(free_port())], log)
+    process.log = log
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz", system)
-        deadline = time.monotonic() + 20
-        while "Q Cluster" not in log.read_text() or "running" not in log.read_text():
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        children = children_of(system.pid)
-        assert len(children) == 2  # daphne and the django-q2 cluster
-
-        system.send_signal(signal.SIGINT)
-        assert system.wait(timeout=15) == 0
+        port = process.args[-1]
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", process)
+        yield process
     finally:
-        if system.poll() is None:
-            system.kill()
-    output = log.read_text()
+        if process.poll() is None:
+            process.kill()
+
+
+def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(system):
+    deadline = time.monotonic() + 20
+    while "Q Cluster" not in system.log.read_text() or "running" not in system.log.read_text():
+        assert time.monotonic() < deadline, system.log.read_text()
+        time.sleep(0.2)
+    children = children_of(system.pid)
+    assert sorted("daphne" in command_of(pid) for pid in children) == [False, True]  # web + worker
+
+    system.send_signal(signal.SIGINT)
+    assert system.wait(timeout=15) == 0
+    output = system.log.read_text()
     assert "system stopped" in output
     assert "did not stop" not in output
     assert not any(alive(pid) for pid in children)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_stops_everything_when_one_process_dies(tmp_path):
-    port = free_port()
-    log = tmp_path / "system.log"
-    system = start(["manage.py", "run_system", "--port", str(port)], log)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz", system)
-        children = children_of(system.pid)
-        web = next(pid for pid in children if "daphne" in command_of(pid))
-        worker = next(pid for pid in children if "qcluster" in command_of(pid))
-        subprocess.run(["kill", "-9", str(web)], check=True)
-        assert system.wait(timeout=15) != 0
-    finally:
-        if system.poll() is None:
-            system.kill()
-    assert "exited with code" in log.read_text()
+def test_it_stops_everything_when_one_process_dies(system):
+    children = children_of(system.pid)
+    web = next(pid for pid in children if "daphne" in command_of(pid))
+    worker = next(pid for pid in children if "qcluster" in command_of(pid))
+    subprocess.run(["kill", "-9", str(web)], check=True)
+    assert system.wait(timeout=15) != 0
+    assert "exited with code" in system.log.read_text()
     assert not alive(worker)
