@@ -23,7 +23,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_database_url() -> str:
+def shared_database_url() -> str:
     """DATABASE_URL of the database pytest-django created, for a server process to share."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -36,7 +36,7 @@ def server_env() -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": shared_database_url(),
         "PYTHONUNBUFFERED": "1",
     }
 

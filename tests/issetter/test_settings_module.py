@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.servers import shared_database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
@@ -67,3 +71,29 @@ def test_it_installs_a_sign_in_provider_only_when_configured():
     assert "allauth.socialaccount.providers.microsoft" not in without["apps"]
     assert "allauth.socialaccount.providers.microsoft" in with_ms["apps"]
     assert "allauth.socialaccount.providers.google" not in with_ms["apps"]
+
+
+LOGIN_PAGE_PROBE = (
+    "import django; django.setup(); from django.test import Client; "
+    "print(Client().get('/accounts/login/', HTTP_HOST='127.0.0.1').content.decode())"
+)
+
+
+def login_page(**variables: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env = {**clean, "ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "issetter.settings", "SECRET_KEY": "k", **variables}
+    env["DATABASE_URL"] = shared_database_url()  # the migrated test database
+    result = subprocess.run([sys.executable, "-c", LOGIN_PAGE_PROBE], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_sign_in_buttons_only_for_configured_providers():
+    plain = login_page()
+    both = login_page(
+        MICROSOFT_CLIENT_ID="id", MICROSOFT_CLIENT_SECRET="s", GOOGLE_CLIENT_ID="gid", GOOGLE_CLIENT_SECRET="gs"
+    )
+    assert "Sign in with" not in plain
+    assert "Sign in with Microsoft" in both
+    assert "Sign in with Google" in both
