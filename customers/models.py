@@ -46,12 +46,8 @@ class Customer(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
     notes = models.TextField(blank=True)
 
-    consent_status = models.CharField(
-        max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.UNKNOWN
-    )
-    consent_source = models.CharField(
-        max_length=200, blank=True, help_text="How: signed form, web form, call…"
-    )
+    consent_status = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.UNKNOWN)
+    consent_source = models.CharField(max_length=200, blank=True, help_text="How: signed form, web form, call…")
     consent_at = models.DateTimeField(null=True, blank=True)
     do_not_call = models.BooleanField(default=False)
 
@@ -72,9 +68,7 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["office", "phone"], name="customer_phone_unique_per_office")
-        ]
+        constraints = [models.UniqueConstraint(fields=["office", "phone"], name="customer_phone_unique_per_office")]
         indexes = [
             models.Index(fields=["office", "last_name", "first_name"]),
             models.Index(fields=["office", "last_contacted_at"]),
@@ -111,9 +105,7 @@ class DoNotCallEntry(models.Model):
         ordering = ["-created_at"]
         verbose_name = "do-not-call entry"
         verbose_name_plural = "do-not-call entries"
-        constraints = [
-            models.UniqueConstraint(fields=["office", "phone"], name="dnc_phone_unique_per_office")
-        ]
+        constraints = [models.UniqueConstraint(fields=["office", "phone"], name="dnc_phone_unique_per_office")]
 
     def __str__(self) -> str:
         return self.phone
@@ -133,9 +125,7 @@ class ImportBatch(models.Model):
         FAILED = "failed", "Failed"
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="import_batches")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     file_name = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     column_mapping = models.JSONField(default=dict, blank=True)

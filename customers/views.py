@@ -11,9 +11,7 @@ from issetter.tenancy import get_for_office
 @require_GET
 def customer_index(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")
-    page = Paginator(customer_list(office=request.office, search=search), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(customer_list(office=request.office, search=search), 50).get_page(request.GET.get("page"))
     return render(request, "customers/customer_list.html", {"page": page, "search": search})
 
 

@@ -145,6 +145,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+CUSTOMER_IMPORT_MAX_BYTES = env.int("CUSTOMER_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run
 
 # Telephony: Phonify (the simulated switch) by default, a real FreeSWITCH in production.

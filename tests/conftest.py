@@ -15,9 +15,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_office(slug: str, name: str):
-    office, _ = office_ensure(
-        slug=slug, name=name, caller_id_number="+12025550100", callback_number="+12025550143"
-    )
+    office, _ = office_ensure(slug=slug, name=name, caller_id_number="+12025550100", callback_number="+12025550143")
     return office
 
 

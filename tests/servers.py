@@ -43,9 +43,7 @@ def server_env() -> dict[str, str]:
 
 def start(argv: list[str], log_path: Path) -> subprocess.Popen:
     log = log_path.open("wb")
-    return subprocess.Popen(
-        [sys.executable, *argv], cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT
-    )
+    return subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30) -> None:

@@ -10,9 +10,7 @@ from customers.models import Customer, DoNotCallEntry, ImportBatch
 def test_it_keeps_one_customer_per_number_in_an_office(office, other_office, customer):
     with pytest.raises(IntegrityError), transaction.atomic():
         Customer.objects.create(office=office, first_name="Maria", phone=customer.phone)
-    Customer.objects.create(
-        office=other_office, first_name="Maria", phone=customer.phone
-    )  # another office: fine
+    Customer.objects.create(office=other_office, first_name="Maria", phone=customer.phone)  # another office: fine
 
 
 def test_it_keeps_one_do_not_call_entry_per_number(office):

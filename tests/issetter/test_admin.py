@@ -13,9 +13,7 @@ OUR_APPS = {"issetter", "customers", "calls", "calendars", "agent"}
 
 def our_model_admins():
     return [
-        (model, model_admin)
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in OUR_APPS
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in OUR_APPS
     ]
 
 
@@ -30,9 +28,7 @@ def test_it_loads_every_admin_page_for_a_supervisor(supervisor, call, script):
     client = client_for(supervisor)
     assert client.get(reverse("admin:index")).status_code == 200
     scoped = [
-        (model, model_admin)
-        for model, model_admin in our_model_admins()
-        if isinstance(model_admin, OfficeScopedAdmin)
+        (model, model_admin) for model, model_admin in our_model_admins() if isinstance(model_admin, OfficeScopedAdmin)
     ]
     assert len(scoped) == len(our_model_admins()) - 1  # all but user accounts, which only superusers manage
     for model, model_admin in scoped:
@@ -49,9 +45,7 @@ def test_it_opens_records_of_the_office_read_only_where_they_are_switch_data(sup
 
 
 def test_it_hides_other_offices_from_a_supervisor(supervisor, customer, other_office):
-    stranger = Customer.objects.create(
-        office=other_office, first_name="Zed", last_name="Other", phone="+13125550123"
-    )
+    stranger = Customer.objects.create(office=other_office, first_name="Zed", last_name="Other", phone="+13125550123")
     client = client_for(supervisor)
     listing = client.get(reverse("admin:customers_customer_changelist")).text
     assert "Maria Lopez" in listing and "Zed Other" not in listing
@@ -61,9 +55,7 @@ def test_it_hides_other_offices_from_a_supervisor(supervisor, customer, other_of
 
 
 def test_it_puts_what_a_supervisor_adds_in_their_office(supervisor, office):
-    response = client_for(supervisor).post(
-        reverse("admin:customers_tag_add"), {"name": "vip", "_save": "Save"}
-    )
+    response = client_for(supervisor).post(reverse("admin:customers_tag_add"), {"name": "vip", "_save": "Save"})
     assert response.status_code == 302
     assert office.tags.get().name == "vip"
 

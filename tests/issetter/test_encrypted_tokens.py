@@ -14,9 +14,7 @@ TOKEN = '{"RefreshToken": {"secret": "0.AAAA-refresh-token-value"}}'
 
 @pytest.fixture
 def account(office, colleague):
-    return CalendarAccount.objects.create(
-        office=office, user=colleague, provider="microsoft", token_data=TOKEN
-    )
+    return CalendarAccount.objects.create(office=office, user=colleague, provider="microsoft", token_data=TOKEN)
 
 
 def stored_value(account) -> str:

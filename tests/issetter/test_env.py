@@ -42,9 +42,7 @@ def test_it_splits_lists_on_commas():
 
 
 def test_it_refuses_an_unknown_choice():
-    with pytest.raises(
-        ImproperlyConfigured, match="TELEPHONY must be one of phonify, freeswitch; got 'asterisk'"
-    ):
+    with pytest.raises(ImproperlyConfigured, match="TELEPHONY must be one of phonify, freeswitch; got 'asterisk'"):
         Env({"TELEPHONY": "asterisk"}).choice("TELEPHONY", "phonify", ("phonify", "freeswitch"))
 
 

@@ -35,9 +35,7 @@ def test_it_refuses_an_anonymous_socket():
 
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_a_socket_from_a_foreign_site(colleague):
-    headers = [h for h in session_headers(colleague) if h[0] != b"origin"] + [
-        (b"origin", b"https://evil.example")
-    ]
+    headers = [h for h in session_headers(colleague) if h[0] != b"origin"] + [(b"origin", b"https://evil.example")]
 
     async def scenario():
         socket = connect(headers)

@@ -20,9 +20,7 @@ PROBE = (
 
 
 def load_settings(**variables: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
     env = {**clean, "ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "issetter.settings", **variables}
     return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True)
 
@@ -65,9 +63,7 @@ def test_it_demands_a_secret_key_outside_debug():
 
 def test_it_installs_a_sign_in_provider_only_when_configured():
     without = json.loads(load_settings(SECRET_KEY="k").stdout)
-    with_ms = json.loads(
-        load_settings(SECRET_KEY="k", MICROSOFT_CLIENT_ID="id", MICROSOFT_CLIENT_SECRET="s").stdout
-    )
+    with_ms = json.loads(load_settings(SECRET_KEY="k", MICROSOFT_CLIENT_ID="id", MICROSOFT_CLIENT_SECRET="s").stdout)
     assert "allauth.socialaccount.providers.microsoft" not in without["apps"]
     assert "allauth.socialaccount.providers.microsoft" in with_ms["apps"]
     assert "allauth.socialaccount.providers.google" not in with_ms["apps"]

@@ -1,0 +1,179 @@
+"""Turn one row of an uploaded file into clean customer fields, or a reason it cannot be imported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from phonenumbers import timezone as phone_time_zones
+
+from customers.models import ConsentStatus
+from issetter.models import Office
+from issetter.validators import known_time_zones
+
+ZONE_NAMES = {
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern": "America/New_York",
+    "et": "America/New_York",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "central": "America/Chicago",
+    "ct": "America/Chicago",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mountain": "America/Denver",
+    "mt": "America/Denver",
+    "arizona": "America/Phoenix",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "akst": "America/Anchorage",
+    "alaska": "America/Anchorage",
+    "hst": "Pacific/Honolulu",
+    "hawaii": "Pacific/Honolulu",
+}
+CONSENT_WORDS = {
+    ConsentStatus.EXPRESS_WRITTEN: {
+        "written",
+        "expresswritten",
+        "pewc",
+        "signed",
+        "signedform",
+        "writtenconsent",
+    },
+    ConsentStatus.EXPRESS: {
+        "yes",
+        "y",
+        "true",
+        "1",
+        "express",
+        "granted",
+        "given",
+        "optin",
+        "opted in",
+        "consented",
+    },
+    ConsentStatus.REVOKED: {
+        "no",
+        "n",
+        "false",
+        "0",
+        "revoked",
+        "optout",
+        "opted out",
+        "stop",
+        "dnc",
+        "withdrawn",
+    },
+}
+TAG_SEPARATORS = re.compile(r"[,;|/]")
+
+
+@dataclass
+class CustomerRow:
+    phone: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    time_zone: str = ""
+    state: str = ""
+    postal_code: str = ""
+    notes: str = ""
+    consent_status: str = ConsentStatus.UNKNOWN
+    consent_at: dt.datetime | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+class RowError(ValueError):
+    """Why one row cannot be imported (shown with its line number)."""
+
+
+def phone_e164(text: str, region: str) -> str:
+    """The number in E.164, reading local numbers in the office's region; RowError if it is no phone number."""
+    if not text.strip():
+        raise RowError("no phone number")
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        raise RowError(f"'{text}' is not a phone number") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise RowError(f"'{text}' is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def zone_of_number(e164: str) -> str:
+    """The number's time zone when the numbering plan gives exactly one, else ''."""
+    zones = [
+        zone for zone in phone_time_zones.time_zones_for_number(phonenumbers.parse(e164)) if zone in known_time_zones()
+    ]
+    return zones[0] if len(zones) == 1 else ""
+
+
+def zone_from_text(text: str) -> str:
+    text = text.strip()
+    if text in known_time_zones():
+        return text
+    return ZONE_NAMES.get(re.sub(r"[\s.]+", " ", text.lower()).replace(" time", "").strip(), "")
+
+
+def consent_from_text(text: str) -> str:
+    word = re.sub(r"[\s_\-]+", " ", text.strip().lower())
+    for status, words in CONSENT_WORDS.items():
+        if word in words or word.replace(" ", "") in words:
+            return status
+    return ConsentStatus.UNKNOWN
+
+
+def name_split(full: str) -> tuple[str, str]:
+    """'Lopez, Maria' and 'Maria Lopez' -> ('Maria', 'Lopez'); 'Maria de la Cruz' -> ('Maria', 'de la Cruz')."""
+    full = " ".join(full.split())
+    if "," in full:
+        last, _, first = full.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = full.partition(" ")
+    return first, last
+
+
+def date_from_text(text: str, office: Office) -> dt.datetime | None:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            moment = dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=office.zone)
+    return None
+
+
+def row_parse(cells: list[str], mapping: dict[str, int], office: Office) -> CustomerRow:
+    def cell(name: str) -> str:
+        index = mapping.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    row = CustomerRow(phone=phone_e164(cell("phone"), office.phone_region))
+    row.first_name, row.last_name = cell("first_name"), cell("last_name")
+    if not (row.first_name or row.last_name) and cell("full_name"):
+        row.first_name, row.last_name = name_split(cell("full_name"))
+    row.first_name, row.last_name = row.first_name[:80], row.last_name[:80]
+    email = cell("email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise RowError(f"'{email}' is not a valid email address") from None
+        row.email = email.lower()
+    row.time_zone = zone_from_text(cell("time_zone")) or zone_of_number(row.phone) or office.time_zone
+    row.state = cell("state").upper()[:2] if len(cell("state")) <= 2 else ""
+    row.postal_code = cell("postal_code")[:10]
+    row.notes = cell("notes")
+    row.consent_status = consent_from_text(cell("consent"))
+    if row.consent_status in (ConsentStatus.EXPRESS, ConsentStatus.EXPRESS_WRITTEN):
+        row.consent_at = date_from_text(cell("consent_date"), office)
+    row.tags = [tag.strip()[:60] for tag in TAG_SEPARATORS.split(cell("tags")) if tag.strip()]
+    return row
