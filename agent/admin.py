@@ -16,4 +16,4 @@ class FeedbackAdmin(OfficeScopedAdmin):
     list_display = ("created_at", "call", "rating", "author", "comment")
     list_filter = ("rating",)
     search_fields = ("comment", "suggested_reply")
-    raw_id_fields = ("call", "turn")
+    autocomplete_fields = ("call", "turn")

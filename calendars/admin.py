@@ -12,7 +12,8 @@ class CalendarAccountAdmin(OfficeScopedAdmin):
     list_filter = ("provider", "status")
     search_fields = ("user__email", "account_email")
     exclude = ("token_data", "sync_cursor")
-    readonly_fields = ("status_detail", "last_synced_at", "created_at")
+    readonly_fields = ("user", "provider", "account_email", "status_detail", "last_synced_at", "created_at")
+    supervisor_can_add = False  # staff connect their own calendars from the Calendar page
 
 
 @admin.register(Appointment)
@@ -21,7 +22,7 @@ class AppointmentAdmin(OfficeScopedAdmin):
     list_filter = ("status", "source")
     search_fields = ("title", "customer__first_name", "customer__last_name", "customer__phone")
     date_hierarchy = "starts_at"
-    raw_id_fields = ("customer",)
+    autocomplete_fields = ("customer",)
     readonly_fields = (
         "source_call_uuid",
         "provider_event_id",

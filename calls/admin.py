@@ -15,6 +15,12 @@ class DialingPolicyAdmin(OfficeScopedAdmin):
     )
     supervisor_can_delete = False
 
+    def has_add_permission(self, request):
+        office = self._office(request)
+        if office is not None and DialingPolicy.objects.filter(office=office).exists():
+            return request.user.is_superuser  # one policy per office: supervisors edit theirs
+        return super().has_add_permission(request)
+
 
 @admin.register(CallingRule)
 class CallingRuleAdmin(OfficeScopedAdmin):
@@ -43,6 +49,7 @@ class OfficeHolidayAdmin(OfficeScopedAdmin):
 class DialRunAdmin(OfficeScopedAdmin):
     list_display = ("pk", "status", "status_reason", "script", "started_by", "created_at", "finished_at")
     list_filter = ("status",)
+    search_fields = ("status_reason", "script__name")
     readonly_fields = ("created_at", "finished_at")
 
 
@@ -51,7 +58,7 @@ class QueueEntryAdmin(OfficeScopedAdmin):
     list_display = ("customer", "status", "reason", "priority", "due_at", "skip_reason", "created_at")
     list_filter = ("status", "reason")
     search_fields = ("customer__first_name", "customer__last_name", "customer__phone")
-    raw_id_fields = ("customer", "dial_run")
+    autocomplete_fields = ("customer", "dial_run")
 
 
 class CallEventInline(OfficeScopedInline):
@@ -90,8 +97,11 @@ class CallAdmin(OfficeScopedAdmin):
     list_filter = ("status", "outcome", "answered_by", "flagged")
     search_fields = ("uuid", "to_number", "customer__first_name", "customer__last_name")
     date_hierarchy = "created_at"
-    raw_id_fields = ("customer", "dial_run", "queue_entry")
     readonly_fields = (
+        "customer",
+        "dial_run",
+        "queue_entry",
+        "script",
         "uuid",
         "to_number",
         "from_number",

@@ -221,7 +221,7 @@ class Call(models.Model):
         primary_key=True, default=uuid.uuid4, editable=False, help_text="= origination_uuid"
     )
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="calls")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="calls")
+    customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="calls")  # keeps call records
     dial_run = models.ForeignKey(
         DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
     )

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
 from issetter.models import Membership, Office, OfficeHours, User
+from issetter.services import membership_access_sync
 
 
 @admin.register(User)
@@ -42,7 +43,10 @@ class MembershipAdmin(OfficeScopedAdmin):
     list_display = ("user", "office", "role", "created_at")
     list_filter = ("role", "office")
     search_fields = ("user__email", "office__name")
-    autocomplete_fields = ()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        membership_access_sync(membership=obj)
 
 
 @admin.register(OfficeHours)

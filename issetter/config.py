@@ -20,9 +20,7 @@ def database_config(env: Env, *, base_dir: Path) -> dict:
     if parts.scheme in ("postgres", "postgresql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:
-            raise ImproperlyConfigured(
-                "DATABASE_URL must name a database, e.g. postgres://user@host:5432/issetter"
-            )
+            raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://user@host:5432/issetter")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -102,9 +100,25 @@ def cache_config(env: Env) -> dict:
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
+MULTI_TENANT = frozenset({"organizations", "common", "consumers"})
+
+
+def microsoft_trusted_emails(env: Env, tenant: str) -> bool | list[str]:
+    """Which Microsoft sign-in emails may open an invited account (allauth's `verified_email`).
+
+    Any Entra tenant can claim any address, so with a multi-tenant app only the domains listed in
+    MICROSOFT_TRUSTED_EMAIL_DOMAINS are trusted; an app bound to one organisation's tenant trusts its own.
+    """
+    domains = [domain.lower() for domain in env.list("MICROSOFT_TRUSTED_EMAIL_DOMAINS", [])]
+    if domains:
+        return domains
+    return tenant.lower() not in MULTI_TENANT
+
+
 def social_providers_config(env: Env) -> dict:
     """allauth providers that have a client id and secret configured; the others stay invisible."""
     providers: dict = {}
+    tenant = env.str("MICROSOFT_TENANT", "organizations").strip()
     ms_id, ms_secret = env.str("MICROSOFT_CLIENT_ID").strip(), env.str("MICROSOFT_CLIENT_SECRET").strip()
     if ms_id or ms_secret:
         if not (ms_id and ms_secret):
@@ -116,7 +130,8 @@ def social_providers_config(env: Env) -> dict:
                     "client_id": ms_id,
                     "secret": ms_secret,
                     "settings": {
-                        "tenant": env.str("MICROSOFT_TENANT", "organizations"),
+                        "tenant": tenant,
+                        "verified_email": microsoft_trusted_emails(env, tenant),
                         "login_url": env.str("MICROSOFT_AUTHORITY_HOST", "https://login.microsoftonline.com"),
                         "graph_url": env.str("MICROSOFT_GRAPH_HOST", "https://graph.microsoft.com"),
                     },

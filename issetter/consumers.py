@@ -20,9 +20,7 @@ def office_group(office_id: int) -> str:
 
 def office_publish(office_id: int, html: str) -> None:
     """Send an HTML fragment to every open page of this office (from sync code: tasks, listener)."""
-    async_to_sync(get_channel_layer().group_send)(
-        office_group(office_id), {"type": "html.fragment", "html": html}
-    )
+    async_to_sync(get_channel_layer().group_send)(office_group(office_id), {"type": "html.fragment", "html": html})
 
 
 class OfficeLiveConsumer(AsyncWebsocketConsumer):

@@ -26,9 +26,7 @@ def token_cipher() -> MultiFernet:
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:
-        raise ImproperlyConfigured(
-            "TOKEN_ENCRYPTION_KEYS holds a key that is not 32 url-safe base64 bytes"
-        ) from None
+        raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS holds a key that is not 32 url-safe base64 bytes") from None
 
 
 class EncryptedTextField(models.TextField):
@@ -46,6 +44,4 @@ class EncryptedTextField(models.TextField):
         try:
             return token_cipher().decrypt(value.encode()).decode()
         except InvalidToken:
-            raise TokenDecryptionError(
-                "stored token cannot be decrypted with TOKEN_ENCRYPTION_KEYS"
-            ) from None
+            raise TokenDecryptionError("stored token cannot be decrypted with TOKEN_ENCRYPTION_KEYS") from None

@@ -31,9 +31,7 @@ class Office(models.Model):
 
     slug = models.SlugField(unique=True, help_text="Short id used by commands, e.g. --office demo.")
     name = models.CharField(max_length=120, help_text="Spoken in scripts and voicemails.")
-    legal_name = models.CharField(
-        max_length=200, blank=True, help_text="Registered business name, if different."
-    )
+    legal_name = models.CharField(max_length=200, blank=True, help_text="Registered business name, if different.")
     caller_id_number = models.CharField(
         max_length=16, validators=[validate_e164], help_text="Number shown to the people we call (E.164)."
     )
@@ -84,9 +82,7 @@ class OfficeHours(models.Model):
         ordering = ["office", "weekday", "opens"]
         verbose_name_plural = "office hours"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes__gt=models.F("opens")), name="office_hours_closes_after_opens"
-            ),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="office_hours_closes_after_opens"),
         ]
 
     def __str__(self) -> str:

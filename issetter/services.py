@@ -36,16 +36,13 @@ def office_ensure(
         for field in ("caller_id_number", "callback_number", "time_zone"):
             office._meta.get_field(field).run_validators(getattr(office, field))
         OfficeHours.objects.bulk_create(
-            OfficeHours(office=office, weekday=day, opens=opens, closes=closes)
-            for day, opens, closes in hours
+            OfficeHours(office=office, weekday=day, opens=opens, closes=closes) for day, opens, closes in hours
         )
     return office, created
 
 
 @transaction.atomic
-def member_ensure(
-    *, office: Office, email: str, role: str = Membership.Role.STAFF, password: str | None = None
-):
+def member_ensure(*, office: Office, email: str, role: str = Membership.Role.STAFF, password: str | None = None):
     """The user with this email as a member of `office` (created without a usable password unless given).
 
     Supervisors get admin access (is_staff); the admin then shows them their own office only.
@@ -59,6 +56,8 @@ def member_ensure(
             user.set_password(password)
         else:
             user.set_unusable_password()
+    if not created and _has_unverified_self_signup(user):
+        raise ValueError(f"{email} registered themselves and has not verified the address; verify it first")
     membership = Membership.objects.filter(user=user).first()
     if membership and membership.office_id != office.pk:
         raise ValueError(f"{email} already belongs to another office")
@@ -67,16 +66,30 @@ def member_ensure(
     elif membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
-    user.is_staff = user.is_superuser or role == Membership.Role.SUPERVISOR
     user.save()
+    membership_access_sync(membership=membership)
     _allauth_email_ensure(user)
     return user, created
+
+
+def membership_access_sync(*, membership: Membership) -> None:
+    """Supervisors get the admin (is_staff); staff do not. Superusers keep theirs."""
+    user = membership.user
+    should_be_staff = user.is_superuser or membership.is_supervisor
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
+        user.save(update_fields=["is_staff"])
+
+
+def _has_unverified_self_signup(user) -> bool:
+    """An account made through open sign-up whose address nobody has proven (allauth records it unverified)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=False).exists()
 
 
 def _allauth_email_ensure(user) -> None:
     """Record the address with allauth, so Microsoft/Google sign-in with that email finds this account."""
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"primary": True, "verified": True}
-    )
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})

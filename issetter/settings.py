@@ -116,9 +116,10 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env.choice(
-    "ACCOUNT_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory")
-)
+ACCOUNT_EMAIL_VERIFICATION = env.choice("ACCOUNT_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory"))
+if SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    # Otherwise anyone could register a future employee's address first and inherit their invitation.
+    raise ImproperlyConfigured("SIGNUP_OPEN=true needs ACCOUNT_EMAIL_VERIFICATION=mandatory")
 ACCOUNT_ADAPTER = "issetter.accounts.OfficeAccountAdapter"
 SOCIALACCOUNT_ADAPTER = "issetter.accounts.OfficeSocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False

@@ -52,9 +52,7 @@ class OfficeMiddleware:
         return render(request, "no_office.html", status=403)
 
 
-def get_for_office(
-    queryset: QuerySet | type[Model], office: Office, *, office_path: str = "office", **lookup
-):
+def get_for_office(queryset: QuerySet | type[Model], office: Office, *, office_path: str = "office", **lookup):
     """The object matching `lookup` inside `office`, or Http404 (also for other offices' objects)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()

@@ -16,15 +16,11 @@ def validate_e164(value: str) -> None:
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        raise ValidationError(
-            "%(value)s is not a phone number.", code="e164", params={"value": value}
-        ) from None
+        raise ValidationError("%(value)s is not a phone number.", code="e164", params={"value": value}) from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError("%(value)s is not a valid phone number.", code="e164", params={"value": value})
     if phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) != value:
-        raise ValidationError(
-            "Write %(value)s without spaces or punctuation.", code="e164", params={"value": value}
-        )
+        raise ValidationError("Write %(value)s without spaces or punctuation.", code="e164", params={"value": value})
 
 
 @cache

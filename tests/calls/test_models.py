@@ -33,18 +33,19 @@ def test_it_numbers_transcript_turns_once(call):
         Turn.objects.create(call=call, index=0, speaker=Turn.Speaker.CALLEE, text="Hello?")
 
 
-def test_it_uses_the_call_uuid_as_the_origination_uuid(call):
-    assert Call.objects.get(uuid=str(call.uuid)) == call
-    assert len(str(call.uuid)) == 36
-
-
 def test_it_refuses_a_ring_timeout_under_fifteen_seconds(office):
     with pytest.raises(IntegrityError), transaction.atomic():
         DialingPolicy.objects.create(office=office, ring_timeout_seconds=10)
 
 
 def test_it_keeps_the_call_record_when_someone_tries_to_delete_the_customer(call, customer):
-    from django.db.models import ProtectedError
+    from django.db.models import RestrictedError
 
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         customer.delete()
+    assert Call.objects.filter(pk=call.pk).exists()
+
+
+def test_it_deletes_a_whole_office_with_its_calls(office, call):
+    office.delete()
+    assert not Call.objects.exists()

@@ -55,7 +55,7 @@ def test_it_hides_other_offices_from_a_supervisor(supervisor, customer, other_of
 
 
 def test_it_puts_what_a_supervisor_adds_in_their_office(supervisor, office):
-    response = client_for(supervisor).post(reverse("admin:customers_tag_add"), {"name": "vip", "_save": "Save"})
+    response = client_for(supervisor).post(reverse("admin:customers_tag_add"), {"office": office.pk, "name": "vip"})
     assert response.status_code == 302
     assert office.tags.get().name == "vip"
 
@@ -68,3 +68,70 @@ def test_it_keeps_staff_out_of_the_admin(colleague):
 @pytest.mark.parametrize("path", ["admin:issetter_user_changelist", "admin:issetter_office_add"])
 def test_it_keeps_supervisors_out_of_user_accounts_and_new_offices(supervisor, path):
     assert client_for(supervisor).get(reverse(path)).status_code == 403
+
+
+def test_it_refuses_to_put_a_row_in_another_office(supervisor, other_office):
+    response = client_for(supervisor).post(reverse("admin:customers_tag_add"), {"office": other_office.pk, "name": "x"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not other_office.tags.exists()
+
+
+def test_it_reports_a_duplicate_as_a_form_error(supervisor, office):
+    client = client_for(supervisor)
+    client.post(reverse("admin:customers_tag_add"), {"office": office.pk, "name": "vip"})
+    response = client.post(reverse("admin:customers_tag_add"), {"office": office.pk, "name": "vip"})
+    assert response.status_code == 200
+    assert "already exists" in response.text
+    assert office.tags.count() == 1
+
+
+def test_it_never_labels_a_form_field_with_another_office_customer(supervisor, other_office):
+    stranger = Customer.objects.create(office=other_office, first_name="Zed", last_name="Other", phone="+13125550123")
+    page = client_for(supervisor).get(reverse("admin:calls_queueentry_add") + f"?customer={stranger.pk}").text
+    assert "Zed" not in page
+
+
+def test_it_refuses_feedback_on_another_office_transcript(supervisor, office, call, other_office):
+    from agent.models import Feedback
+    from calls.models import Call, Turn
+
+    theirs = Customer.objects.create(office=other_office, first_name="Zed", phone="+13125550123")
+    their_turn = Turn.objects.create(
+        call=Call.objects.create(office=other_office, customer=theirs, to_number=theirs.phone),
+        index=0,
+        speaker="callee",
+        text="my secret",
+    )
+    response = client_for(supervisor).post(
+        reverse("admin:agent_feedback_add"),
+        {"office": office.pk, "call": call.pk, "turn": their_turn.pk, "rating": "bad"},
+    )
+    assert response.status_code == 200
+    assert not Feedback.objects.exists()
+    assert "my secret" not in response.text
+
+
+def test_it_lists_only_the_office_names_in_filters(supervisor, customer, other_office):
+    from customers.models import Tag
+
+    customer.tags.add(Tag.objects.create(office=customer.office, name="north-vip"))
+    Customer.objects.create(office=other_office, first_name="Zed", phone="+13125550123").tags.add(
+        Tag.objects.create(office=other_office, name="south-secret")
+    )
+    client = client_for(supervisor)
+    customers_page = client.get(reverse("admin:customers_customer_changelist")).text
+    members_page = client.get(reverse("admin:issetter_membership_changelist")).text
+    assert "north-vip" in customers_page and "south-secret" not in customers_page
+    assert "South Finance" not in members_page
+
+
+def test_it_gives_or_takes_admin_access_with_the_role(supervisor, colleague):
+    membership = colleague.membership
+    response = client_for(supervisor).post(
+        reverse("admin:issetter_membership_change", args=[membership.pk]),
+        {"office": membership.office_id, "user": colleague.pk, "role": "supervisor"},
+    )
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.is_staff

@@ -89,3 +89,18 @@ def test_it_configures_google_with_pkce():
 def test_it_refuses_half_a_provider():
     with pytest.raises(ImproperlyConfigured, match="MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"):
         config.social_providers_config(Env({"MICROSOFT_CLIENT_ID": "id"}))
+
+
+def test_it_trusts_microsoft_emails_of_a_single_organisation_tenant():
+    env = Env(
+        {"MICROSOFT_CLIENT_ID": "id", "MICROSOFT_CLIENT_SECRET": "s", "MICROSOFT_TENANT": "contoso.onmicrosoft.com"}
+    )
+    assert config.social_providers_config(env)["microsoft"]["APPS"][0]["settings"]["verified_email"] is True
+
+
+def test_it_trusts_no_microsoft_email_from_a_multi_tenant_app_unless_domains_are_listed():
+    base = {"MICROSOFT_CLIENT_ID": "id", "MICROSOFT_CLIENT_SECRET": "s", "MICROSOFT_TENANT": "organizations"}
+    untrusted = config.social_providers_config(Env(base))["microsoft"]["APPS"][0]["settings"]["verified_email"]
+    listed = config.social_providers_config(Env({**base, "MICROSOFT_TRUSTED_EMAIL_DOMAINS": "North.example"}))
+    assert untrusted is False
+    assert listed["microsoft"]["APPS"][0]["settings"]["verified_email"] == ["north.example"]

@@ -93,3 +93,9 @@ def test_it_shows_sign_in_buttons_only_for_configured_providers():
     assert "Sign in with" not in plain
     assert "Sign in with Microsoft" in both
     assert "Sign in with Google" in both
+
+
+def test_it_refuses_open_signup_without_email_verification():
+    result = load_settings(SECRET_KEY="k", SIGNUP_OPEN="true")
+    assert result.returncode != 0
+    assert "SIGNUP_OPEN=true needs ACCOUNT_EMAIL_VERIFICATION=mandatory" in result.stderr

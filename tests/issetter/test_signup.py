@@ -22,12 +22,23 @@ def test_it_does_not_invite_visitors_to_sign_up_when_closed(client, db):
     assert "supervisor sends the invitation" in page
 
 
-@override_settings(SIGNUP_OPEN=True)
-def test_it_opens_signup_by_setting_and_the_newcomer_waits_for_an_office(client, db):
+@override_settings(SIGNUP_OPEN=True, ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_it_opens_signup_by_setting_and_asks_to_verify_the_address(client, db, mailoutbox):
     response = client.post(reverse("account_signup"), NEW_PERSON)
     assert response.status_code == 302
     assert get_user_model().objects.filter(email="eve@example.com").exists()
-    assert "not part of an office yet" in client.get(reverse("home")).text
+    assert "confirm" in mailoutbox[0].subject.lower()
+
+
+@override_settings(SIGNUP_OPEN=True, ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_it_will_not_hand_an_invitation_to_an_unverified_self_signup(client, office):
+    import pytest
+
+    from issetter.services import member_ensure
+
+    client.post(reverse("account_signup"), {**NEW_PERSON, "email": "future.hire@north.example"})
+    with pytest.raises(ValueError, match="has not verified the address"):
+        member_ensure(office=office, email="future.hire@north.example")
 
 
 def test_it_signs_in_with_email_and_password(client, colleague):

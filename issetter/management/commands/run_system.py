@@ -30,9 +30,7 @@ def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
     """The processes of DESIGN.md's table that exist so far (later issues add listener, agent, Phonify)."""
     python = sys.executable
     return [
-        ProcessSpec(
-            "web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")
-        ),
+        ProcessSpec("web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")),
         ProcessSpec("worker", (python, "manage.py", "qcluster")),
     ]
 
@@ -54,9 +52,7 @@ class Command(BaseCommand):
             os.set_blocking(child.stdout.fileno(), False)
             self.watcher.register(child.stdout, selectors.EVENT_READ, name)
         self.width = max(len(name) for name in self.children)
-        self.stdout.write(
-            f"system running: {', '.join(self.children)} — open http://{host}:{port}/ (Ctrl-C stops)"
-        )
+        self.stdout.write(f"system running: {', '.join(self.children)} — open http://{host}:{port}/ (Ctrl-C stops)")
         exit_code = self._supervise()
         self._stop_all()
         if exit_code:
