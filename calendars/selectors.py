@@ -20,4 +20,4 @@ def appointments_between(*, office: Office, start: dt.datetime, end: dt.datetime
 
 
 def calendar_accounts_of(*, office: Office, user) -> QuerySet[CalendarAccount]:
-    return CalendarAccount.objects.filter(office=office, user=user).order_by("provider")
+    return CalendarAccount.objects.filter(office=office, user=user).defer("token_data").order_by("provider")

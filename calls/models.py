@@ -20,12 +20,8 @@ class DialingPolicy(models.Model):
     office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="dialing_policy")
     max_concurrent_calls = models.PositiveSmallIntegerField(default=5)
     calls_per_second = models.DecimalField(max_digits=4, decimal_places=2, default=1)
-    ring_timeout_seconds = models.PositiveSmallIntegerField(
-        default=25, help_text="At least 15 (calling rules)."
-    )
-    max_call_seconds = models.PositiveIntegerField(
-        default=600, help_text="Longer calls are hung up and flagged."
-    )
+    ring_timeout_seconds = models.PositiveSmallIntegerField(default=25, help_text="At least 15 (calling rules).")
+    max_call_seconds = models.PositiveIntegerField(default=600, help_text="Longer calls are hung up and flagged.")
     required_consent = models.CharField(
         max_length=16,
         choices=[
@@ -34,9 +30,7 @@ class DialingPolicy(models.Model):
         ],
         default=ConsentStatus.EXPRESS,
     )
-    retry_no_answer_minutes = models.PositiveIntegerField(
-        default=120, help_text="No answer or busy: retry after."
-    )
+    retry_no_answer_minutes = models.PositiveIntegerField(default=120, help_text="No answer or busy: retry after.")
     max_attempts = models.PositiveSmallIntegerField(default=3, help_text="No answer or busy: give up after.")
     voicemail_cooldown_days = models.PositiveSmallIntegerField(default=7)
     retry_failed_once = models.BooleanField(default=True)
@@ -50,9 +44,7 @@ class DialingPolicy(models.Model):
     class Meta:
         verbose_name_plural = "dialing policies"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ring_timeout_seconds__gte=15), name="ring_timeout_at_least_15s"
-            ),
+            models.CheckConstraint(condition=Q(ring_timeout_seconds__gte=15), name="ring_timeout_at_least_15s"),
         ]
 
     def __str__(self) -> str:
@@ -66,15 +58,9 @@ class CallingRule(models.Model):
     `calls_allowed=False` forbids the weekday entirely (e.g. no Sunday calls).
     """
 
-    office = models.ForeignKey(
-        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="calling_rules"
-    )
-    jurisdiction = models.CharField(
-        max_length=8, default="US", help_text="US for federal, or a state code (FL)."
-    )
-    weekday = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="0=Monday … 6=Sunday; empty = all."
-    )
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="calling_rules")
+    jurisdiction = models.CharField(max_length=8, default="US", help_text="US for federal, or a state code (FL).")
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0=Monday … 6=Sunday; empty = all.")
     calls_allowed = models.BooleanField(default=True)
     start_local = models.TimeField(default=dt.time(8, 0))
     end_local = models.TimeField(default=dt.time(21, 0))
@@ -117,9 +103,7 @@ class DialRun(models.Model):
         COMPLETED = "completed", "Completed"
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="dial_runs")
-    script = models.ForeignKey(
-        "agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    script = models.ForeignKey("agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     status_reason = models.CharField(max_length=255, blank=True, help_text="Why it paused or stopped.")
@@ -156,17 +140,11 @@ class QueueEntry(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
     reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.MANUAL)
     priority = models.SmallIntegerField(default=0, help_text="Higher is called first.")
-    due_at = models.DateTimeField(
-        null=True, blank=True, help_text="Not before this time (retries, callbacks)."
-    )
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Not before this time (retries, callbacks).")
     note = models.CharField(max_length=255, blank=True)
-    skip_reason = models.CharField(
-        max_length=255, blank=True, help_text="Why the calling rules held it back."
-    )
+    skip_reason = models.CharField(max_length=255, blank=True, help_text="Why the calling rules held it back.")
     skipped_at = models.DateTimeField(null=True, blank=True)
-    dial_run = models.ForeignKey(
-        DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
-    )
+    dial_run = models.ForeignKey(DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -217,20 +195,12 @@ class Call(models.Model):
 
     FINAL_STATUSES = (Status.ENDED,)
 
-    uuid = models.UUIDField(
-        primary_key=True, default=uuid.uuid4, editable=False, help_text="= origination_uuid"
-    )
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, help_text="= origination_uuid")
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="calls")
     customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="calls")  # keeps call records
-    dial_run = models.ForeignKey(
-        DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
-    )
-    queue_entry = models.ForeignKey(
-        QueueEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
-    )
-    script = models.ForeignKey(
-        "agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    dial_run = models.ForeignKey(DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
+    queue_entry = models.ForeignKey(QueueEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
+    script = models.ForeignKey("agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     to_number = models.CharField(max_length=16)
     from_number = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -256,10 +226,16 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # Nobody is dialled twice at once: one unfinished call per customer.
+            models.UniqueConstraint(fields=["customer"], condition=~Q(status="ended"), name="one_unfinished_call"),
+        ]
         indexes = [
             models.Index(fields=["office", "created_at"]),
             models.Index(fields=["office", "status"]),
             models.Index(fields=["customer", "created_at"]),
+            # Reconciliation after a reconnect scans unfinished calls of every office.
+            models.Index(fields=["status"], condition=~Q(status="ended"), name="call_unfinished_idx"),
         ]
 
     def __str__(self) -> str:

@@ -75,6 +75,8 @@ class Customer(models.Model):
             models.Index(fields=["office", "last_answered_at"]),
             models.Index(fields=["office", "next_appointment_at"]),
             models.Index(fields=["office", "consent_status"]),
+            models.Index(fields=["office", "last_outcome"]),
+            models.Index(fields=["office", "attempt_count"]),
         ]
 
     def __str__(self) -> str:
