@@ -104,3 +104,15 @@ def test_it_trusts_no_microsoft_email_from_a_multi_tenant_app_unless_domains_are
     listed = config.social_providers_config(Env({**base, "MICROSOFT_TRUSTED_EMAIL_DOMAINS": "North.example"}))
     assert untrusted is False
     assert listed["microsoft"]["APPS"][0]["settings"]["verified_email"] == ["north.example"]
+
+
+def test_it_passes_postgresql_options_from_the_url():
+    database = config.database_config(
+        Env({"DATABASE_URL": "postgres://app@db/issetter?sslmode=require"}), base_dir=BASE
+    )
+    assert database["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_it_names_database_url_when_the_port_is_wrong():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL has a port"):
+        config.database_config(Env({"DATABASE_URL": "postgres://app@db:99999/issetter"}), base_dir=BASE)

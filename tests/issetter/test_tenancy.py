@@ -9,26 +9,49 @@ from tests.conftest import client_for
 
 
 @pytest.fixture
-def detail_urls(customer, call, script):
+def detail_pages(customer, call, script):
+    """Each detail page with a text only that object's page shows."""
     return [
-        reverse("customers:detail", args=[customer.pk]),
-        reverse("calls:detail", args=[call.uuid]),
-        reverse("agent:script_detail", args=[script.pk]),
+        (reverse("customers:detail", args=[customer.pk]), "Maria Lopez"),
+        (reverse("calls:detail", args=[call.uuid]), "Call to"),
+        (reverse("agent:script_detail", args=[script.pk]), "Annual review"),
     ]
 
 
-def test_it_shows_a_colleague_the_office_data(detail_urls, colleague, customer):
+def test_it_shows_a_colleague_the_office_data(detail_pages, colleague):
     client = client_for(colleague)
-    for url in detail_urls:
+    for url, text in detail_pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "Maria Lopez" in response.text or "Annual review" in response.text
+        assert text in response.text, url
 
 
-def test_it_gives_an_outsider_404(detail_urls, outsider):
+def test_it_gives_an_outsider_404(detail_pages, outsider):
     client = client_for(outsider)
-    for url in detail_urls:
+    for url, _ in detail_pages:
         assert client.get(url).status_code == 404, url
+
+
+def test_it_lists_only_the_office_calls_queue_and_appointments(colleague, outsider, office, customer, call):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from calendars.models import Appointment
+    from calls.models import QueueEntry
+
+    QueueEntry.objects.create(office=office, customer=customer)
+    start = timezone.now() + dt.timedelta(days=1)
+    Appointment.objects.create(
+        office=office,
+        customer=customer,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+        title="Annual review",
+    )
+    for name in ("calls:list", "calls:queue", "calendars:index"):
+        assert "Maria Lopez" in client_for(colleague).get(reverse(name)).text, name
+        assert "Maria Lopez" not in client_for(outsider).get(reverse(name)).text, name
 
 
 def test_it_lists_only_the_office_customers(colleague, outsider, customer, other_office):

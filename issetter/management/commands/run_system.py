@@ -52,6 +52,7 @@ class Command(BaseCommand):
             os.set_blocking(child.stdout.fileno(), False)
             self.watcher.register(child.stdout, selectors.EVENT_READ, name)
         self.width = max(len(name) for name in self.children)
+        self.partial = {name: b"" for name in self.children}  # a line split across two reads
         self.stdout.write(f"system running: {', '.join(self.children)} — open http://{host}:{port}/ (Ctrl-C stops)")
         exit_code = self._supervise()
         self._stop_all()
@@ -69,11 +70,19 @@ class Command(BaseCommand):
         )
 
     def _relay_output(self, timeout: float) -> None:
+        if not self.watcher.get_map():
+            time.sleep(timeout)
+            return
         for key, _ in self.watcher.select(timeout=timeout):
-            data = key.fileobj.read()
-            if data:
-                for line in data.decode(errors="replace").splitlines():
-                    self.stdout.write(f"{key.data:<{self.width}} | {line}")
+            name, data = key.data, key.fileobj.read()
+            if data is None:  # nothing after all
+                continue
+            if data == b"":  # the child closed its output: print what is left and stop watching it
+                self.watcher.unregister(key.fileobj)
+                data = b"\n" if self.partial[name] else b""
+            *lines, self.partial[name] = (self.partial[name] + data).split(b"\n")
+            for line in lines:
+                self.stdout.write(f"{name:<{self.width}} | {line.decode(errors='replace').rstrip()}")
 
     def _supervise(self) -> int:
         while not self.stopping:
