@@ -30,3 +30,15 @@ def call_figures_between(*, office: Office, start: dt.datetime, end: dt.datetime
         voicemail=Count("uuid", filter=Q(outcome=Call.Outcome.VOICEMAIL_LEFT)),
         booked=Count("uuid", filter=Q(outcome=Call.Outcome.BOOKED)),
     )
+
+
+def queue_counts(*, office: Office, now: dt.datetime) -> dict[str, int]:
+    """Waiting now, waiting for later (retries, callbacks), being called, and held by do-not-call."""
+    entries = QueueEntry.objects.filter(office=office, status__in=QueueEntry.OPEN_STATUSES)
+    return entries.aggregate(
+        due=Count("id", filter=Q(status=QueueEntry.Status.WAITING) & (Q(due_at__isnull=True) | Q(due_at__lte=now))),
+        later=Count("id", filter=Q(status=QueueEntry.Status.WAITING, due_at__gt=now)),
+        calling=Count("id", filter=Q(status=QueueEntry.Status.CALLING)),
+        do_not_call=Count("id", filter=Q(customer__do_not_call=True)),
+        total=Count("id"),
+    )

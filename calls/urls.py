@@ -5,6 +5,10 @@ from calls import views
 app_name = "calls"
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("queue/add-all/", views.queue_add_all, name="queue_add_all"),
+    path("queue/add/<int:customer_id>/", views.queue_add_one, name="queue_add_one"),
+    path("queue/<int:entry_id>/remove/", views.queue_remove, name="queue_remove"),
+    path("queue/clear/", views.queue_clear_all, name="queue_clear"),
     path("calls/", views.call_index, name="list"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
 ]

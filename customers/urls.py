@@ -1,9 +1,15 @@
 from django.urls import path
 
-from customers import views
+from customers import import_views, views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_index, name="list"),
+    path("export.csv", views.customer_export, name="export"),
+    path("import/", import_views.upload, name="import_upload"),
+    path("import/<int:pk>/", import_views.detail, name="import_detail"),
+    path("import/<int:pk>/start/", import_views.start, name="import_start"),
+    path("import/<int:pk>/progress/", import_views.progress, name="import_progress"),
+    path("import/<int:pk>/problems.csv", import_views.problems_csv, name="import_problems"),
     path("<int:pk>/", views.customer_detail, name="detail"),
 ]

@@ -1,18 +1,45 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from customers.models import Customer
-from customers.selectors import customer_list
+from customers.criteria import CriteriaForm
+from customers.csv_export import customers_csv_lines
+from customers.models import Customer, Tag
+from customers.selectors import customers_matching, import_batches_recent, outcomes_seen
 from issetter.tenancy import get_for_office
+
+PAGE_SIZE = 50
 
 
 @require_GET
 def customer_index(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")
-    page = Paginator(customer_list(office=request.office, search=search), 50).get_page(request.GET.get("page"))
-    return render(request, "customers/customer_list.html", {"page": page, "search": search})
+    form = CriteriaForm(request.GET)
+    criteria = form.criteria()
+    customers = customers_matching(office=request.office, criteria=criteria).prefetch_related("tags")
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "criteria": criteria,
+        "page": page,
+        "tags": Tag.objects.filter(office=request.office).values_list("name", flat=True),
+        "outcomes": outcomes_seen(office=request.office),
+        "imports": import_batches_recent(office=request.office),
+    }
+    return render(request, "customers/customer_list.html", context)
+
+
+@require_GET
+def customer_export(request: HttpRequest) -> StreamingHttpResponse:
+    criteria = CriteriaForm(request.GET).criteria()
+    customers = customers_matching(office=request.office, criteria=criteria).iterator(chunk_size=2000)
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    return StreamingHttpResponse(
+        customers_csv_lines(customers),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="customers-{request.office.slug}-{stamp}.csv"'},
+    )
 
 
 @require_GET

@@ -26,11 +26,15 @@ def our_url_names() -> set[str]:
 
 
 @pytest.fixture
-def page_urls(customer, call, script):
+def page_urls(customer, call, script, import_batch):
     return {
         "home": reverse("home"),
         "customers:list": reverse("customers:list"),
         "customers:detail": reverse("customers:detail", args=[customer.pk]),
+        "customers:export": reverse("customers:export"),
+        "customers:import_detail": reverse("customers:import_detail", args=[import_batch.pk]),
+        "customers:import_progress": reverse("customers:import_progress", args=[import_batch.pk]),
+        "customers:import_problems": reverse("customers:import_problems", args=[import_batch.pk]),
         "calls:queue": reverse("calls:queue"),
         "calls:list": reverse("calls:list"),
         "calls:detail": reverse("calls:detail", args=[call.uuid]),
@@ -40,15 +44,40 @@ def page_urls(customer, call, script):
     }
 
 
-def test_it_lists_every_page_of_ours(page_urls):
-    assert set(page_urls) == our_url_names(), "add the new page to page_urls so its login rule is tested"
+@pytest.fixture
+def action_urls(customer, import_batch):
+    """Views that only take POST."""
+    return {
+        "customers:import_upload": reverse("customers:import_upload"),
+        "customers:import_start": reverse("customers:import_start", args=[import_batch.pk]),
+        "calls:queue_add_all": reverse("calls:queue_add_all"),
+        "calls:queue_add_one": reverse("calls:queue_add_one", args=[customer.pk]),
+        "calls:queue_remove": reverse("calls:queue_remove", args=[1]),
+        "calls:queue_clear": reverse("calls:queue_clear"),
+    }
 
 
-def test_it_sends_anonymous_visitors_to_sign_in(page_urls):
+@pytest.fixture
+def import_batch(office):
+    from customers.models import ImportBatch
+
+    return ImportBatch.objects.create(office=office, file_name="list.csv", status="running", rows_total=10)
+
+
+def test_it_lists_every_page_of_ours(page_urls, action_urls):
+    listed = set(page_urls) | set(action_urls)
+    assert listed == our_url_names(), "add the new page to page_urls or action_urls so its login rule is tested"
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(page_urls, action_urls):
     for name, url in page_urls.items():
         response = Client().get(url)
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("account_login") + "?next="), name
+    for name, url in action_urls.items():
+        response = Client().post(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("account_login")), name
 
 
 def test_it_serves_every_page_to_a_member(page_urls, colleague):
