@@ -16,3 +16,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root; `make run` collects
+
+from issetter.settings import Q_CLUSTER  # noqa: E402
+
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # tasks run inline in tests; run_system's test starts a real cluster

@@ -1,0 +1,104 @@
+"""The Customers page: search in any format, combinable criteria, sorting, pages that keep the filters."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Customer, Tag
+from tests.conftest import client_for
+
+NOW = timezone.now()
+
+
+@pytest.fixture
+def people(office):
+    renewal = Tag.objects.create(office=office, name="renewal")
+
+    def person(first, phone, **fields):
+        return Customer.objects.create(office=office, first_name=first, last_name="Test", phone=phone, **fields)
+
+    people = {
+        "ann": person("Ann", "+12025550101", consent_status="express", last_contacted_at=NOW - dt.timedelta(days=40)),
+        "ben": person(
+            "Ben",
+            "+12025550102",
+            last_contacted_at=NOW - dt.timedelta(days=2),
+            last_answered_at=NOW - dt.timedelta(days=2),
+            answered_count=1,
+            attempt_count=3,
+            last_outcome="declined",
+        ),
+        "cat": person("Cat", "+13125550103", next_appointment_at=NOW + dt.timedelta(days=3), attempt_count=1),
+        "dan": person("Dan", "+16175550104", last_answered_at=NOW - dt.timedelta(days=90), do_not_call=True),
+    }
+    people["ann"].tags.add(renewal)
+    people["cat"].tags.add(renewal)
+    return people
+
+
+def names(client, **query) -> list[str]:
+    response = client.get(reverse("customers:list"), query)
+    assert response.status_code == 200
+    return [customer.first_name for customer in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "(202) 555-0102"}, ["Ben"]),
+        ({"q": "+1 312 555 0103"}, ["Cat"]),
+        ({"q": "555-0104"}, ["Dan"]),
+        ({"q": "ann test"}, ["Ann"]),
+        ({"tag": "renewal"}, ["Ann", "Cat"]),
+        ({"consent": "express"}, ["Ann"]),
+        ({"never_answered": "on"}, ["Ann", "Cat"]),
+        ({"answered_within_days": "7"}, ["Ben"]),
+        ({"appointment": "active"}, ["Cat"]),
+        ({"appointment": "none"}, ["Ann", "Ben", "Dan"]),
+        ({"last_outcome": "declined"}, ["Ben"]),
+        ({"attempts_below": "2"}, ["Ann", "Cat", "Dan"]),
+        ({"contacted_before": (NOW - dt.timedelta(days=10)).date().isoformat()}, ["Ann"]),
+        ({"contacted_after": (NOW - dt.timedelta(days=10)).date().isoformat()}, ["Ben"]),
+        ({"tag": "renewal", "never_answered": "on", "attempts_below": "1"}, ["Ann"]),
+    ],
+)
+def test_it_finds_customers_by_criteria(colleague, people, query, expected):
+    assert sorted(names(client_for(colleague), **query)) == expected
+
+
+def test_it_sorts_by_longest_since_contact_and_fewest_attempts(colleague, people):
+    client = client_for(colleague)
+    assert names(client, sort="-last_contacted")[:2] == ["Ben", "Ann"]
+    assert names(client, sort="attempts")[-1] == "Ben"
+
+
+def test_it_keeps_the_criteria_on_the_next_page(colleague, office):
+    tag = Tag.objects.create(office=office, name="vip")
+    for number in range(60):
+        Customer.objects.create(office=office, first_name=f"P{number:02d}", phone=f"+120255501{number:02d}").tags.add(
+            tag
+        )
+    page = client_for(colleague).get(reverse("customers:list"), {"tag": "vip"}).text
+    assert "tag=vip&amp;page=2" in page
+    assert "60</strong> customers match" in page
+
+
+def test_it_marks_do_not_call_and_offers_no_queue_button_for_them(colleague, people):
+    page = client_for(colleague).get(reverse("customers:list"), {"q": "Dan"}).text
+    assert "Do not call" in page
+    assert reverse("calls:queue_add_one", args=[people["dan"].pk]) not in page
+
+
+def test_it_escapes_names_that_carry_markup(colleague, office):
+    Customer.objects.create(office=office, first_name="<script>alert(1)</script>", phone="+12025550101")
+    page = client_for(colleague).get(reverse("customers:list")).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_it_says_which_criterion_is_wrong(colleague, people):
+    response = client_for(colleague).get(reverse("customers:list"), {"attempts_below": "many"})
+    assert "attempts_below" in response.text
+    assert len(response.context["page"].object_list) == 4  # the bad criterion is left out, not applied
