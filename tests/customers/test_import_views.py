@@ -45,7 +45,7 @@ def test_it_imports_with_the_chosen_columns_and_summarises(colleague, office, dj
     page = client.get(batch_url).text
     assert "<strong>3</strong> rows read" in page
     assert "<strong>2</strong> new customers" in page
-    assert "'123' is not a valid phone number" in page
+    assert "&#x27;123&#x27; is not a valid phone number" in page
     assert sorted(Customer.objects.filter(office=office).values_list("first_name", flat=True)) == ["James", "Maria"]
     assert Customer.objects.get(first_name="Maria").notes == ""  # notes column not chosen: not imported
 
