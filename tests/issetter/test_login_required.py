@@ -35,6 +35,7 @@ def page_urls(customer, call, script, import_batch):
         "customers:import_detail": reverse("customers:import_detail", args=[import_batch.pk]),
         "customers:import_progress": reverse("customers:import_progress", args=[import_batch.pk]),
         "customers:import_problems": reverse("customers:import_problems", args=[import_batch.pk]),
+        "customers:do_not_call": reverse("customers:do_not_call"),
         "calls:queue": reverse("calls:queue"),
         "calls:list": reverse("calls:list"),
         "calls:detail": reverse("calls:detail", args=[call.uuid]),
@@ -50,6 +51,9 @@ def action_urls(customer, import_batch):
     return {
         "customers:import_upload": reverse("customers:import_upload"),
         "customers:import_start": reverse("customers:import_start", args=[import_batch.pk]),
+        "customers:do_not_call_add": reverse("customers:do_not_call_add"),
+        "customers:do_not_call_upload": reverse("customers:do_not_call_upload"),
+        "customers:do_not_call_remove": reverse("customers:do_not_call_remove", args=[1]),
         "calls:queue_add_all": reverse("calls:queue_add_all"),
         "calls:queue_add_one": reverse("calls:queue_add_one", args=[customer.pk]),
         "calls:queue_remove": reverse("calls:queue_remove", args=[1]),
