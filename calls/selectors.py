@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from calls.models import Call, QueueEntry
+from customers.services import CallHistory
 from issetter.models import Office
 
 
@@ -42,3 +43,16 @@ def queue_counts(*, office: Office, now: dt.datetime) -> dict[str, int]:
         do_not_call=Count("id", filter=Q(customer__do_not_call=True)),
         total=Count("id"),
     )
+
+
+def call_history_of(*, customer_id: int) -> CallHistory:
+    """Every finished call of the customer, summarised for the profile."""
+    ended = Call.objects.filter(customer_id=customer_id, status=Call.Status.ENDED)
+    figures = ended.aggregate(
+        attempts=Count("uuid"),
+        answered=Count("uuid", filter=Q(answered_by=Call.AnsweredBy.HUMAN)),
+        last_contacted_at=Max("created_at"),
+        last_answered_at=Max("answered_at", filter=Q(answered_by=Call.AnsweredBy.HUMAN)),
+    )
+    latest = ended.order_by("-created_at").values_list("outcome", flat=True).first()
+    return CallHistory(last_outcome=latest or "", **figures)
