@@ -10,15 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from django import forms
+from django.db.models import F
 from django.utils.http import urlencode
 
 from customers.models import ConsentStatus
 
+# Never contacted/answered (NULL) sorts the same on every database: last when newest first, first when
+# "longest since contact" (PostgreSQL and SQLite disagree on NULLs otherwise).
 SORTS = {
     "name": ("last_name", "first_name", "id"),
-    "-last_contacted": ("-last_contacted_at", "id"),
-    "last_contacted": ("last_contacted_at", "id"),
-    "-last_answered": ("-last_answered_at", "id"),
+    "-last_contacted": (F("last_contacted_at").desc(nulls_last=True), "id"),
+    "last_contacted": (F("last_contacted_at").asc(nulls_first=True), "id"),
+    "-last_answered": (F("last_answered_at").desc(nulls_last=True), "id"),
     "attempts": ("attempt_count", "id"),
     "-created": ("-created_at", "-id"),
 }

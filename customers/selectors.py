@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from customers.criteria import SORTS, CustomerCriteria
+from customers.import_rows import RowError, phone_read
 from customers.models import Customer, DoNotCallEntry, ImportBatch
 from issetter.models import Office
 
@@ -18,7 +20,7 @@ def customers_matching(
     """The office's customers meeting every criterion, in the chosen order."""
     now = now or timezone.now()
     customers = Customer.objects.filter(office=office)
-    customers = _search(customers, criteria.search)
+    customers = _search(customers, criteria.search, region=office.phone_region)
     if criteria.tag:
         customers = customers.filter(tags__name=criteria.tag)
     if criteria.consent:
@@ -42,16 +44,17 @@ def customers_matching(
     return customers.order_by(*SORTS.get(criteria.sort, SORTS["name"]))
 
 
-def _search(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+def _search(customers: QuerySet[Customer], text: str, *, region: str) -> QuerySet[Customer]:
     """Every word must match a name or the email; a query with 3+ digits also matches the phone."""
     text = text.strip()
     if not text:
         return customers
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= 3 and len(digits) >= len(text.replace(" ", "")) // 2:
-        if len(digits) == 10 and not text.lstrip().startswith("+"):
-            digits = "1" + digits  # a US number written without its country code
-        return customers.filter(phone__contains=digits)
+        try:  # a whole number, in any format: an exact (indexed) match
+            return customers.filter(phone=phone_read(text, region).e164)
+        except RowError:
+            return customers.filter(phone__contains=digits)  # part of a number
     for word in text.split():
         customers = customers.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
@@ -73,12 +76,28 @@ def customer_count(*, office: Office) -> int:
 
 def outcomes_seen(*, office: Office) -> list[str]:
     """The last outcomes the office's customers have, for the filter's choices."""
-    return sorted(
-        Customer.objects.filter(office=office)
-        .exclude(last_outcome="")
-        .values_list("last_outcome", flat=True)
-        .distinct()
-    )
+    if connection.vendor == "postgresql":
+        # A loose index scan on (office, last_outcome): one index probe per distinct value, not a scan of
+        # every customer (177 ms -> under 1 ms at a million customers).
+        with connection.cursor() as cursor:
+            cursor.execute(DISTINCT_OUTCOMES_SQL, {"office": office.pk})
+            return [row[0] for row in cursor.fetchall()]
+    # order_by() first: the model's default ordering would otherwise join the DISTINCT and repeat values.
+    outcomes = Customer.objects.filter(office=office).exclude(last_outcome="").order_by("last_outcome")
+    return list(outcomes.values_list("last_outcome", flat=True).distinct())
+
+
+DISTINCT_OUTCOMES_SQL = """
+WITH RECURSIVE seen(outcome) AS (
+    (SELECT last_outcome FROM customers_customer
+     WHERE office_id = %(office)s AND last_outcome > '' ORDER BY last_outcome LIMIT 1)
+    UNION ALL
+    SELECT (SELECT last_outcome FROM customers_customer
+            WHERE office_id = %(office)s AND last_outcome > seen.outcome ORDER BY last_outcome LIMIT 1)
+    FROM seen WHERE seen.outcome IS NOT NULL
+)
+SELECT outcome FROM seen WHERE outcome IS NOT NULL
+"""
 
 
 def do_not_call_count(*, office: Office) -> int:

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,6 +6,7 @@ from django.views.decorators.http import require_GET
 from customers.criteria import CriteriaForm
 from customers.csv_export import customers_csv_lines
 from customers.models import Customer, Tag
+from customers.paging import CappedPaginator
 from customers.selectors import customers_matching, import_batches_recent, outcomes_seen
 from issetter.tenancy import get_for_office
 
@@ -18,7 +18,7 @@ def customer_index(request: HttpRequest) -> HttpResponse:
     form = CriteriaForm(request.GET)
     criteria = form.criteria()
     customers = customers_matching(office=request.office, criteria=criteria).prefetch_related("tags")
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "criteria": criteria,

@@ -50,6 +50,7 @@ def names(client, **query) -> list[str]:
         ({"q": "(202) 555-0102"}, ["Ben"]),
         ({"q": "+1 312 555 0103"}, ["Cat"]),
         ({"q": "555-0104"}, ["Dan"]),
+        ({"q": "5550104"}, ["Dan"]),
         ({"q": "ann test"}, ["Ann"]),
         ({"tag": "renewal"}, ["Ann", "Cat"]),
         ({"consent": "express"}, ["Ann"]),
@@ -102,3 +103,24 @@ def test_it_says_which_criterion_is_wrong(colleague, people):
     response = client_for(colleague).get(reverse("customers:list"), {"attempts_below": "many"})
     assert "attempts_below" in response.text
     assert len(response.context["page"].object_list) == 4  # the bad criterion is left out, not applied
+
+
+def test_it_offers_each_last_outcome_once(colleague, office):
+    for number, outcome in enumerate(["booked", "no_answer", "booked", "booked", "declined"]):
+        Customer.objects.create(
+            office=office, first_name=f"P{number}", phone=f"+1202555010{number}", last_outcome=outcome
+        )
+    response = client_for(colleague).get(reverse("customers:list"))
+    assert response.context["outcomes"] == ["booked", "declined", "no_answer"]
+
+
+def test_it_counts_up_to_a_cap_and_says_so(colleague, office, monkeypatch):
+    import customers.paging
+
+    monkeypatch.setattr(customers.paging, "COUNT_CAP", 3)
+    monkeypatch.setattr(customers.paging.CappedPaginator.__init__, "__kwdefaults__", {"cap": 3})
+    for number in range(5):
+        Customer.objects.create(office=office, first_name=f"P{number}", phone=f"+1202555010{number}")
+    page = client_for(colleague).get(reverse("customers:list")).text
+    assert "3+</strong> customers match" in page
+    assert "Add all 3+ to the queue" in page

@@ -1,0 +1,138 @@
+"""The Customers page and "add all to queue" over a large office, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/issetter_bench .venv/bin/python bench/customer_list.py --customers 1000000
+
+Fills one office with generated customers in a single INSERT … SELECT generate_series (varied consent,
+attempts, outcomes, contact dates; one in five tagged "renewal"), then times the list page for several
+criteria sets (server time through the Django test client) and the set-based queue insert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
+os.environ.setdefault("ENV_FILE", "")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/issetter_bench")
+
+from page_times import ensure_postgres_database  # noqa: E402
+
+FILL = """
+INSERT INTO customers_customer (office_id, first_name, last_name, phone, email, time_zone, state, postal_code, notes,
+    consent_status, consent_source, do_not_call, answered_count, attempt_count, last_outcome, created_at, updated_at,
+    last_contacted_at, last_answered_at, next_appointment_at)
+SELECT %(office)s, 'First' || g, 'Last' || (g %% 997), '+1' || (2002000000 + g)::text, 'c' || g || '@example.com',
+    'America/New_York', '', '', '',
+    (ARRAY['unknown','express','express_written','revoked'])[1 + g %% 4], '', g %% 101 = 0,
+    (g %% 3 = 0)::int, g %% 6, (ARRAY['','no_answer','booked','voicemail_left','declined'])[1 + g %% 5],
+    now(), now(), now() - (g %% 400) * interval '1 day',
+    CASE WHEN g %% 3 = 0 THEN now() - (g %% 200) * interval '1 day' END,
+    CASE WHEN g %% 50 = 0 THEN now() + (g %% 30) * interval '1 day' END
+FROM generate_series(1, %(count)s) AS g
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    ensure_postgres_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client then records each response's template context
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from calls.models import QueueEntry
+    from calls.queue_services import queue_add_matching
+    from customers.criteria import CustomerCriteria
+    from customers.models import Customer, Tag
+    from customers.selectors import customers_matching
+    from issetter.models import Membership
+    from issetter.services import member_ensure, office_ensure
+
+    call_command("migrate", verbosity=0)
+    office, _ = office_ensure(
+        slug="bench-list", name="Bench", caller_id_number="+12025550100", callback_number="+12025550143"
+    )
+    user, _ = member_ensure(office=office, email="bench-list@example.com", role=Membership.Role.SUPERVISOR)
+    if Customer.objects.filter(office=office).count() != args.customers:
+        QueueEntry.objects.filter(office=office).delete()
+        Customer.objects.filter(office=office).delete()
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(FILL, {"office": office.pk, "count": args.customers})
+            tag, _ = Tag.objects.get_or_create(office=office, name="renewal")
+            cursor.execute(
+                "INSERT INTO customers_customer_tags (customer_id, tag_id) SELECT id, %s FROM customers_customer "
+                "WHERE office_id = %s AND id %% 5 = 0",
+                [tag.pk, office.pk],
+            )
+            cursor.execute("ANALYZE")
+        print(f"filled {args.customers:,} customers in {time.perf_counter() - start:.1f} s")
+
+    client = Client()
+    client.force_login(user)
+    cases = {
+        "no criteria, page 1": {},
+        "3 criteria: tag + consent + contacted before": {
+            "tag": "renewal",
+            "consent": "express",
+            "contacted_before": "2026-09-01",
+        },
+        "3 criteria: never answered + attempts < 3 + no appointment": {
+            "never_answered": "on",
+            "attempts_below": "3",
+            "appointment": "none",
+        },
+        "3 criteria, page 200": {
+            "consent": "express_written",
+            "last_outcome": "booked",
+            "attempts_below": "5",
+            "page": "200",
+        },
+        "search by phone (202) 200-0777": {"q": "(202) 200-0777"},
+        "search by name 'Last42'": {"q": "Last42"},
+    }
+    print("| request | customers | matches | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|")
+    for name, query in cases.items():
+        client.get("/customers/", query)
+        samples = []
+        for _ in range(args.repeat):
+            begin = time.perf_counter()
+            response = client.get("/customers/", query)
+            samples.append((time.perf_counter() - begin) * 1000)
+            assert response.status_code == 200
+        samples.sort()
+        matches = response.context["page"].paginator.count
+        p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+        print(f"| {name} | {args.customers:,} | {matches:,} | {statistics.median(samples):.0f} | {p95:.0f} |")
+
+    QueueEntry.objects.filter(office=office).delete()
+    criteria = CustomerCriteria(consent="express", never_answered=True)
+    start = time.perf_counter()
+    added = queue_add_matching(office=office, customers=customers_matching(office=office, criteria=criteria))
+    print(
+        f"| add all matching (consent express + never answered) to the queue | {args.customers:,} | {added:,} added "
+        f"| {(time.perf_counter() - start) * 1000:.0f} ms total | |"
+    )
+
+
+if __name__ == "__main__":
+    main()
