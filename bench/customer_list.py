@@ -10,22 +10,10 @@ criteria sets (server time through the Django test client) and the set-based que
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
-os.environ.setdefault("ENV_FILE", "")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/issetter_bench")
-
-from page_times import ensure_postgres_database  # noqa: E402
+import benchkit
 
 FILL = """
 INSERT INTO customers_customer (office_id, first_name, last_name, phone, email, time_zone, state, postal_code, notes,
@@ -47,14 +35,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    ensure_postgres_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client then records each response's template context
-    from django.core.management import call_command
+    benchkit.prepare(default_database_url="postgres://postgres@127.0.0.1:5432/issetter_bench")
     from django.db import connection
     from django.test import Client
 
@@ -66,7 +47,6 @@ def main() -> None:
     from issetter.models import Membership
     from issetter.services import member_ensure, office_ensure
 
-    call_command("migrate", verbosity=0)
     office, _ = office_ensure(
         slug="bench-list", name="Bench", caller_id_number="+12025550100", callback_number="+12025550143"
     )
@@ -132,7 +112,7 @@ def main() -> None:
     start = time.perf_counter()
     added = queue_add_matching(office=office, customers=customers_matching(office=office, criteria=criteria))
     print(
-        f"| add all matching (consent express + never answered) to the queue | {args.customers:,} | {added:,} added "
+        f"| add all matching (consent express + contacted in 160 days) to the queue | {args.customers:,} | {added:,} added "
         f"| {(time.perf_counter() - start) * 1000:.0f} ms total | |"
     )
 

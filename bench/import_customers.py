@@ -9,22 +9,11 @@ notes with newlines and tags. It is imported twice: into an empty office, then a
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
-os.environ.setdefault("ENV_FILE", "")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/issetter-bench.sqlite3")
-
-from page_times import ensure_postgres_database  # noqa: E402
+import benchkit
 
 FIRST = ["Maria", "James", "José", "Linda", "Robert", "Zoë", "Susan", "Chloé", "Ahmed", "Mei"]
 LAST = ["Lopez", "Carter", "Muñoz", "Nguyen", "Brown", "O'Neil", "Miller", "Søndergaard", "Khan", "Li"]
@@ -57,18 +46,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    ensure_postgres_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    benchkit.prepare(default_database_url="sqlite:////tmp/issetter-bench.sqlite3")
     from django.conf import settings
-    from django.core.management import call_command
 
     from customers.customer_import import customer_import
     from customers.models import Customer
     from issetter.services import office_ensure
 
-    call_command("migrate", verbosity=0)
     office, _ = office_ensure(
         slug="bench-import", name="Bench", caller_id_number="+12025550100", callback_number="+12025550143"
     )

@@ -11,30 +11,10 @@ no network), for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
-os.environ.setdefault("ENV_FILE", "")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/issetter-bench.sqlite3")
-
-
-def ensure_postgres_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
+import benchkit
 
 
 def fill(customers: int):
@@ -83,15 +63,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
-    ensure_postgres_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    benchkit.prepare(default_database_url="sqlite:////tmp/issetter-bench.sqlite3")
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
     office, user = fill(args.customers)
     client = Client()
     client.force_login(user)
