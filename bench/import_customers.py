@@ -37,7 +37,7 @@ def messy_file(rows: int, seed: int = 7) -> bytes:
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}" if roll > 0.1 else f"{rng.choice(LAST)}, {rng.choice(FIRST)}"
         notes = '"Called twice\nprefers mornings"' if roll > 0.97 else ""
         lines.append(
-            f"{name};{phone};c{number}@example.com;{rng.choice(['vip', 'renewal', '', 'auto; home'])};yes;{notes}"
+            f"{name};{phone};c{number}@example.com;{rng.choice(['vip', 'renewal', '', 'auto, home'])};yes;{notes}"
         )
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
