@@ -80,11 +80,11 @@ def main() -> None:
             "attempts_below": "3",
             "appointment": "none",
         },
-        "3 criteria, page 200": {
+        "3 criteria, page 100 (the deepest)": {
             "consent": "express_written",
             "last_outcome": "booked",
             "attempts_below": "5",
-            "page": "200",
+            "page": "100",
         },
         "search by phone (202) 200-0777": {"q": "(202) 200-0777"},
         "search by name 'Last42'": {"q": "Last42"},

@@ -114,13 +114,20 @@ def test_it_offers_each_last_outcome_once(colleague, office):
     assert response.context["outcomes"] == ["booked", "declined", "no_answer"]
 
 
-def test_it_counts_up_to_a_cap_and_says_so(colleague, office, monkeypatch):
+def test_it_counts_up_to_a_cap_and_pages_the_first_matches(colleague, office, monkeypatch):
     import customers.paging
 
-    monkeypatch.setattr(customers.paging, "COUNT_CAP", 3)
-    monkeypatch.setattr(customers.paging.CappedPaginator.__init__, "__kwdefaults__", {"cap": 3})
-    for number in range(5):
-        Customer.objects.create(office=office, first_name=f"P{number}", phone=f"+1202555010{number}")
-    page = client_for(colleague).get(reverse("customers:list")).text
-    assert "3+</strong> customers match" in page
-    assert "Add all 3+ to the queue" in page
+    monkeypatch.setattr(customers.paging.CappedPaginator.__init__, "__kwdefaults__", {"cap": 120, "pageable": 100})
+    for number in range(130):
+        Customer.objects.create(office=office, first_name=f"P{number:03d}", phone=f"+1202555{number:04d}")
+    client = client_for(colleague)
+    first = client.get(reverse("customers:list")).text
+    assert "120+</strong> customers match" in first
+    assert "Add all 120+ to the queue" in first
+    last = client.get(reverse("customers:list"), {"page": "9"})
+    assert last.context["page"].number == 2  # 100 pageable rows = 2 pages of 50
+    assert "The pages show the first 100 matches" in last.text
+    client.post(reverse("calls:queue_add_all"), {})
+    from calls.models import QueueEntry
+
+    assert QueueEntry.objects.count() == 130  # the whole set, not the counted or paged part
