@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.criteria import SORTS, CustomerCriteria
@@ -42,6 +43,31 @@ def customers_matching(
     if criteria.attempts_below:
         customers = customers.filter(attempt_count__lt=criteria.attempts_below)
     return customers.order_by(*SORTS.get(criteria.sort, SORTS["name"]))
+
+
+def customers_listing(*, office: Office, criteria: CustomerCriteria) -> QuerySet[Customer]:
+    """The list page's rows. With a text search the sort keys are wrapped in COALESCE(x, x) — the same
+    order, but one no index can serve — so PostgreSQL finds the matches through the trigram indexes and
+    sorts them, instead of walking the name index through most of the office because it misjudges how
+    many rows match '%text%' (500 ms vs under 100 ms at a million customers)."""
+    matching = customers_matching(office=office, criteria=criteria)
+    if not criteria.search.strip():
+        return matching
+    return matching.order_by(*(_unindexable(key) for key in SORTS.get(criteria.sort, SORTS["name"])))
+
+
+def _unindexable(key):
+    if isinstance(key, OrderBy):
+        return OrderBy(
+            Coalesce(key.expression, key.expression),
+            descending=key.descending,
+            nulls_first=key.nulls_first,
+            nulls_last=key.nulls_last,
+        )
+    if key.lstrip("-") == "id":
+        return key
+    name = key.lstrip("-")
+    return OrderBy(Coalesce(F(name), F(name)), descending=key.startswith("-"))
 
 
 def _search(customers: QuerySet[Customer], text: str, *, region: str) -> QuerySet[Customer]:

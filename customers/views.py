@@ -7,7 +7,7 @@ from customers.criteria import CriteriaForm
 from customers.csv_export import customers_csv_lines
 from customers.models import Customer, Tag
 from customers.paging import CappedPaginator
-from customers.selectors import customers_matching, import_batches_recent, outcomes_seen
+from customers.selectors import customers_listing, customers_matching, import_batches_recent, outcomes_seen
 from issetter.tenancy import get_for_office
 
 PAGE_SIZE = 50
@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 def customer_index(request: HttpRequest) -> HttpResponse:
     form = CriteriaForm(request.GET)
     criteria = form.criteria()
-    customers = customers_matching(office=request.office, criteria=criteria).prefetch_related("tags")
+    customers = customers_listing(office=request.office, criteria=criteria).prefetch_related("tags")
     page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

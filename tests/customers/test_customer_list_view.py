@@ -131,3 +131,9 @@ def test_it_counts_up_to_a_cap_and_pages_the_first_matches(colleague, office, mo
     from calls.models import QueueEntry
 
     assert QueueEntry.objects.count() == 130  # the whole set, not the counted or paged part
+
+
+def test_it_keeps_the_chosen_order_when_searching(colleague, people):
+    client = client_for(colleague)
+    assert names(client, q="test") == ["Ann", "Ben", "Cat", "Dan"]  # all share the last name: first names order
+    assert names(client, q="test", sort="-last_contacted") == ["Ben", "Ann", "Cat", "Dan"]  # never contacted last
