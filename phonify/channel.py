@@ -1,0 +1,139 @@
+"""One simulated call leg: its variables, times, state, and the headers FreeSWITCH puts on its events."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from phonify.personas import Persona
+
+CAUSES = {
+    "UNALLOCATED_NUMBER": 1,
+    "NORMAL_CLEARING": 16,
+    "USER_BUSY": 17,
+    "NO_USER_RESPONSE": 18,
+    "NO_ANSWER": 19,
+    "CALL_REJECTED": 21,
+    "NORMAL_TEMPORARY_FAILURE": 41,
+    "ORIGINATOR_CANCEL": 487,
+    "MANAGER_REQUEST": 703,
+    "ALLOTTED_TIMEOUT": 802,
+}
+ANSWER_FAILURES = {"busy": "USER_BUSY", "rejected": "CALL_REJECTED", "invalid": "UNALLOCATED_NUMBER"}
+
+
+def now_us() -> int:
+    return int(time.time() * 1_000_000)
+
+
+@dataclass
+class Channel:
+    uuid: str
+    number: str
+    persona: Persona | None
+    variables: dict[str, str]
+    caller_id_name: str = "Phonify"
+    caller_id_number: str = "0000000000"
+    created_us: int = field(default_factory=now_us)
+    progress_us: int = 0
+    progress_media_us: int = 0
+    answered_us: int = 0
+    hangup_us: int = 0
+    state: str = "CS_INIT"
+    call_state: str = "DOWN"
+    answer_state: str = "ringing"
+    hangup_cause: str = ""
+    avmd_on: bool = False
+    timeline: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"sofia/external/{self.number}"
+
+    @property
+    def alive(self) -> bool:
+        return not self.hangup_cause
+
+    def headers(self) -> list[tuple[str, str]]:
+        """switch_channel_event_set_basic_data: state, ids, answer state, caller profile."""
+        headers = [
+            ("Channel-State", self.state),
+            ("Channel-Call-State", self.call_state),
+            ("Channel-State-Number", str(_STATE_NUMBERS.get(self.state, 0))),
+            ("Channel-Name", self.name),
+            ("Unique-ID", self.uuid),
+            ("Call-Direction", "outbound"),
+            ("Presence-Call-Direction", "outbound"),
+            ("Channel-HIT-Dialplan", "false"),
+            ("Channel-Call-UUID", self.uuid),
+            ("Answer-State", self.answer_state),
+        ]
+        if self.hangup_cause:
+            headers.append(("Hangup-Cause", self.hangup_cause))
+        headers += [
+            ("Channel-Read-Codec-Name", "L16"),
+            ("Channel-Read-Codec-Rate", "16000"),
+            ("Channel-Write-Codec-Name", "L16"),
+            ("Channel-Write-Codec-Rate", "16000"),
+            ("Caller-Direction", "outbound"),
+            ("Caller-Caller-ID-Name", self.caller_id_name),
+            ("Caller-Caller-ID-Number", self.caller_id_number),
+            ("Caller-Destination-Number", self.number),
+            ("Caller-Unique-ID", self.uuid),
+            ("Caller-Channel-Name", self.name),
+            ("Caller-Channel-Created-Time", str(self.created_us)),
+            ("Caller-Channel-Answered-Time", str(self.answered_us)),
+            ("Caller-Channel-Progress-Time", str(self.progress_us)),
+            ("Caller-Channel-Progress-Media-Time", str(self.progress_media_us)),
+            ("Caller-Channel-Hangup-Time", str(self.hangup_us)),
+        ]
+        return headers
+
+    def variable_headers(self) -> list[tuple[str, str]]:
+        return [(f"variable_{name}", value) for name, value in self.variables.items()]
+
+    def set_cdr_variables(self) -> None:
+        """What switch_channel_set_timestamps leaves on the channel before HANGUP_COMPLETE."""
+        end = self.hangup_us or now_us()
+        cause = self.hangup_cause or "NORMAL_CLEARING"
+        code = CAUSES.get(cause, 16)
+        self.variables["hangup_cause"] = cause
+        self.variables["hangup_cause_q850"] = str(code if code <= 127 else 16)
+        stamps = {
+            "start": self.created_us,
+            "answer": self.answered_us,
+            "progress": self.progress_us,
+            "progress_media": self.progress_media_us,
+            "end": end,
+        }
+        for name, moment in stamps.items():
+            self.variables[f"{name}_stamp"] = _stamp(moment) if moment else ""
+            self.variables[f"{name}_epoch"] = str(moment // 1_000_000)
+            self.variables[f"{name}_uepoch"] = str(moment)
+        self.variables["duration"] = str((end - self.created_us) // 1_000_000)
+        self.variables["billsec"] = str((end - self.answered_us) // 1_000_000 if self.answered_us else 0)
+        self.variables["answersec"] = str((self.answered_us - self.created_us) // 1_000_000 if self.answered_us else 0)
+        self.variables["progresssec"] = str(
+            (self.progress_us - self.created_us) // 1_000_000 if self.progress_us else 0
+        )
+        self.variables["waitsec"] = "0"
+        self.variables["mduration"] = str((end - self.created_us) // 1000)
+        self.variables["billmsec"] = str((end - self.answered_us) // 1000 if self.answered_us else 0)
+        self.variables["uduration"] = str(end - self.created_us)
+        self.variables["last_app"] = "park"
+        self.variables["caller_id"] = f'"{self.caller_id_name}" <{self.caller_id_number}>'
+
+
+_STATE_NUMBERS = {
+    "CS_NEW": 0,
+    "CS_INIT": 1,
+    "CS_ROUTING": 2,
+    "CS_EXECUTE": 4,
+    "CS_HANGUP": 10,
+    "CS_REPORTING": 11,
+    "CS_DESTROY": 12,
+}
+
+
+def _stamp(moment_us: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment_us / 1_000_000))

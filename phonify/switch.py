@@ -1,0 +1,340 @@
+"""Phonify: a simulated FreeSWITCH speaking the real Event Socket protocol (asyncio, no gevent).
+
+    switch = Switch(port=8021, password="ClueCon", personas=personas_load())
+    await switch.start(); ...; await switch.stop()
+
+Calls follow their persona: a number with no persona is UNALLOCATED_NUMBER. `time_scale` shrinks every
+wait (rings, timeouts, greetings, hangup_after) so tests can run a whole call in milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import uuid as uuidlib
+
+from phonify import wire
+from phonify.channel import ANSWER_FAILURES, CAUSES, Channel, now_us
+from phonify.connection import Connection
+from phonify.originate import OriginateUsageError, parse_originate
+from phonify.personas import Persona
+
+WITH_VARIABLES = {
+    "CHANNEL_CREATE",
+    "CHANNEL_ANSWER",
+    "CHANNEL_PROGRESS",
+    "CHANNEL_PROGRESS_MEDIA",
+    "CHANNEL_HANGUP",
+    "CHANNEL_HANGUP_COMPLETE",
+    "CHANNEL_EXECUTE",
+    "CHANNEL_EXECUTE_COMPLETE",
+    "CHANNEL_DESTROY",
+    "CHANNEL_PARK",
+    "CUSTOM",
+}
+SECONDS_PER_CHARACTER = 0.06  # how long a spoken greeting lasts
+
+
+class Switch:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8021,
+        password: str = "ClueCon",  # noqa: S107  (FreeSWITCH's documented default)
+        personas: dict[str, Persona] | None = None,
+        time_scale: float = 1.0,
+        ring_seconds: float = 4.0,
+        heartbeat_seconds: float = 20.0,
+        hostname: str = "phonify",
+    ) -> None:
+        self.host, self.port, self.password = host, port, password
+        self.personas = personas or {}
+        self.time_scale, self.ring_seconds, self.heartbeat_seconds = time_scale, ring_seconds, heartbeat_seconds
+        self.hostname = hostname
+        self.core_uuid = str(uuidlib.uuid4())
+        self.connections: set[Connection] = set()
+        self.channels: dict[str, Channel] = {}  # every call, ended ones too (for inspection)
+        self.sequence = 0
+        self.started = time.monotonic()
+        self._server: asyncio.base_events.Server | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    # ---- server -------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._spawn(self._heartbeat())
+
+    async def stop(self) -> None:
+        if self._server:
+            self._server.close()
+        for connection in list(self.connections):
+            connection.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server:
+            await self._server.wait_closed()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connection = Connection(self, reader, writer)
+        self.connections.add(connection)
+        await connection.serve()
+
+    def _spawn(self, coroutine) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def wait(self, seconds: float) -> None:
+        await asyncio.sleep(seconds * self.time_scale)
+
+    # ---- events -------------------------------------------------------------------------------------
+    def publish(
+        self,
+        name: str,
+        extra: list[tuple[str, str]] | None = None,
+        *,
+        channel: Channel | None = None,
+        body: str = "",
+        subclass: str = "",
+    ) -> None:
+        self.sequence += 1
+        moment = time.time()
+        headers = [
+            ("Event-Name", name),
+            ("Core-UUID", self.core_uuid),
+            ("FreeSWITCH-Hostname", self.hostname),
+            ("FreeSWITCH-Switchname", self.hostname),
+            ("FreeSWITCH-IPv4", "127.0.0.1"),
+            ("FreeSWITCH-IPv6", "::1"),
+            ("Event-Date-Local", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))),
+            ("Event-Date-GMT", email.utils.formatdate(moment, usegmt=True)),
+            ("Event-Date-Timestamp", str(int(moment * 1_000_000))),
+            ("Event-Calling-File", "phonify.py"),
+            ("Event-Calling-Function", "phonify_event"),
+            ("Event-Calling-Line-Number", "1"),
+            ("Event-Sequence", str(self.sequence)),
+        ]
+        if subclass:
+            headers.append(("Event-Subclass", subclass))
+        headers += extra or []
+        if channel is not None:
+            headers += channel.headers()
+            if name in WITH_VARIABLES:
+                headers += channel.variable_headers()
+            channel.timeline.append((moment, subclass or name))
+        frame = None
+        for connection in list(self.connections):
+            if connection.authed and connection.wants(name, subclass, headers):
+                frame = frame or wire.event_frame(wire.serialize_event(headers, body))
+                connection.write(frame)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            uptime = int(time.monotonic() - self.started)
+            self.publish(
+                "HEARTBEAT",
+                [
+                    ("Event-Info", "System Ready"),
+                    ("Up-Time", f"0 years, 0 days, 0 hours, 0 minutes, {uptime} seconds"),
+                    ("FreeSWITCH-Version", "1.10.12-phonify"),
+                    ("Uptime-msec", str(uptime * 1000)),
+                    ("Session-Count", str(sum(c.alive for c in self.channels.values()))),
+                    ("Max-Sessions", "1000"),
+                    ("Idle-CPU", "99.0"),
+                ],
+            )
+
+    # ---- commands -----------------------------------------------------------------------------------
+    async def api(self, line: str) -> str:
+        command, _, args = line.strip().partition(" ")
+        handler = getattr(self, f"_api_{command.lower()}", None)
+        if handler is None:
+            return f"-ERR {command} Command not found!\n"
+        return await handler(args.strip())
+
+    def background(self, line: str, job: str) -> None:
+        async def run() -> None:
+            result = await self.api(line)
+            command, _, args = line.strip().partition(" ")
+            extra = [("Job-UUID", job), ("Job-Owner-UUID", ""), ("Job-Command", command)]
+            if args.strip():
+                extra.append(("Job-Command-Arg", args.strip()))
+            self.publish("BACKGROUND_JOB", extra, body=result)
+
+        self._spawn(run())
+
+    def sendmsg(self, target: str, packet: wire.Packet) -> str:
+        channel = self.channels.get(target)
+        if channel is None or not channel.alive:
+            return f"-ERR invalid session id [{target}]"
+        if (packet.header("call-command") or "").lower() == "hangup":
+            self._spawn(self.hangup(channel, packet.header("hangup-cause") or "NORMAL_CLEARING"))
+        return "+OK"
+
+    async def _api_originate(self, args: str) -> str:
+        try:
+            request = parse_originate(args)
+        except OriginateUsageError as problem:
+            return str(problem)
+        call_uuid = request.variables.get("origination_uuid") or str(uuidlib.uuid4())
+        if call_uuid in self.channels:
+            return "-ERR DESTINATION_OUT_OF_ORDER\n"
+        channel = Channel(
+            uuid=call_uuid,
+            number=request.number,
+            persona=self.personas.get(request.number),
+            variables={**request.variables, "uuid": call_uuid, "direction": "outbound"},
+            caller_id_name=request.variables.get("origination_caller_id_name", "Phonify"),
+            caller_id_number=request.variables.get("origination_caller_id_number", "0000000000"),
+        )
+        self.channels[call_uuid] = channel
+        outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._spawn(self._call(channel, outcome, float(request.variables.get("originate_timeout", 60))))
+        return await outcome
+
+    async def _api_uuid_kill(self, args: str) -> str:
+        target, _, cause = args.partition(" ")
+        channel = self.channels.get(target)
+        if channel is None or not channel.alive:
+            return "-ERR No such channel!\n"
+        await self.hangup(channel, cause.strip() or "NORMAL_CLEARING")
+        return "+OK\n"
+
+    async def _api_uuid_exists(self, args: str) -> str:
+        channel = self.channels.get(args.strip())
+        return "true" if channel is not None and channel.alive else "false"
+
+    async def _api_uuid_getvar(self, args: str) -> str:
+        target, _, name = args.partition(" ")
+        channel = self.channels.get(target)
+        if channel is None or not channel.alive:
+            return "-ERR No such channel!\n"
+        return channel.variables.get(name.strip(), "_undef_")
+
+    async def _api_uuid_setvar(self, args: str) -> str:
+        target, _, rest = args.partition(" ")
+        name, _, value = rest.partition(" ")
+        channel = self.channels.get(target)
+        if channel is None or not channel.alive:
+            return "-ERR No such channel!\n"
+        if not name:
+            return "-USAGE: <uuid> <var> [value]\n"
+        if value:
+            channel.variables[name] = value
+        else:
+            channel.variables.pop(name, None)
+        return "+OK\n"
+
+    async def _api_avmd(self, args: str) -> str:
+        target, _, action = args.partition(" ")
+        channel = self.channels.get(target)
+        if channel is None or not channel.alive:
+            return "-ERR No such channel!\n"
+        channel.avmd_on = action.strip().lower() != "stop"
+        return "+OK\n"
+
+    async def _api_hupall(self, args: str) -> str:
+        cause = args.split()[0] if args.split() else "MANAGER_REQUEST"
+        for channel in [c for c in self.channels.values() if c.alive]:
+            await self.hangup(channel, cause)
+        return f"+OK hangup all channels with cause {cause}\n"
+
+    async def _api_show(self, args: str) -> str:
+        if args.split()[:1] != ["channels"]:
+            return "-USAGE: show channels\n"
+        live = [c for c in self.channels.values() if c.alive]
+        lines = ["uuid,direction,created,created_epoch,name,state,cid_name,cid_num,dest,callstate"]
+        for c in live:
+            created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(c.created_us / 1e6))
+            lines.append(
+                f"{c.uuid},outbound,{created},{c.created_us // 1_000_000},{c.name},{c.state},"
+                f"{c.caller_id_name},{c.caller_id_number},{c.number},{c.call_state}"
+            )
+        return "\n".join(lines) + f"\n\n{len(live)} total.\n"
+
+    async def _api_status(self, args: str) -> str:
+        uptime = int(time.monotonic() - self.started)
+        live = sum(c.alive for c in self.channels.values())
+        return (
+            f"UP 0 years, 0 days, 0 hours, 0 minutes, {uptime} seconds, 0 milliseconds, 0 microseconds\n"
+            f"FreeSWITCH (Version 1.10.12-phonify) is ready\n{len(self.channels)} session(s) since startup\n"
+            f"{live} session(s) - peak {live}, last 5min {live}\n0 session(s) per Sec out of max 30, peak 1\n"
+            "1000 session(s) max\n"
+        )
+
+    # ---- the call -----------------------------------------------------------------------------------
+    async def _call(self, channel: Channel, outcome: asyncio.Future[str], timeout: float) -> None:
+        persona = channel.persona
+        answer = persona.answer if persona else "invalid"
+        self.publish("CHANNEL_CREATE", channel=channel)
+        self.publish("CHANNEL_OUTGOING", channel=channel)
+        await self.wait(0.1)
+        if answer in ANSWER_FAILURES:
+            await self._fail(channel, outcome, ANSWER_FAILURES[answer])
+            return
+        channel.progress_us, channel.call_state, channel.answer_state = now_us(), "RINGING", "early"
+        self.publish("CHANNEL_PROGRESS", channel=channel)
+        ringing = persona.rings * self.ring_seconds if answer in ("human", "voicemail") else float("inf")
+        if ringing > timeout:
+            await self._sleep_or_hangup(channel, timeout)
+            await self._fail(channel, outcome, "NO_ANSWER")
+            return
+        if await self._sleep_or_hangup(channel, ringing):
+            await self._fail(channel, outcome, channel.hangup_cause)
+            return
+        channel.answered_us, channel.state, channel.call_state = now_us(), "CS_EXECUTE", "ACTIVE"
+        channel.answer_state = "answered"
+        if "avmd" in channel.variables.get("execute_on_answer", ""):  # e.g. execute_on_answer=avmd_start
+            channel.avmd_on = True
+        self.publish("CHANNEL_ANSWER", channel=channel)
+        if not outcome.done():
+            outcome.set_result(f"+OK {channel.uuid}\n")
+        channel.variables["current_application"] = "park"
+        self.publish("CHANNEL_EXECUTE", [("Application", "park"), ("Application-Data", "")], channel=channel)
+        if answer == "voicemail":
+            greeting = len(persona.greeting) * SECONDS_PER_CHARACTER
+            if await self._sleep_or_hangup(channel, greeting):
+                return
+            if persona.beep and channel.avmd_on:
+                self.publish(
+                    "CUSTOM",
+                    [("Beep-Status", "DETECTED"), ("Frequency", "1000.0")],
+                    channel=channel,
+                    subclass="avmd::beep",
+                )
+        if not await self._sleep_or_hangup(channel, persona.hangup_after):
+            await self.hangup(channel, "NORMAL_CLEARING")
+
+    async def _sleep_or_hangup(self, channel: Channel, seconds: float) -> bool:
+        """Wait; True if the channel was hung up meanwhile (uuid_kill, hupall, sendmsg)."""
+        deadline = asyncio.get_running_loop().time() + seconds * self.time_scale
+        while channel.alive:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return False
+            await asyncio.sleep(min(left, 0.05))
+        return True
+
+    async def _fail(self, channel: Channel, outcome: asyncio.Future[str], cause: str) -> None:
+        await self.hangup(channel, cause)
+        if not outcome.done():
+            outcome.set_result(f"-ERR {cause}\n")
+
+    async def hangup(self, channel: Channel, cause: str) -> None:
+        if not channel.alive:
+            return
+        cause = cause if cause in CAUSES else "NORMAL_CLEARING"
+        channel.hangup_cause, channel.hangup_us = cause, now_us()
+        channel.state, channel.call_state, channel.answer_state = "CS_HANGUP", "HANGUP", "hangup"
+        self.publish("CHANNEL_HANGUP", channel=channel)
+        channel.set_cdr_variables()
+        channel.state = "CS_REPORTING"
+        self.publish("CHANNEL_HANGUP_COMPLETE", channel=channel)
+        channel.state = "CS_DESTROY"
+        self.publish("CHANNEL_DESTROY", channel=channel)
