@@ -41,9 +41,10 @@ def server_env() -> dict[str, str]:
     }
 
 
-def start(argv: list[str], log_path: Path) -> subprocess.Popen:
+def start(argv: list[str], log_path: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     log = log_path.open("wb")
-    return subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT)
+    env = {**server_env(), **(extra_env or {})}
+    return subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30) -> None:

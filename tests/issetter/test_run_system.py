@@ -26,7 +26,9 @@ def alive(pid: int) -> bool:
 def system(transactional_db, tmp_path):
     """`manage.py run_system` on a free port, answering HTTP; killed at the end if still running."""
     log = tmp_path / "system.log"
-    process = start(["manage.py", "run_system", "--port", str(free_port())], log)
+    process = start(
+        ["manage.py", "run_system", "--port", str(free_port())], log, {"FREESWITCH_ESL_PORT": str(free_port())}
+    )
     process.log = log
     try:
         port = process.args[-1]
@@ -43,7 +45,10 @@ def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(system):
         assert time.monotonic() < deadline, system.log.read_text()
         time.sleep(0.2)
     children = children_of(system.pid)
-    assert sorted("daphne" in command_of(pid) for pid in children) == [False, True]  # web + worker
+    commands = sorted(command_of(pid) for pid in children)
+    assert len(children) == 3, commands  # web, worker and Phonify (the default telephony)
+    assert any("daphne" in c for c in commands) and any("qcluster" in c for c in commands)
+    assert any("manage.py phonify" in c for c in commands)
 
     system.send_signal(signal.SIGINT)
     assert system.wait(timeout=15) == 0

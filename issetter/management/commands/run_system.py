@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 GRACE_SECONDS = 10
@@ -27,9 +28,15 @@ class ProcessSpec:
 
 
 def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
-    """The processes of DESIGN.md's table that exist so far (later issues add listener, agent, Phonify)."""
+    """The processes of DESIGN.md's table that exist so far (later issues add the listener and the agent)."""
     python = sys.executable
-    return [
+    processes = []
+    if settings.TELEPHONY == "phonify":  # the simulated switch, on the address the telephony settings name
+        processes.append(ProcessSpec("phonify", (
+            python, "manage.py", "phonify", "--host", settings.FREESWITCH_ESL_HOST,
+            "--port", str(settings.FREESWITCH_ESL_PORT), "--password", settings.FREESWITCH_ESL_PASSWORD,
+        )))
+    return processes + [
         ProcessSpec("web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")),
         ProcessSpec("worker", (python, "manage.py", "qcluster")),
     ]
