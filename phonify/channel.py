@@ -44,6 +44,7 @@ class Channel:
     answer_state: str = "ringing"
     hangup_cause: str = ""
     avmd_on: bool = False
+    played: list[str] = field(default_factory=list)  # files uuid_broadcast played to the callee
     timeline: list[tuple[float, str]] = field(default_factory=list)
 
     @property

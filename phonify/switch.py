@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import time
 import uuid as uuidlib
+from pathlib import Path
 
 from phonify import wire
 from phonify.channel import ANSWER_FAILURES, CAUSES, Channel, now_us
@@ -32,6 +34,7 @@ WITH_VARIABLES = {
     "CHANNEL_DESTROY",
     "CHANNEL_PARK",
     "CUSTOM",
+    "PLAYBACK_START",
 }
 SECONDS_PER_CHARACTER = 0.06  # how long a spoken greeting lasts
 
@@ -48,7 +51,9 @@ class Switch:
         ring_seconds: float = 4.0,
         heartbeat_seconds: float = 20.0,
         hostname: str = "phonify",
+        record_dir: Path | str | None = None,
     ) -> None:
+        self.record_dir = Path(record_dir) if record_dir else None
         self.host, self.port, self.password = host, port, password
         self.personas = personas or {}
         self.time_scale, self.ring_seconds, self.heartbeat_seconds = time_scale, ring_seconds, heartbeat_seconds
@@ -239,6 +244,31 @@ class Switch:
         channel.avmd_on = action.strip().lower() != "stop"
         return "+OK\n"
 
+    async def _api_uuid_broadcast(self, args: str) -> str:
+        """Play a file to the callee: recorded on the channel (what the person "heard")."""
+        target, _, rest = args.partition(" ")
+        channel = self.channels.get(target)
+        path = rest.split()[0] if rest.split() else ""
+        if channel is None or not channel.alive or not path:
+            return "-ERR invalid uuid\n"
+        channel.played.append(path)
+        self.publish("PLAYBACK_START", [("Playback-File-Path", path)], channel=channel)
+        return "+OK Message sent\n"
+
+    async def _api_uuid_transfer(self, args: str) -> str:
+        words = args.split()
+        channel = self.channels.get(words[0]) if words else None
+        destination = [word for word in words[1:] if not word.startswith("-")]
+        if channel is None or not channel.alive:
+            return "-ERR No such channel!\n"
+        if not destination:
+            return "-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n"
+        channel.variables["transfer_destination"] = destination[0]
+        self.publish(
+            "CHANNEL_EXECUTE", [("Application", "transfer"), ("Application-Data", destination[0])], channel=channel
+        )
+        return "+OK\n"
+
     async def _api_hupall(self, args: str) -> str:
         cause = args.split()[0] if args.split() else "MANAGER_REQUEST"
         for channel in [c for c in self.channels.values() if c.alive]:
@@ -338,3 +368,19 @@ class Switch:
         self.publish("CHANNEL_HANGUP_COMPLETE", channel=channel)
         channel.state = "CS_DESTROY"
         self.publish("CHANNEL_DESTROY", channel=channel)
+        if self.record_dir:
+            self._record(channel)
+
+    def _record(self, channel: Channel) -> None:
+        """Keep the ended call for inspection: events in order, variables (the CDR), files played."""
+        self.record_dir.mkdir(parents=True, exist_ok=True)
+        document = {
+            "uuid": channel.uuid,
+            "number": channel.number,
+            "persona": channel.persona.name if channel.persona else None,
+            "hangup_cause": channel.hangup_cause,
+            "timeline": [{"at": round(moment, 6), "event": name} for moment, name in channel.timeline],
+            "variables": channel.variables,
+            "played": channel.played,
+        }
+        (self.record_dir / f"{channel.uuid}.json").write_text(json.dumps(document, indent=2))

@@ -104,3 +104,45 @@ def test_it_names_the_mistake_in_a_persona_file(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(PersonaError, match=message):
         personas_load(path)
+
+
+def test_it_plays_files_and_transfers(raw, phonify):
+    raw.login()
+    call = answered_call(raw, phonify)
+    assert api(raw, f"uuid_broadcast {call} /tmp/voicemail.wav aleg") == "+OK Message sent\n"
+    assert phonify.channels[call].played == ["/tmp/voicemail.wav"]
+    assert api(raw, f"uuid_broadcast {uuid.uuid4()} /tmp/x.wav") == "-ERR invalid uuid\n"
+    assert api(raw, f"uuid_transfer {call} -bleg 2000 XML default") == "+OK\n"
+    assert phonify.channels[call].variables["transfer_destination"] == "2000"
+
+
+def test_it_records_each_ended_call_for_inspection(tmp_path):
+    import json
+
+    from phonify.thread import SwitchThread
+    from tests.phonify.conftest import RawClient
+
+    runner = SwitchThread(port=0, personas=personas_load(), time_scale=0.01, record_dir=tmp_path)
+    switch = runner.start()
+    try:
+        raw = RawClient(switch.port)
+        raw.login()
+        call = str(uuid.uuid4())
+        raw.send(f"api originate {{origination_uuid={call},app_call_id=7}}sofia/gateway/gw/+13055550142 &park()")
+        assert raw.frame()[2] == b"-ERR USER_BUSY\n"
+        deadline = time.monotonic() + 5
+        while not (tmp_path / f"{call}.json").exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        record = json.loads((tmp_path / f"{call}.json").read_text())
+    finally:
+        runner.stop()
+    assert record["persona"] == "robert-busy"
+    assert [entry["event"] for entry in record["timeline"]] == [
+        "CHANNEL_CREATE",
+        "CHANNEL_OUTGOING",
+        "CHANNEL_HANGUP",
+        "CHANNEL_HANGUP_COMPLETE",
+        "CHANNEL_DESTROY",
+    ]
+    assert record["variables"]["app_call_id"] == "7" and record["variables"]["hangup_cause"] == "USER_BUSY"
