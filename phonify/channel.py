@@ -45,6 +45,8 @@ class Channel:
     hangup_cause: str = ""
     avmd_on: bool = False
     played: list[str] = field(default_factory=list)  # files uuid_broadcast played to the callee
+    heard_audio: bytearray = field(default_factory=bytearray)  # L16 the agent sent over the audio fork
+    forks: dict = field(default_factory=dict)  # bug name -> AudioFork
     timeline: list[tuple[float, str]] = field(default_factory=list)
 
     @property

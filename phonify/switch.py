@@ -17,9 +17,10 @@ import uuid as uuidlib
 from pathlib import Path
 
 from phonify import wire
+from phonify.audio_fork import RATES, AudioFork
 from phonify.channel import ANSWER_FAILURES, CAUSES, Channel, now_us
 from phonify.connection import Connection
-from phonify.originate import OriginateUsageError, parse_originate
+from phonify.originate import OriginateUsageError, parse_originate, split_blank
 from phonify.personas import Persona
 
 WITH_VARIABLES = {
@@ -268,6 +269,40 @@ class Switch:
             "CHANNEL_EXECUTE", [("Application", "transfer"), ("Application-Data", destination[0])], channel=channel
         )
         return "+OK\n"
+
+    async def _api_uuid_audio_fork(self, args: str) -> str:
+        """uuid_audio_fork <uuid> start <url> <mono|mixed|stereo> <rate> [bugname] [metadata] | send_text | stop."""
+        words = split_blank(args)
+        usage = "-USAGE: <uuid> start <wss-url> <mono|mixed|stereo> <8k|16k> [bugname] [metadata] | stop | send_text\n"
+        if len(words) < 2:
+            return usage
+        channel = self.channels.get(words[0])
+        if channel is None or not channel.alive:
+            return "-ERR Operation Failed\n"
+        action = words[1]
+        if action == "start":
+            if len(words) < 5 or words[4] not in RATES or words[3] not in ("mono", "mixed", "stereo"):
+                return usage
+            bug = words[5] if len(words) > 5 else "audio_fork"
+            if bug in channel.forks:
+                return "-ERR Operation Failed\n"
+            fork = AudioFork(
+                self, channel, url=words[2], rate=RATES[words[4]], metadata=words[6] if len(words) > 6 else ""
+            )
+            channel.forks[bug] = fork
+            fork.start()
+            return "+OK Success\n"
+        fork = next(iter(channel.forks.values()), None)
+        if fork is None:
+            return "-ERR Operation Failed\n"
+        if action == "send_text":
+            await fork.send_text(" ".join(words[2:]))
+        elif action == "stop":
+            channel.forks.clear()
+            await fork.stop(" ".join(words[2:]))
+        else:
+            return usage
+        return "+OK Success\n"
 
     async def _api_hupall(self, args: str) -> str:
         cause = args.split()[0] if args.split() else "MANAGER_REQUEST"

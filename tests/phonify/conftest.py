@@ -1,5 +1,6 @@
 import socket
 import time
+from urllib.parse import unquote
 
 import pytest
 
@@ -54,7 +55,7 @@ class RawClient:
                 continue
             block, _, inner_body = body.partition(b"\n\n")
             headers = dict(line.split(": ", 1) for line in block.decode().split("\n"))
-            if headers["Event-Name"] == name or headers.get("Event-Subclass") == name:
+            if headers["Event-Name"] == name or unquote(headers.get("Event-Subclass", "")) == name:
                 return headers, inner_body.decode()
         raise TimeoutError(name)
 

@@ -1,0 +1,132 @@
+"""The audio fork against a real WebSocket server on 127.0.0.1: metadata first, then 20 ms L16 frames in
+real time; the server's audio and messages reach the call."""
+
+import asyncio
+import base64
+import json
+import threading
+import time
+import uuid
+
+import pytest
+from websockets.asyncio.server import serve
+
+from tests.phonify.conftest import RawClient
+
+
+class AgentServer:
+    """A stand-in for the agent's audio-fork server: records what arrives, answers like the agent may."""
+
+    def __init__(self) -> None:
+        self.received: list = []
+        self.subprotocol = None
+        self.closed = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+        self.ready.wait(5)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def handler(socket):
+            self.subprotocol = socket.subprotocol
+            try:
+                async for message in socket:
+                    self.received.append(message)
+                    if len(self.received) == 6:  # metadata + 5 frames: speak back
+                        await socket.send(bytes(range(10)))
+                        audio = base64.b64encode(b"\x01\x00" * 160).decode()
+                        await socket.send(
+                            json.dumps(
+                                {
+                                    "type": "playAudio",
+                                    "data": {"audioContentType": "raw", "sampleRate": 8000, "audioContent": audio},
+                                }
+                            )
+                        )
+                        await socket.send(json.dumps({"type": "mark", "data": {"name": "greeting"}}))
+            finally:
+                self.closed.set()
+
+        async def main():
+            self.server = await serve(handler, "127.0.0.1", 0, subprotocols=["audio.drachtio.org"])
+            self.port = self.server.sockets[0].getsockname()[1]
+            self.ready.set()
+            await self.server.serve_forever()
+
+        self.loop.run_until_complete(main())
+
+
+@pytest.fixture
+def agent_server():
+    return AgentServer()
+
+
+@pytest.fixture
+def slow_phonify():
+    """Waits at 1/20: Maria answers in 0.4 s and stays 6 s, long enough to time a second of audio."""
+    from phonify.personas import personas_load
+    from phonify.thread import SwitchThread
+
+    runner = SwitchThread(port=0, personas=personas_load(), time_scale=0.05)
+    switch = runner.start()
+    yield switch
+    runner.stop()
+
+
+def test_it_streams_metadata_then_real_time_frames_and_plays_what_the_agent_sends(slow_phonify, agent_server):
+    phonify = slow_phonify
+    raw = RawClient(phonify.port)
+    raw.login()
+    raw.send("event plain CUSTOM mod_audio_fork::connect mod_audio_fork::play_audio")
+    raw.frame()
+    call = str(uuid.uuid4())
+    raw.send(f"api originate {{origination_uuid={call}}}sofia/gateway/gw/+12025550143 &park()")
+    assert raw.frame()[2] == f"+OK {call}\n".encode()
+    metadata = json.dumps({"call": call}, separators=(",", ":"))
+    raw.send(f"api uuid_audio_fork {call} start ws://127.0.0.1:{agent_server.port}/calls mono 16k fork1 {metadata}")
+    assert raw.frame()[2] == b"+OK Success\n"
+    assert raw.event("mod_audio_fork::connect")[0]["Unique-ID"] == call
+
+    def audio_frames():
+        return [m for m in agent_server.received[1:] if isinstance(m, bytes)]
+
+    started = time.monotonic()
+    while len(audio_frames()) < 50:
+        assert time.monotonic() - started < 5
+        time.sleep(0.01)
+    elapsed = time.monotonic() - started
+    assert agent_server.subprotocol == "audio.drachtio.org"
+    assert agent_server.received[0] == metadata  # the first frame is the metadata text
+    assert all(len(frame) == 640 for frame in audio_frames())  # 20 ms of 16 kHz L16 mono
+    assert 0.8 < elapsed < 1.6  # 50 frames take about a second: real time, not a burst
+    texts = [json.loads(m) for m in agent_server.received[1:] if isinstance(m, str)]
+    assert texts == [{"type": "mark", "data": {"name": "greeting", "event": "playout"}}]
+
+    headers, body = raw.event("mod_audio_fork::play_audio")
+    assert json.loads(body)["audioContent"] == "file"
+    channel = phonify.channels[call]
+    assert bytes(channel.heard_audio[:10]) == bytes(range(10)) and len(channel.heard_audio) == 10 + 320
+
+    raw.send(f"api uuid_kill {call}")
+    raw.frame()
+    assert agent_server.closed.wait(2)  # the fork ends with the call
+
+
+def test_it_reports_a_fork_that_cannot_connect(phonify):
+    raw = RawClient(phonify.port)
+    raw.login()
+    raw.send("event plain CUSTOM mod_audio_fork::connect_failed")
+    raw.frame()
+    call = str(uuid.uuid4())
+    raw.send(f"api originate {{origination_uuid={call}}}sofia/gateway/gw/+12025550143 &park()")
+    raw.frame()
+    raw.send(f"api uuid_audio_fork {call} start ws://127.0.0.1:9/nothing mono 8k")
+    assert raw.frame()[2] == b"+OK Success\n"
+    headers, body = raw.event("mod_audio_fork::connect_failed")
+    assert headers["Unique-ID"] == call and "reason" in json.loads(body)
+    raw.send(f"api uuid_audio_fork {call} start ws://x mono 44k")
+    assert raw.frame()[2].startswith(b"-USAGE:")
+    raw.send(f"api uuid_audio_fork {uuid.uuid4()} stop")
+    assert raw.frame()[2] == b"-ERR Operation Failed\n"
