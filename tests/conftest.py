@@ -14,6 +14,16 @@ from issetter.services import member_ensure, office_ensure
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Each test starts with an empty cache: with REDIS_URL the cache outlives runs, and allauth keeps its
+    rate limits (one confirmation email per address every few minutes) there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_office(slug: str, name: str):
     office, _ = office_ensure(slug=slug, name=name, caller_id_number="+12025550100", callback_number="+12025550143")
     return office
