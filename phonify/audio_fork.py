@@ -18,6 +18,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from phonify.channel import Channel
+from phonify.conversation import Conversation
 
 if TYPE_CHECKING:
     from phonify.switch import Switch
@@ -36,6 +37,7 @@ class AudioFork:
         self.frames_sent = 0
         self.lateness_ms: list[float] = []  # how late each frame left, for the real-time bench
         self._task: asyncio.Task | None = None
+        self.conversation = Conversation(self, channel) if switch.text_mode else None
 
     def start(self) -> None:
         self._task = self.switch._spawn(self._run())
@@ -49,7 +51,10 @@ class AudioFork:
         self._event("connect")
         try:
             await self.socket.send(self.metadata)
-            await asyncio.gather(self._send_audio(), self._receive())
+            if self.conversation is not None:  # text mode: words instead of audio frames
+                await asyncio.gather(self.conversation.run(), self._receive(), self._close_on_hangup())
+            else:
+                await asyncio.gather(self._send_audio(), self._receive())
         except (WebSocketException, ConnectionError):
             pass
         finally:
@@ -64,6 +69,11 @@ class AudioFork:
             self.lateness_ms.append((time.monotonic() - due) * 1000)
             await self.socket.send(silence)
             self.frames_sent += 1
+        await self.socket.close()
+
+    async def _close_on_hangup(self) -> None:
+        while self.channel.alive:
+            await asyncio.sleep(0.02)
         await self.socket.close()
 
     async def _receive(self) -> None:
@@ -84,6 +94,8 @@ class AudioFork:
             audio = base64.b64decode(data.get("audioContent", "") or b"")
             self.channel.heard_audio.extend(audio)
             self._event("play_audio", {**data, "audioContent": "file"})
+            if self.conversation is not None:
+                self.conversation.agent_said(data.get("textContent", ""))
         elif kind == "killAudio":
             self._event("kill_audio")
         elif kind == "mark":

@@ -44,9 +44,12 @@ class Channel:
     answer_state: str = "ringing"
     hangup_cause: str = ""
     avmd_on: bool = False
+    beeped: bool = False  # a voicemail box's beep has sounded
     played: list[str] = field(default_factory=list)  # files uuid_broadcast played to the callee
     heard_audio: bytearray = field(default_factory=bytearray)  # L16 the agent sent over the audio fork
     forks: dict = field(default_factory=dict)  # bug name -> AudioFork
+    transcript: list[dict] = field(default_factory=list)  # text mode: who said what, in order
+    voicemail_recording: list[str] = field(default_factory=list)  # what was said after a voicemail beep
     timeline: list[tuple[float, str]] = field(default_factory=list)
 
     @property

@@ -53,7 +53,9 @@ class Switch:
         heartbeat_seconds: float = 20.0,
         hostname: str = "phonify",
         record_dir: Path | str | None = None,
+        text_mode: bool = False,
     ) -> None:
+        self.text_mode = text_mode
         self.record_dir = Path(record_dir) if record_dir else None
         self.host, self.port, self.password = host, port, password
         self.personas = personas or {}
@@ -366,6 +368,7 @@ class Switch:
             greeting = len(persona.greeting) * SECONDS_PER_CHARACTER
             if await self._sleep_or_hangup(channel, greeting):
                 return
+            channel.beeped = persona.beep
             if persona.beep and channel.avmd_on:
                 self.publish(
                     "CUSTOM",
@@ -417,5 +420,7 @@ class Switch:
             "timeline": [{"at": round(moment, 6), "event": name} for moment, name in channel.timeline],
             "variables": channel.variables,
             "played": channel.played,
+            "transcript": channel.transcript,
+            "voicemail_recording": channel.voicemail_recording,
         }
         (self.record_dir / f"{channel.uuid}.json").write_text(json.dumps(document, indent=2))

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed
 
 from tests.phonify.conftest import RawClient
 
@@ -30,6 +31,12 @@ class AgentServer:
         asyncio.set_event_loop(self.loop)
 
         async def handler(socket):
+            try:
+                await conversation(socket)
+            except ConnectionClosed:
+                pass  # the call ended: Phonify closed the fork
+
+        async def conversation(socket):
             self.subprotocol = socket.subprotocol
             try:
                 async for message in socket:

@@ -20,9 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="ClueCon")
         parser.add_argument("--personas", default=None, help="persona YAML file (default: the built-in set)")
         parser.add_argument("--record", default=None, help="folder for one JSON file per ended call")
+        parser.add_argument("--text", action="store_true", help="text mode: personas and agent exchange words")
         parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every wait (tests: 0.01)")
 
-    def handle(self, *args, host, port, password, personas, time_scale, record, **options) -> None:
+    def handle(self, *args, host, port, password, personas, time_scale, record, text, **options) -> None:
         try:
             people = personas_load(personas)
         except PersonaError as problem:
@@ -30,7 +31,13 @@ class Command(BaseCommand):
         asyncio.run(
             self._serve(
                 Switch(
-                    host=host, port=port, password=password, personas=people, time_scale=time_scale, record_dir=record
+                    host=host,
+                    port=port,
+                    password=password,
+                    personas=people,
+                    time_scale=time_scale,
+                    record_dir=record,
+                    text_mode=text,
                 )
             )
         )

@@ -1,0 +1,130 @@
+"""Text mode: personas and the agent exchange words over the audio fork's text channel."""
+
+import asyncio
+import json
+import threading
+import time
+import uuid
+
+import pytest
+from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed
+
+from phonify.personas import personas_load
+from phonify.thread import SwitchThread
+from tests.phonify.conftest import RawClient
+
+
+def agent_line(text: str) -> str:
+    return json.dumps(
+        {
+            "type": "playAudio",
+            "data": {"audioContentType": "raw", "sampleRate": 8000, "audioContent": "", "textContent": text},
+        }
+    )
+
+
+class ScriptedAgent:
+    """Answers each thing the callee says with its next line; can also speak first (for voicemail)."""
+
+    def __init__(self, lines: list[str], speak_after_metadata: float | None = None) -> None:
+        self.lines, self.heard = list(lines), []
+        self.speak_after_metadata = speak_after_metadata
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        async def handler(socket):
+            try:
+                await conversation(socket)
+            except ConnectionClosed:
+                pass  # the call ended: Phonify closed the fork
+
+        async def conversation(socket):
+            await socket.recv()  # metadata
+            if self.speak_after_metadata is not None:
+                await asyncio.sleep(self.speak_after_metadata)
+                await socket.send(agent_line(self.lines.pop(0)))
+            async for message in socket:
+                said = json.loads(message)
+                if said.get("type") == "phonify.speech":
+                    self.heard.append(said["text"])
+                    if self.lines:
+                        step = self.lines.pop(0)
+                        for line in [step] if isinstance(step, str) else step:  # several lines in a row
+                            await socket.send(agent_line(line))
+
+        async def main():
+            server = await serve(handler, "127.0.0.1", 0, subprotocols=["audio.drachtio.org"])
+            self.port = server.sockets[0].getsockname()[1]
+            ready.set()
+            await server.serve_forever()
+
+        threading.Thread(target=lambda: self.loop.run_until_complete(main()), daemon=True).start()
+        ready.wait(5)
+
+
+@pytest.fixture
+def text_phonify():
+    runner = SwitchThread(port=0, personas=personas_load(), time_scale=0.01, text_mode=True)
+    switch = runner.start()
+    yield switch
+    runner.stop()
+
+
+def call_with_fork(switch, number: str, agent: ScriptedAgent) -> str:
+    raw = RawClient(switch.port)
+    raw.login()
+    call = str(uuid.uuid4())
+    raw.send(f"api originate {{origination_uuid={call},execute_on_answer=avmd_start}}sofia/gateway/gw/{number} &park()")
+    assert raw.frame()[2] == f"+OK {call}\n".encode()
+    raw.send(f"api uuid_audio_fork {call} start ws://127.0.0.1:{agent.port}/ mono 16k fork {{}}")
+    assert raw.frame()[2] == b"+OK Success\n"
+    return call
+
+
+def wait_until_ended(switch, call: str) -> None:
+    deadline = time.monotonic() + 10
+    while switch.channels[call].alive:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def test_it_holds_a_conversation_and_waits_for_the_words_a_turn_answers(text_phonify):
+    agent = ScriptedAgent(
+        [
+            "Hi, this is Ava, an automated assistant for Demo Insurance. Is this Maria?",
+            [
+                "Thanks, Maria.",  # no "appointment" or "time" in this line: Maria waits for the next
+                "I'm calling to set up your annual review appointment. Would Thursday at two or four work?",
+            ],
+            "The first or the second one?",
+            "You're booked for Thursday at four. Goodbye!",
+        ]
+    )
+    call = call_with_fork(text_phonify, "+12025550143", agent)
+    wait_until_ended(text_phonify, call)
+    assert agent.heard == ["Hello?", "Yes, speaking.", "Thursday afternoon works for me.", "The second one please."]
+    transcript = [(line["speaker"], line["text"]) for line in text_phonify.channels[call].transcript]
+    assert transcript[:4] == [
+        ("callee", "Hello?"),
+        ("agent", "Hi, this is Ava, an automated assistant for Demo Insurance. Is this Maria?"),
+        ("callee", "Yes, speaking."),
+        ("agent", "Thanks, Maria."),
+    ]
+    assert transcript[4][0] == "agent" and "appointment" in transcript[4][1]
+    assert transcript[5] == ("callee", "Thursday afternoon works for me.")
+
+
+def test_it_records_the_message_left_after_the_beep(text_phonify):
+    agent = ScriptedAgent(
+        ["Hi James, this is Ava calling from Demo Insurance office to set an appointment. Please call us back."],
+        speak_after_metadata=0.3,  # after the greeting (about 0.07 s here) and its beep
+    )
+    call = call_with_fork(text_phonify, "+13125550123", agent)
+    wait_until_ended(text_phonify, call)
+    channel = text_phonify.channels[call]
+    assert agent.heard[0].startswith("Hi, you've reached James Carter.")
+    assert channel.beeped and "avmd::beep" in [name for _, name in channel.timeline]
+    assert channel.voicemail_recording == [
+        "Hi James, this is Ava calling from Demo Insurance office to set an appointment. Please call us back."
+    ]
