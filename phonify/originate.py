@@ -10,50 +10,39 @@ class OriginateUsageError(ValueError):
     pass
 
 
-def split_blank(text: str) -> list[str]:
-    """switch_separate_string on spaces: single quotes group words and are removed, "\\" escapes."""
-    words, current, quoted, escaped, started = [], [], False, False, False
+def _split(text: str, separator: str) -> list[tuple[str, bool]]:
+    """Split on `separator` outside single quotes; quotes are removed and "\\" escapes the next character.
+    Each part comes with whether anything (even an empty quoted string) was written for it."""
+    parts: list[tuple[str, bool]] = []
+    current: list[str] = []
+    quoted = escaped = started = False
     for char in text:
         if escaped:
             current.append(char)
             escaped = False
         elif char == "\\":
-            escaped = True
-            started = True
+            escaped = started = True
         elif char == "'":
-            quoted = not quoted
-            started = True
-        elif char == " " and not quoted:
-            if started:
-                words.append("".join(current))
-                current, started = [], False
+            quoted, started = not quoted, True
+        elif char == separator and not quoted:
+            parts.append(("".join(current), started))
+            current, started = [], False
         else:
             current.append(char)
             started = True
-    if started:
-        words.append("".join(current))
-    return words
+    parts.append(("".join(current), started))
+    return parts
+
+
+def split_blank(text: str) -> list[str]:
+    """switch_separate_string on spaces: single quotes group words and are removed, "\\" escapes."""
+    return [word for word, started in _split(text, " ") if started]
 
 
 def split_variables(text: str) -> dict[str, str]:
     """The {a=1,b='x, y',c=p\\,q} prefix: commas separate, single quotes and "\\," protect commas."""
     variables: dict[str, str] = {}
-    parts, current, quoted, escaped = [], [], False, False
-    for char in text:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "'":
-            quoted = not quoted
-        elif char == "," and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    for part in parts:
+    for part, _ in _split(text, ","):
         name, sep, value = part.partition("=")
         if sep and name.strip():
             variables[name.strip()] = value

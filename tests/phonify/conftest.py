@@ -70,3 +70,31 @@ def raw(phonify):
     client = RawClient(phonify.port)
     yield client
     client.sock.close()
+
+
+def fork_server(conversation) -> int:
+    """Start a WebSocket server speaking the audio-fork subprotocol on its own thread; returns its port.
+    `conversation(socket)` handles one fork; the call ending (Phonify closing the fork) is not an error."""
+    import asyncio
+    import threading
+
+    from websockets.asyncio.server import serve
+    from websockets.exceptions import ConnectionClosed
+
+    ready, port = threading.Event(), []
+
+    async def handler(socket):
+        try:
+            await conversation(socket)
+        except ConnectionClosed:
+            pass
+
+    async def main():
+        server = await serve(handler, "127.0.0.1", 0, subprotocols=["audio.drachtio.org"])
+        port.append(server.sockets[0].getsockname()[1])
+        ready.set()
+        await server.serve_forever()
+
+    threading.Thread(target=lambda: asyncio.run(main()), daemon=True).start()
+    assert ready.wait(5), "the fork server did not start"
+    return port[0]

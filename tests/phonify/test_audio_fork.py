@@ -1,7 +1,6 @@
 """The audio fork against a real WebSocket server on 127.0.0.1: metadata first, then 20 ms L16 frames in
 real time; the server's audio and messages reach the call."""
 
-import asyncio
 import base64
 import json
 import threading
@@ -9,10 +8,8 @@ import time
 import uuid
 
 import pytest
-from websockets.asyncio.server import serve
-from websockets.exceptions import ConnectionClosed
 
-from tests.phonify.conftest import RawClient
+from tests.phonify.conftest import RawClient, fork_server
 
 
 class AgentServer:
@@ -22,47 +19,24 @@ class AgentServer:
         self.received: list = []
         self.subprotocol = None
         self.closed = threading.Event()
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        threading.Thread(target=self._run, daemon=True).start()
-        self.ready.wait(5)
+        self.port = fork_server(self.conversation)
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def handler(socket):
-            try:
-                await conversation(socket)
-            except ConnectionClosed:
-                pass  # the call ended: Phonify closed the fork
-
-        async def conversation(socket):
-            self.subprotocol = socket.subprotocol
-            try:
-                async for message in socket:
-                    self.received.append(message)
-                    if len(self.received) == 6:  # metadata + 5 frames: speak back
-                        await socket.send(bytes(range(10)))
-                        audio = base64.b64encode(b"\x01\x00" * 160).decode()
-                        await socket.send(
-                            json.dumps(
-                                {
-                                    "type": "playAudio",
-                                    "data": {"audioContentType": "raw", "sampleRate": 8000, "audioContent": audio},
-                                }
-                            )
-                        )
-                        await socket.send(json.dumps({"type": "mark", "data": {"name": "greeting"}}))
-            finally:
-                self.closed.set()
-
-        async def main():
-            self.server = await serve(handler, "127.0.0.1", 0, subprotocols=["audio.drachtio.org"])
-            self.port = self.server.sockets[0].getsockname()[1]
-            self.ready.set()
-            await self.server.serve_forever()
-
-        self.loop.run_until_complete(main())
+    async def conversation(self, socket) -> None:
+        self.subprotocol = socket.subprotocol
+        try:
+            async for message in socket:
+                self.received.append(message)
+                if len(self.received) == 6:  # metadata + 5 frames: speak back
+                    await socket.send(bytes(range(10)))
+                    audio = base64.b64encode(b"\x01\x00" * 160).decode()
+                    play = {
+                        "type": "playAudio",
+                        "data": {"audioContentType": "raw", "sampleRate": 8000, "audioContent": audio},
+                    }
+                    await socket.send(json.dumps(play))
+                    await socket.send(json.dumps({"type": "mark", "data": {"name": "greeting"}}))
+        finally:
+            self.closed.set()
 
 
 @pytest.fixture

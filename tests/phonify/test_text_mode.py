@@ -2,17 +2,14 @@
 
 import asyncio
 import json
-import threading
 import time
 import uuid
 
 import pytest
-from websockets.asyncio.server import serve
-from websockets.exceptions import ConnectionClosed
 
 from phonify.personas import personas_load
 from phonify.thread import SwitchThread
-from tests.phonify.conftest import RawClient
+from tests.phonify.conftest import RawClient, fork_server
 
 
 def agent_line(text: str) -> str:
@@ -27,40 +24,24 @@ def agent_line(text: str) -> str:
 class ScriptedAgent:
     """Answers each thing the callee says with its next line; can also speak first (for voicemail)."""
 
-    def __init__(self, lines: list[str], speak_after_metadata: float | None = None) -> None:
+    def __init__(self, lines: list, speak_after_metadata: float | None = None) -> None:
         self.lines, self.heard = list(lines), []
         self.speak_after_metadata = speak_after_metadata
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
+        self.port = fork_server(self.conversation)
 
-        async def handler(socket):
-            try:
-                await conversation(socket)
-            except ConnectionClosed:
-                pass  # the call ended: Phonify closed the fork
-
-        async def conversation(socket):
-            await socket.recv()  # metadata
-            if self.speak_after_metadata is not None:
-                await asyncio.sleep(self.speak_after_metadata)
-                await socket.send(agent_line(self.lines.pop(0)))
-            async for message in socket:
-                said = json.loads(message)
-                if said.get("type") == "phonify.speech":
-                    self.heard.append(said["text"])
-                    if self.lines:
-                        step = self.lines.pop(0)
-                        for line in [step] if isinstance(step, str) else step:  # several lines in a row
-                            await socket.send(agent_line(line))
-
-        async def main():
-            server = await serve(handler, "127.0.0.1", 0, subprotocols=["audio.drachtio.org"])
-            self.port = server.sockets[0].getsockname()[1]
-            ready.set()
-            await server.serve_forever()
-
-        threading.Thread(target=lambda: self.loop.run_until_complete(main()), daemon=True).start()
-        ready.wait(5)
+    async def conversation(self, socket) -> None:
+        await socket.recv()  # metadata
+        if self.speak_after_metadata is not None:
+            await asyncio.sleep(self.speak_after_metadata)
+            await socket.send(agent_line(self.lines.pop(0)))
+        async for message in socket:
+            said = json.loads(message)
+            if said.get("type") == "phonify.speech":
+                self.heard.append(said["text"])
+                if self.lines:
+                    step = self.lines.pop(0)
+                    for line in [step] if isinstance(step, str) else step:  # several lines in a row
+                        await socket.send(agent_line(line))
 
 
 @pytest.fixture
