@@ -17,10 +17,10 @@ import uuid as uuidlib
 from pathlib import Path
 
 from phonify import wire
-from phonify.audio_fork import RATES, AudioFork
+from phonify.api_commands import ApiCommands
 from phonify.channel import ANSWER_FAILURES, CAUSES, Channel, now_us
 from phonify.connection import Connection
-from phonify.originate import OriginateUsageError, parse_originate, split_blank
+from phonify.originate import OriginateUsageError, parse_originate
 from phonify.personas import Persona
 
 WITH_VARIABLES = {
@@ -40,7 +40,7 @@ WITH_VARIABLES = {
 SECONDS_PER_CHARACTER = 0.06  # how long a spoken greeting lasts
 
 
-class Switch:
+class Switch(ApiCommands):
     def __init__(
         self,
         *,
@@ -205,135 +205,6 @@ class Switch:
         outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._spawn(self._call(channel, outcome, float(request.variables.get("originate_timeout", 60))))
         return await outcome
-
-    async def _api_uuid_kill(self, args: str) -> str:
-        target, _, cause = args.partition(" ")
-        channel = self.channels.get(target)
-        if channel is None or not channel.alive:
-            return "-ERR No such channel!\n"
-        await self.hangup(channel, cause.strip() or "NORMAL_CLEARING")
-        return "+OK\n"
-
-    async def _api_uuid_exists(self, args: str) -> str:
-        channel = self.channels.get(args.strip())
-        return "true" if channel is not None and channel.alive else "false"
-
-    async def _api_uuid_getvar(self, args: str) -> str:
-        target, _, name = args.partition(" ")
-        channel = self.channels.get(target)
-        if channel is None or not channel.alive:
-            return "-ERR No such channel!\n"
-        return channel.variables.get(name.strip(), "_undef_")
-
-    async def _api_uuid_setvar(self, args: str) -> str:
-        target, _, rest = args.partition(" ")
-        name, _, value = rest.partition(" ")
-        channel = self.channels.get(target)
-        if channel is None or not channel.alive:
-            return "-ERR No such channel!\n"
-        if not name:
-            return "-USAGE: <uuid> <var> [value]\n"
-        if value:
-            channel.variables[name] = value
-        else:
-            channel.variables.pop(name, None)
-        return "+OK\n"
-
-    async def _api_avmd(self, args: str) -> str:
-        target, _, action = args.partition(" ")
-        channel = self.channels.get(target)
-        if channel is None or not channel.alive:
-            return "-ERR No such channel!\n"
-        channel.avmd_on = action.strip().lower() != "stop"
-        return "+OK\n"
-
-    async def _api_uuid_broadcast(self, args: str) -> str:
-        """Play a file to the callee: recorded on the channel (what the person "heard")."""
-        target, _, rest = args.partition(" ")
-        channel = self.channels.get(target)
-        path = rest.split()[0] if rest.split() else ""
-        if channel is None or not channel.alive or not path:
-            return "-ERR invalid uuid\n"
-        channel.played.append(path)
-        self.publish("PLAYBACK_START", [("Playback-File-Path", path)], channel=channel)
-        return "+OK Message sent\n"
-
-    async def _api_uuid_transfer(self, args: str) -> str:
-        words = args.split()
-        channel = self.channels.get(words[0]) if words else None
-        destination = [word for word in words[1:] if not word.startswith("-")]
-        if channel is None or not channel.alive:
-            return "-ERR No such channel!\n"
-        if not destination:
-            return "-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n"
-        channel.variables["transfer_destination"] = destination[0]
-        self.publish(
-            "CHANNEL_EXECUTE", [("Application", "transfer"), ("Application-Data", destination[0])], channel=channel
-        )
-        return "+OK\n"
-
-    async def _api_uuid_audio_fork(self, args: str) -> str:
-        """uuid_audio_fork <uuid> start <url> <mono|mixed|stereo> <rate> [bugname] [metadata] | send_text | stop."""
-        words = split_blank(args)
-        usage = "-USAGE: <uuid> start <wss-url> <mono|mixed|stereo> <8k|16k> [bugname] [metadata] | stop | send_text\n"
-        if len(words) < 2:
-            return usage
-        channel = self.channels.get(words[0])
-        if channel is None or not channel.alive:
-            return "-ERR Operation Failed\n"
-        action = words[1]
-        if action == "start":
-            if len(words) < 5 or words[4] not in RATES or words[3] not in ("mono", "mixed", "stereo"):
-                return usage
-            bug = words[5] if len(words) > 5 else "audio_fork"
-            if bug in channel.forks:
-                return "-ERR Operation Failed\n"
-            fork = AudioFork(
-                self, channel, url=words[2], rate=RATES[words[4]], metadata=words[6] if len(words) > 6 else ""
-            )
-            channel.forks[bug] = fork
-            fork.start()
-            return "+OK Success\n"
-        fork = next(iter(channel.forks.values()), None)
-        if fork is None:
-            return "-ERR Operation Failed\n"
-        if action == "send_text":
-            await fork.send_text(" ".join(words[2:]))
-        elif action == "stop":
-            channel.forks.clear()
-            await fork.stop(" ".join(words[2:]))
-        else:
-            return usage
-        return "+OK Success\n"
-
-    async def _api_hupall(self, args: str) -> str:
-        cause = args.split()[0] if args.split() else "MANAGER_REQUEST"
-        for channel in [c for c in self.channels.values() if c.alive]:
-            await self.hangup(channel, cause)
-        return f"+OK hangup all channels with cause {cause}\n"
-
-    async def _api_show(self, args: str) -> str:
-        if args.split()[:1] != ["channels"]:
-            return "-USAGE: show channels\n"
-        live = [c for c in self.channels.values() if c.alive]
-        lines = ["uuid,direction,created,created_epoch,name,state,cid_name,cid_num,dest,callstate"]
-        for c in live:
-            created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(c.created_us / 1e6))
-            lines.append(
-                f"{c.uuid},outbound,{created},{c.created_us // 1_000_000},{c.name},{c.state},"
-                f"{c.caller_id_name},{c.caller_id_number},{c.number},{c.call_state}"
-            )
-        return "\n".join(lines) + f"\n\n{len(live)} total.\n"
-
-    async def _api_status(self, args: str) -> str:
-        uptime = int(time.monotonic() - self.started)
-        live = sum(c.alive for c in self.channels.values())
-        return (
-            f"UP 0 years, 0 days, 0 hours, 0 minutes, {uptime} seconds, 0 milliseconds, 0 microseconds\n"
-            f"FreeSWITCH (Version 1.10.12-phonify) is ready\n{len(self.channels)} session(s) since startup\n"
-            f"{live} session(s) - peak {live}, last 5min {live}\n0 session(s) per Sec out of max 30, peak 1\n"
-            "1000 session(s) max\n"
-        )
 
     # ---- the call -----------------------------------------------------------------------------------
     async def _call(self, channel: Channel, outcome: asyncio.Future[str], timeout: float) -> None:
