@@ -10,7 +10,6 @@ criteria sets (server time through the Django test client) and the set-based que
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import benchkit
@@ -99,10 +98,9 @@ def main() -> None:
             response = client.get("/customers/", query)
             samples.append((time.perf_counter() - begin) * 1000)
             assert response.status_code == 200
-        samples.sort()
         matches = response.context["page"].paginator.count
-        p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-        print(f"| {name} | {args.customers:,} | {matches:,} | {statistics.median(samples):.0f} | {p95:.0f} |")
+        p50, p95 = benchkit.percentiles(samples)
+        print(f"| {name} | {args.customers:,} | {matches:,} | {p50:.0f} | {p95:.0f} |")
 
     QueueEntry.objects.filter(office=office).delete()
     import datetime as dt

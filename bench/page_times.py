@@ -11,7 +11,6 @@ no network), for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import benchkit
@@ -53,8 +52,7 @@ def timed(client, url: str, repeat: int) -> tuple[float, float]:
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+    return benchkit.percentiles(samples)
 
 
 def main() -> None:

@@ -80,11 +80,3 @@ def queue_clear(*, office: Office) -> int:
     return QueueEntry.objects.filter(office=office, status=QueueEntry.Status.WAITING).update(
         status=QueueEntry.Status.REMOVED, updated_at=timezone.now()
     )
-
-
-def queue_entry_prioritise(*, office: Office, entry_id: int, priority: int) -> bool:
-    return bool(
-        QueueEntry.objects.filter(office=office, pk=entry_id, status=QueueEntry.Status.WAITING).update(
-            priority=priority, updated_at=timezone.now()
-        )
-    )

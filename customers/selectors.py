@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from customers.criteria import SORTS, CustomerCriteria
 from customers.import_rows import RowError, phone_read
-from customers.models import Customer, DoNotCallEntry, ImportBatch
+from customers.models import Customer, ImportBatch
 from issetter.models import Office
 
 
@@ -92,10 +92,6 @@ def _start_of(day: dt.date, office: Office) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=office.zone)
 
 
-def customer_list(*, office: Office, search: str = "") -> QuerySet[Customer]:
-    return customers_matching(office=office, criteria=CustomerCriteria(search=search))
-
-
 def customer_count(*, office: Office) -> int:
     return Customer.objects.filter(office=office).count()
 
@@ -124,10 +120,6 @@ WITH RECURSIVE seen(outcome) AS (
 )
 SELECT outcome FROM seen WHERE outcome IS NOT NULL
 """
-
-
-def do_not_call_count(*, office: Office) -> int:
-    return DoNotCallEntry.objects.filter(office=office).count()
 
 
 def import_batches_recent(*, office: Office, limit: int = 5) -> QuerySet[ImportBatch]:

@@ -18,9 +18,7 @@ OFFICE_EXEMPT_PREFIXES = ("/accounts/", "/admin/", "/static/", "/healthz")
 
 
 def office_of(user) -> Office | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = Membership.objects.select_related("office").filter(user=user).first()
+    membership = membership_of(user)
     return membership.office if membership else None
 
 

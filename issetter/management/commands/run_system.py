@@ -32,10 +32,22 @@ def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
     python = sys.executable
     processes = []
     if settings.TELEPHONY == "phonify":  # the simulated switch, on the address the telephony settings name
-        processes.append(ProcessSpec("phonify", (
-            python, "manage.py", "phonify", "--host", settings.FREESWITCH_ESL_HOST,
-            "--port", str(settings.FREESWITCH_ESL_PORT), "--password", settings.FREESWITCH_ESL_PASSWORD,
-        )))
+        processes.append(
+            ProcessSpec(
+                "phonify",
+                (
+                    python,
+                    "manage.py",
+                    "phonify",
+                    "--host",
+                    settings.FREESWITCH_ESL_HOST,
+                    "--port",
+                    str(settings.FREESWITCH_ESL_PORT),
+                    "--password",
+                    settings.FREESWITCH_ESL_PASSWORD,
+                ),
+            )
+        )
     return processes + [
         ProcessSpec("web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")),
         ProcessSpec("worker", (python, "manage.py", "qcluster")),
