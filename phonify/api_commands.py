@@ -3,10 +3,13 @@ FreeSWITCH's reply texts. Mixed into Switch; each `_api_<name>` takes the argume
 
 from __future__ import annotations
 
+import asyncio
 import time
 
-from phonify.audio_fork import RATES, AudioFork
+from phonify.audio_fork import FRAME_SECONDS, RATES, AudioFork
+from phonify.channel import Channel
 from phonify.originate import split_blank
+from phonify.voice import RATE, wav_samples
 
 
 class ApiCommands:
@@ -60,7 +63,26 @@ class ApiCommands:
             return "-ERR invalid uuid\n"
         channel.played.append(path)
         self.publish("PLAYBACK_START", [("Playback-File-Path", path)], channel=channel)
+        self._spawn(self._play_file(channel, path))
         return "+OK Message sent\n"
+
+    async def _play_file(self, channel: Channel, path: str) -> None:
+        """Play a WAV file into the call in real time: the persona hears it (a voicemail drop, say)."""
+        samples = wav_samples(path)
+        frame = int(RATE * FRAME_SECONDS)
+        start = asyncio.get_running_loop().time()
+        for index, offset in enumerate(range(0, len(samples), frame)):
+            if not channel.alive:
+                return
+            await asyncio.sleep(max(0.0, start + index * FRAME_SECONDS - asyncio.get_running_loop().time()))
+            piece = samples[offset : offset + frame].tobytes().ljust(frame * 2, b"\0")
+            channel.agent_frames.append((channel.clock(), piece, RATE))
+            if channel.ear is not None:
+                channel.ear.hear(piece, RATE, channel.clock())
+        for _ in range(40):  # trailing silence lets the ear notice the end of what it heard
+            if channel.ear is not None and channel.alive:
+                channel.ear.hear(bytes(frame * 2), RATE, channel.clock(), silent=True)
+        self.publish("PLAYBACK_STOP", [("Playback-File-Path", path)], channel=channel)
 
     async def _api_uuid_transfer(self, args: str) -> str:
         words = args.split()

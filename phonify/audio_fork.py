@@ -2,23 +2,29 @@
 text frame, then the callee's audio as binary L16 (little-endian, mono) every 20 ms in real time, and
 handles what the agent sends back (shared/notes/audio-streaming.md §2–4).
 
-The callee's audio is silence until speaking personas land; audio the agent sends (binary frames or
-playAudio) is what the callee hears, kept on the channel.
+Each tick sends the callee side's frame due now (a persona's speech, a voicemail greeting, else
+silence) and plays 20 ms of what the agent sent (binary frames or playAudio) into the call: the persona's
+ear hears it, the channel keeps it, and jambonz's marks are answered once the audio before them played.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 import time
+import wave
 from typing import TYPE_CHECKING
 
+import numpy as np
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
+from phonify.call_audio import Playout
 from phonify.channel import Channel
-from phonify.conversation import Conversation
+from phonify.conversation import TextConversation
+from phonify.voice import resample
 
 if TYPE_CHECKING:
     from phonify.switch import Switch
@@ -37,14 +43,15 @@ class AudioFork:
         self.frames_sent = 0
         self.lateness_ms: list[float] = []  # how late each frame left, for the real-time bench
         self._task: asyncio.Task | None = None
-        self.conversation = Conversation(self, channel) if switch.text_mode else None
+        self.playout = Playout(rate)
+        self.conversation = TextConversation(self, channel) if switch.text_mode else None
 
     def start(self) -> None:
         self._task = self.switch._spawn(self._run())
 
     async def _run(self) -> None:
         try:
-            self.socket = await connect(self.url, subprotocols=[SUBPROTOCOL], open_timeout=5)
+            self.socket = await connect(self.url, subprotocols=[SUBPROTOCOL], open_timeout=5, compression=None)
         except (TimeoutError, OSError, WebSocketException) as problem:
             self._event("connect_failed", {"reason": str(problem)})
             return
@@ -61,15 +68,42 @@ class AudioFork:
             self._event("disconnect")
 
     async def _send_audio(self) -> None:
-        silence = bytes(int(self.rate * FRAME_SECONDS) * 2)
+        samples = int(self.rate * FRAME_SECONDS)
+        silence = bytes(samples * 2)
+        channel = self.channel
         start = time.monotonic()
-        while self.channel.alive:
+        while channel.alive:
             due = start + self.frames_sent * FRAME_SECONDS
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             self.lateness_ms.append((time.monotonic() - due) * 1000)
-            await self.socket.send(silence)
+            at = due - channel.origin
+            await self.socket.send(channel.callee_audio.frame(at, self.rate, samples) or silence)
             self.frames_sent += 1
+            self._play(at, samples * 2, silence)
         await self.socket.close()
+
+    def _play(self, at: float, size: int, silence: bytes) -> None:
+        """Play the agent's next 20 ms into the call (the persona hears it) and answer reached marks."""
+        channel = self.channel
+        frame, reached = self.playout.take(size)
+        for name in reached:
+            self._mark_reply(name, "playout")
+        if frame is not None:
+            channel.agent_frames.append((at, frame, self.rate))
+        elif channel.agent_playing:
+            self._stopped_playing()
+        channel.agent_playing = frame is not None
+        if channel.ear is not None:
+            channel.ear.hear(frame or silence, self.rate, at, silent=frame is None)
+
+    def _stopped_playing(self) -> None:
+        stopped = getattr(self.channel.conversation, "agent_stopped_playing", None)
+        if stopped is not None:
+            stopped()
+
+    def _mark_reply(self, name: str, event: str) -> None:
+        if self.socket is not None:
+            self.switch._spawn(self.socket.send(json.dumps({"type": "mark", "data": {"name": name, "event": event}})))
 
     async def _close_on_hangup(self) -> None:
         while self.channel.alive:
@@ -79,7 +113,7 @@ class AudioFork:
     async def _receive(self) -> None:
         async for message in self.socket:
             if isinstance(message, bytes):
-                self.channel.heard_audio.extend(message)  # streamed playback: the callee hears it
+                self.playout.queue(message)  # bidirectional streaming: raw L16 at the fork's rate
                 continue
             try:
                 command = json.loads(message)
@@ -91,24 +125,44 @@ class AudioFork:
         kind = command.get("type")
         data = command.get("data") or {}
         if kind == "playAudio":
-            audio = base64.b64decode(data.get("audioContent", "") or b"")
-            self.channel.heard_audio.extend(audio)
+            self.playout.queue(self._decoded(data))
             self._event("play_audio", {**data, "audioContent": "file"})
             if self.conversation is not None:
-                self.conversation.agent_said(data.get("textContent", ""))
+                self.conversation.agent_text(data.get("textContent", ""))
         elif kind == "killAudio":
+            for name in self.playout.kill():
+                self._mark_reply(name, "cleared")
+            if self.channel.agent_playing:
+                self.channel.agent_playing = False
+                self._stopped_playing()
             self._event("kill_audio")
         elif kind == "mark":
-            name = data.get("name", "")
-            self.switch._spawn(
-                self.socket.send(json.dumps({"type": "mark", "data": {"name": name, "event": "playout"}}))
-            )
+            self.playout.mark(str(data.get("name", "")))
+        elif kind == "clearMarks":
+            for name in self.playout.clear_marks():
+                self._mark_reply(name, "cleared")
         elif kind in ("transcription", "transfer", "error"):
             self._event(kind, data)
         elif kind == "disconnect":
             self._event("disconnect")  # the real module does not hang up either
         elif kind == "json":
             self._event("json", command)
+
+    def _decoded(self, data: dict) -> bytes:
+        """playAudio's content as L16 at the fork's rate: raw at `sampleRate`, or a WAV file."""
+        try:
+            content = base64.b64decode(data.get("audioContent", "") or b"")
+        except ValueError:
+            return b""
+        rate = int(data.get("sampleRate") or self.rate)
+        if data.get("audioContentType") == "wave" or content[:4] == b"RIFF":
+            try:
+                with wave.open(io.BytesIO(content)) as recording:
+                    rate, content = recording.getframerate(), recording.readframes(recording.getnframes())
+            except (wave.Error, EOFError):
+                return b""
+        samples = np.frombuffer(content[: len(content) - len(content) % 2], dtype=np.int16)
+        return resample(samples, rate, self.rate).tobytes()
 
     async def send_text(self, text: str) -> None:
         if self.socket is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
+from phonify.call_audio import CalleeAudio
 from phonify.personas import Persona
 
 CAUSES = {
@@ -44,13 +46,29 @@ class Channel:
     answer_state: str = "ringing"
     hangup_cause: str = ""
     avmd_on: bool = False
-    beeped: bool = False  # a voicemail box's beep has sounded
+    beeped_at: float | None = None  # when a voicemail box's beep ended (call clock): it records from then
     played: list[str] = field(default_factory=list)  # files uuid_broadcast played to the callee
-    heard_audio: bytearray = field(default_factory=bytearray)  # L16 the agent sent over the audio fork
     forks: dict = field(default_factory=dict)  # bug name -> AudioFork
-    transcript: list[dict] = field(default_factory=list)  # text mode: who said what, in order
+    transcript: list[dict] = field(default_factory=list)  # who said what, in order
     voicemail_recording: list[str] = field(default_factory=list)  # what was said after a voicemail beep
     timeline: list[tuple[float, str]] = field(default_factory=list)
+    origin: float = field(default_factory=time.monotonic)  # the call's clock starts at creation
+    callee_audio: CalleeAudio = field(default_factory=CalleeAudio)  # what the callee side sounds
+    agent_frames: list[tuple[float, bytes, int]] = field(default_factory=list)  # agent audio played (clock, L16, rate)
+    agent_playing: bool = False
+    barge_ins: list[dict] = field(default_factory=list)  # persona talked over the agent: how soon it stopped
+    conversation: object = None  # the persona's side (phonify.conversation), once answered
+    ear: object = None  # phonify.hearing.Ear of a speaking persona
+    settled: threading.Event = field(default_factory=threading.Event)  # ended, transcribed, recorded
+
+    def clock(self) -> float:
+        """Seconds since the channel was created: the clock both legs' audio is laid on."""
+        return time.monotonic() - self.origin
+
+    @property
+    def heard_audio(self) -> bytes:
+        """Everything the agent played into the call, in order (L16 at the fork's rate)."""
+        return b"".join(frame for _, frame, _ in self.agent_frames)
 
     @property
     def name(self) -> str:

@@ -1,10 +1,17 @@
-"""What a persona says and hears on a call, in text mode (Switch(text_mode=True) / `phonify --text`).
+"""A persona's side of an answered call: greet, then say each turn when its moment comes.
 
-The callee's words go to the agent as text frames {"type": "phonify.speech", "text": …} over the audio
-fork; the agent speaks with the playAudio message it uses with audio, whose "textContent" the persona
-reads. A human persona greets, then says each turn after the agent has spoken (and, with after_hearing,
-only once the agent said one of those words); a voicemail box plays its greeting, beeps, and keeps what
-is said after the beep. Everything said is kept on the channel's transcript.
+The flow is one (`Conversation`); how words travel is the subclass:
+- `SpokenConversation` (the default): the persona speaks with synthesised audio into the call from the
+  moment it answers, whether or not an audio fork listens, and hears the agent through an `Ear` on the
+  audio the agent plays (voice activity for when it starts and stops, recognition for `after_hearing`).
+  A voicemail box plays its greeting and beep; what is said after the beep is transcribed at hangup.
+- `TextConversation` (`--text`): no audio. The persona's words go to the agent as text frames
+  {"type": "phonify.speech", "text": …} over the fork; the agent speaks with the `playAudio` message it
+  uses with audio, whose "textContent" the persona reads. The switch times the voicemail beep.
+
+A turn waits for the agent to finish speaking (with `after_hearing`, until the agent has said one of
+those words); the turn at `barge_in_at` is said while the agent is still talking. Everything said is kept
+on the channel's transcript.
 """
 
 from __future__ import annotations
@@ -14,52 +21,154 @@ import json
 import time
 from typing import TYPE_CHECKING
 
+from phonify import voice
 from phonify.channel import Channel
+from phonify.hearing import Ear, Heard
 
 if TYPE_CHECKING:
     from phonify.audio_fork import AudioFork
+    from phonify.switch import Switch
 
 SPEECH_TYPE = "phonify.speech"
 REPLY_PAUSE = 0.3  # seconds a person waits after the agent stops before answering
+HELLO_DELAY = 0.8  # seconds between picking up and the first words
+BARGE_IN_AFTER = 1.0  # seconds of the agent's speech before a barging persona talks over it
 
 
 class Conversation:
-    def __init__(self, fork: AudioFork, channel: Channel) -> None:
-        self.fork, self.channel, self.persona = fork, channel, channel.persona
-        self.heard_since_turn = ""
+    first_words_after = REPLY_PAUSE
+
+    def __init__(self, switch: Switch, channel: Channel) -> None:
+        self.switch, self.channel, self.persona = switch, channel, channel.persona
+        self.heard: list[Heard] = []  # what the agent said since the persona's last turn
         self.next_turn = 0
-        self.agent_spoke = asyncio.Event()
+        self.agent_started = asyncio.Event()
+        self.agent_stopped = asyncio.Event()
+        channel.conversation = self
 
     async def run(self) -> None:
         if self.persona is None:
             return
-        await self.fork.switch.wait(REPLY_PAUSE)
+        await self.switch.wait(self.first_words_after)
         await self.say(self.persona.greeting)
         if self.persona.answer == "voicemail":
-            return  # a machine says nothing more; the call beeps after the greeting and it records what follows
-        while self.next_turn < len(self.persona.turns) and self.channel.alive:
-            await self.agent_spoke.wait()
-            self.agent_spoke.clear()
-            turn = self.persona.turns[self.next_turn]
-            heard = self.heard_since_turn.lower()
-            if turn.after_hearing and not any(word.lower() in heard for word in turn.after_hearing):
-                continue  # not yet: wait for the agent to say what this turn answers
-            await self.fork.switch.wait(REPLY_PAUSE)
-            self.heard_since_turn = ""
-            self.next_turn += 1
-            await self.say(turn.say)
-
-    async def say(self, text: str) -> None:
-        if not self.channel.alive:
+            await self.after_greeting()
             return
-        self.channel.transcript.append({"speaker": "callee", "text": text, "at": time.time()})
+        turns = self.persona.turns
+        while self.next_turn < len(turns) and self.channel.alive:
+            turn = turns[self.next_turn]
+            barging = self.next_turn == self.persona.barge_in_at
+            await (self.moment_to_barge_in() if barging else self._wait(self.agent_stopped))
+            if not self.channel.alive:
+                return
+            if turn.after_hearing and not any(h.contains(word) for h in self.heard for word in turn.after_hearing):
+                continue  # not yet: wait for the agent to say what this turn answers
+            if not barging:
+                await self.switch.wait(REPLY_PAUSE)
+            self.heard = []
+            self.next_turn += 1
+            await self.say(turn.say, barge_in=barging)
+
+    async def _wait(self, event: asyncio.Event) -> None:
+        await event.wait()
+        event.clear()
+
+    async def moment_to_barge_in(self) -> None:
+        await self._wait(self.agent_stopped)
+
+    async def say(self, text: str, barge_in: bool = False) -> None:
+        if not self.channel.alive or not text:
+            return
+        entry = {"speaker": "callee", "text": text, "at": time.time()}
+        self.channel.transcript.append({**entry, "barge_in": True} if barge_in else entry)
+        await self.speak(text)
+
+    async def speak(self, text: str) -> None:
+        raise NotImplementedError
+
+    async def after_greeting(self) -> None:
+        """A voicemail box after its greeting (the text mode's switch beeps by the clock)."""
+
+    def agent_said(self, heard: Heard, started_at: float | None = None) -> None:
+        """The agent finished saying something (started at `started_at` on the call's clock)."""
+        self.channel.transcript.append({"speaker": "agent", "text": heard.text, "at": time.time()})
+        beeped_at = self.channel.beeped_at
+        if beeped_at is not None and (started_at is None or started_at >= beeped_at - 0.25):
+            self.channel.voicemail_recording.append(heard.text)  # the message left on the machine
+        self.heard.append(heard)
+        self.agent_stopped.set()
+
+    def ended(self) -> None:
+        """The call is over: release whatever the persona was waiting for."""
+        self.agent_started.set()
+        self.agent_stopped.set()
+
+
+class TextConversation(Conversation):
+    def __init__(self, fork: AudioFork, channel: Channel) -> None:
+        super().__init__(fork.switch, channel)
+        self.fork = fork
+
+    async def speak(self, text: str) -> None:
         await self.fork.send_text(json.dumps({"type": SPEECH_TYPE, "text": text}))
 
-    def agent_said(self, text: str) -> None:
-        if not text:
+    def agent_text(self, text: str) -> None:
+        if text:
+            self.agent_said(Heard(text=text, spotted=frozenset()))
+
+
+class SpokenConversation(Conversation):
+    first_words_after = HELLO_DELAY
+
+    def __init__(self, switch: Switch, channel: Channel) -> None:
+        super().__init__(switch, channel)
+        self.voice = self.persona.voice if self.persona else {}
+        listen_for = [word for turn in (self.persona.turns if self.persona else ()) for word in turn.after_hearing]
+        channel.ear = Ear(listen_for=listen_for, on_start=self.agent_started.set, on_utterance=self._utterance)
+        self._barging = False
+
+    async def speak(self, text: str) -> None:
+        speech = await voice.speech_of(text, self.voice)
+        await self._sound(speech)
+
+    async def _sound(self, samples) -> float:
+        """Send audio into the call from now on; returns when it has been heard (on the call's clock)."""
+        segment = self.channel.callee_audio.schedule(samples, self.channel.clock())
+        if self._barging:  # time how long the agent goes on talking over the persona
+            self._barging = False
+            self.channel.barge_ins.append(
+                {"at": segment.start, "agent_stopped_after_ms": None if self.channel.agent_playing else 0}
+            )
+        await self.switch.wait(max(0.0, segment.end - self.channel.clock()))
+        return segment.start
+
+    async def moment_to_barge_in(self) -> None:
+        """Talk over the agent a second into its next sentence."""
+        if not self.channel.ear.speaking:
+            await self._wait(self.agent_started)
+        self.agent_started.clear()
+        await self.switch.wait(BARGE_IN_AFTER)
+        self._barging = True
+
+    async def after_greeting(self) -> None:
+        if not self.persona.beep or not self.channel.alive:
             return
-        self.channel.transcript.append({"speaker": "agent", "text": text, "at": time.time()})
-        if self.channel.beeped:
-            self.channel.voicemail_recording.append(text)
-        self.heard_since_turn += " " + text
-        self.agent_spoke.set()
+        beep_start = await self._sound_soon(voice.beep())
+        self.switch.voicemail_beep(self.channel)
+        await self.switch.wait(max(0.0, beep_start + 0.5 - self.channel.clock()))
+        self.channel.beeped_at = self.channel.clock()
+
+    async def _sound_soon(self, samples) -> float:
+        """Queue audio and return as soon as it starts (the beep is detected while it sounds)."""
+        segment = self.channel.callee_audio.schedule(samples, self.channel.clock())
+        await self.switch.wait(max(0.0, segment.start - self.channel.clock() + 0.1))
+        return segment.start
+
+    def _utterance(self, heard: Heard, started_at: float) -> None:
+        self.agent_said(heard, started_at)
+
+    def agent_stopped_playing(self) -> None:
+        """The agent's playout ended or was killed: time a pending barge-in."""
+        for barge_in in self.channel.barge_ins:
+            if barge_in["agent_stopped_after_ms"] is None:
+                barge_in["agent_stopped_after_ms"] = round((self.channel.clock() - barge_in["at"]) * 1000)

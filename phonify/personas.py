@@ -31,6 +31,7 @@ class Persona:
     beep: bool = True
     turns: tuple[Turn, ...] = ()
     barge_in_at: int | None = None
+    early_media: bool = False
     hangup_after: float = 120
     voice: dict = field(default_factory=dict)
     expect: dict = field(default_factory=dict)
@@ -80,6 +81,7 @@ def _persona(entry: dict, where: str) -> Persona:
         beep=bool(entry.get("beep", True)),
         turns=turns,
         barge_in_at=entry.get("barge_in_at"),
+        early_media=bool(entry.get("early_media", False)),
         hangup_after=float(entry.get("hangup_after", 120)),
         voice=dict(entry.get("voice") or {}),
         expect=dict(entry.get("expect") or {}),

@@ -16,10 +16,12 @@ import time
 import uuid as uuidlib
 from pathlib import Path
 
-from phonify import wire
+from phonify import voice, wire
 from phonify.api_commands import ApiCommands
+from phonify.call_audio import agent_track, write_call_wav
 from phonify.channel import ANSWER_FAILURES, CAUSES, Channel, now_us
 from phonify.connection import Connection
+from phonify.conversation import SpokenConversation
 from phonify.originate import OriginateUsageError, parse_originate
 from phonify.personas import Persona
 
@@ -74,6 +76,14 @@ class Switch(ApiCommands):
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         self._spawn(self._heartbeat())
+        if not self.text_mode:
+            self._spawn(self._warm_up_voices())
+
+    async def _warm_up_voices(self) -> None:
+        """Load the voice and say every greeting once now, as a person is ready before the phone rings."""
+        answering = [p for p in self.personas.values() if p.answer in ("human", "voicemail")]
+        for greeting, voice_options in {(p.greeting, tuple(sorted(p.voice.items()))) for p in answering}:
+            await voice.speech_of(greeting, dict(voice_options))
 
     async def stop(self) -> None:
         if self._server:
@@ -219,6 +229,8 @@ class Switch(ApiCommands):
         channel.progress_us, channel.call_state, channel.answer_state = now_us(), "RINGING", "early"
         self.publish("CHANNEL_PROGRESS", channel=channel)
         ringing = persona.rings * self.ring_seconds if answer in ("human", "voicemail") else float("inf")
+        if persona.early_media:
+            self._early_media(channel, outcome, min(ringing, timeout))
         if ringing > timeout:
             await self._sleep_or_hangup(channel, timeout)
             await self._fail(channel, outcome, "NO_ANSWER")
@@ -226,6 +238,7 @@ class Switch(ApiCommands):
         if await self._sleep_or_hangup(channel, ringing):
             await self._fail(channel, outcome, channel.hangup_cause)
             return
+        channel.callee_audio.cut(channel.clock())  # the ringback stops when someone picks up
         channel.answered_us, channel.state, channel.call_state = now_us(), "CS_EXECUTE", "ACTIVE"
         channel.answer_state = "answered"
         if "avmd" in channel.variables.get("execute_on_answer", ""):  # e.g. execute_on_answer=avmd_start
@@ -233,22 +246,42 @@ class Switch(ApiCommands):
         self.publish("CHANNEL_ANSWER", channel=channel)
         if not outcome.done():
             outcome.set_result(f"+OK {channel.uuid}\n")
-        channel.variables["current_application"] = "park"
-        self.publish("CHANNEL_EXECUTE", [("Application", "park"), ("Application-Data", "")], channel=channel)
-        if answer == "voicemail":
-            greeting = len(persona.greeting) * SECONDS_PER_CHARACTER
-            if await self._sleep_or_hangup(channel, greeting):
+            self._park(channel)
+        if not self.text_mode:
+            self._spawn(SpokenConversation(self, channel).run())
+        elif answer == "voicemail":  # text mode: the beep comes when the greeting would have ended
+            if await self._sleep_or_hangup(channel, len(persona.greeting) * SECONDS_PER_CHARACTER):
                 return
-            channel.beeped = persona.beep
-            if persona.beep and channel.avmd_on:
-                self.publish(
-                    "CUSTOM",
-                    [("Beep-Status", "DETECTED"), ("Frequency", "1000.0")],
-                    channel=channel,
-                    subclass="avmd::beep",
-                )
+            if persona.beep:
+                self.voicemail_beep(channel)
+                channel.beeped_at = channel.clock()
         if not await self._sleep_or_hangup(channel, persona.hangup_after):
             await self.hangup(channel, "NORMAL_CLEARING")
+
+    def _early_media(self, channel: Channel, outcome: asyncio.Future[str], seconds: float) -> None:
+        """183 Session Progress: ringback plays as media before answer. Unless `ignore_early_media=true`,
+        originate counts early media as success, as FreeSWITCH does, and runs its application now."""
+        channel.progress_media_us, channel.call_state = now_us(), "EARLY"
+        self.publish("CHANNEL_PROGRESS_MEDIA", channel=channel)
+        if seconds != float("inf"):
+            channel.callee_audio.schedule(voice.ringback(seconds * self.time_scale), channel.clock())
+        if channel.variables.get("ignore_early_media", "false").lower() not in ("true", "ring_ready", "consume"):
+            outcome.set_result(f"+OK {channel.uuid}\n")
+            self._park(channel)
+
+    def _park(self, channel: Channel) -> None:
+        channel.variables["current_application"] = "park"
+        self.publish("CHANNEL_EXECUTE", [("Application", "park"), ("Application-Data", "")], channel=channel)
+
+    def voicemail_beep(self, channel: Channel) -> None:
+        """The box's beep sounds: avmd reports it when beep detection was started on the channel."""
+        if channel.avmd_on:
+            self.publish(
+                "CUSTOM",
+                [("Beep-Status", "DETECTED"), ("Frequency", "1000.0")],
+                channel=channel,
+                subclass="avmd::beep",
+            )
 
     async def _sleep_or_hangup(self, channel: Channel, seconds: float) -> bool:
         """Wait; True if the channel was hung up meanwhile (uuid_kill, hupall, sendmsg)."""
@@ -277,12 +310,28 @@ class Switch(ApiCommands):
         self.publish("CHANNEL_HANGUP_COMPLETE", channel=channel)
         channel.state = "CS_DESTROY"
         self.publish("CHANNEL_DESTROY", channel=channel)
+        channel.callee_audio.cut(channel.clock())
+        if channel.conversation is not None:
+            channel.conversation.ended()
+        self._spawn(self._after_hangup(channel))
+
+    async def _after_hangup(self, channel: Channel) -> None:
+        if channel.ear is not None:
+            await channel.ear.finish()  # the last words, e.g. a voicemail message cut by the hangup
         if self.record_dir:
             self._record(channel)
+        channel.settled.set()
 
     def _record(self, channel: Channel) -> None:
-        """Keep the ended call for inspection: events in order, variables (the CDR), files played."""
+        """Keep the ended call for inspection: events in order, variables (the CDR), files played, who
+        said what, and both legs' audio as one stereo WAV (left: the callee side, right: the agent)."""
         self.record_dir.mkdir(parents=True, exist_ok=True)
+        seconds = channel.clock()
+        write_call_wav(
+            self.record_dir / f"{channel.uuid}.wav",
+            channel.callee_audio.render(seconds),
+            agent_track(channel.agent_frames, seconds),
+        )
         document = {
             "uuid": channel.uuid,
             "number": channel.number,
@@ -293,5 +342,7 @@ class Switch(ApiCommands):
             "played": channel.played,
             "transcript": channel.transcript,
             "voicemail_recording": channel.voicemail_recording,
+            "barge_ins": channel.barge_ins,
+            "audio": f"{channel.uuid}.wav",
         }
         (self.record_dir / f"{channel.uuid}.json").write_text(json.dumps(document, indent=2))

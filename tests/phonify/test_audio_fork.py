@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 
+import numpy as np
 import pytest
 
 from tests.phonify.conftest import RawClient, fork_server
@@ -28,7 +29,7 @@ class AgentServer:
                 self.received.append(message)
                 if len(self.received) == 6:  # metadata + 5 frames: speak back
                     await socket.send(bytes(range(10)))
-                    audio = base64.b64encode(b"\x01\x00" * 160).decode()
+                    audio = base64.b64encode(np.full(160, 1000, np.int16).tobytes()).decode()  # 20 ms at 8 kHz
                     play = {
                         "type": "playAudio",
                         "data": {"audioContentType": "raw", "sampleRate": 8000, "audioContent": audio},
@@ -88,7 +89,9 @@ def test_it_streams_metadata_then_real_time_frames_and_plays_what_the_agent_send
     headers, body = raw.event("mod_audio_fork::play_audio")
     assert json.loads(body)["audioContent"] == "file"
     channel = phonify.channels[call]
-    assert bytes(channel.heard_audio[:10]) == bytes(range(10)) and len(channel.heard_audio) == 10 + 320
+    heard = np.frombuffer(channel.heard_audio, np.int16)  # played in 20 ms frames at the fork's 16 kHz
+    assert heard[:5].tobytes() == bytes(range(10))  # the binary frame, as sent
+    assert len(heard) == 2 * 320 and (abs(heard[20:300] - 1000) < 50).mean() > 0.9  # playAudio's 8 kHz, resampled
 
     raw.send(f"api uuid_kill {call}")
     raw.frame()

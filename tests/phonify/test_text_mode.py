@@ -105,7 +105,7 @@ def test_it_records_the_message_left_after_the_beep(text_phonify):
     wait_until_ended(text_phonify, call)
     channel = text_phonify.channels[call]
     assert agent.heard[0].startswith("Hi, you've reached James Carter.")
-    assert channel.beeped and "avmd::beep" in [name for _, name in channel.timeline]
+    assert channel.beeped_at is not None and "avmd::beep" in [name for _, name in channel.timeline]
     assert channel.voicemail_recording == [
         "Hi James, this is Ava calling from Demo Insurance office to set an appointment. Please call us back."
     ]
