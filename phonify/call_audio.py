@@ -30,8 +30,24 @@ class Segment:
 
     def at_rate(self, rate: int) -> np.ndarray:
         if rate not in self._by_rate:
-            self._by_rate[rate] = resample(self.samples, RATE, rate)
+            self._by_rate[rate] = _shared_resample(self.samples, rate)
         return self._by_rate[rate]
+
+
+_resampled: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _shared_resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Resample once per (audio, rate): two hundred calls saying the same cached "Hello?" share it."""
+    key = (id(samples), rate)
+    hit = _resampled.get(key)
+    if hit is not None and hit[0] is samples:
+        return hit[1]
+    if len(_resampled) > 512:
+        _resampled.clear()
+    converted = resample(samples, RATE, rate)
+    _resampled[key] = (samples, converted)
+    return converted
 
 
 class CalleeAudio:

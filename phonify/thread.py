@@ -34,6 +34,8 @@ class SwitchThread:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def stop(self) -> None:
+        if not self._thread.is_alive():
+            return  # already stopped
         if self.switch is not None:
             self.call(self.switch.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)

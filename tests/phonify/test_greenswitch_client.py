@@ -8,6 +8,7 @@ from collections import defaultdict
 import gevent
 import pytest
 from greenswitch import InboundESL
+from greenswitch.esl import NotConnectedError
 
 CHANNEL_EVENTS = "CHANNEL_CREATE CHANNEL_OUTGOING CHANNEL_PROGRESS CHANNEL_ANSWER CHANNEL_EXECUTE CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE CHANNEL_DESTROY BACKGROUND_JOB HEARTBEAT CUSTOM avmd::beep"
 
@@ -111,3 +112,20 @@ def test_it_beeps_on_a_voicemail_box_when_beep_detection_was_started(esl):
 
 def test_it_sends_heartbeats(esl):
     wait_for(lambda: esl.seen.get("HEARTBEAT"), seconds=3)
+
+
+def test_an_answered_person_with_no_audio_fork_waits_then_hangs_up_after_hangup_after(esl):
+    call, _ = originate(esl, "+15125550147")  # Susan: answers on the first ring, hangs up 90 s (0.9 s here) later
+    wait_for(lambda: "CHANNEL_DESTROY" in esl.seen[call])
+    cdr = esl.seen["headers"][(call, "CHANNEL_HANGUP_COMPLETE")]
+    assert cdr["Hangup-Cause"] == "NORMAL_CLEARING" and cdr["variable_answer_epoch"] != "0"
+    answered = int(cdr["variable_answer_uepoch"])
+    assert 0.8 < (int(cdr["variable_end_uepoch"]) - answered) / 1e6 < 3
+
+
+def test_the_client_sees_the_connection_drop_when_the_switch_goes_away(esl, phonify):
+    assert esl.connected
+    phonify.runner.stop()
+    wait_for(lambda: not esl.connected)
+    with pytest.raises(NotConnectedError):
+        esl.send("api status")

@@ -19,8 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8021)
         parser.add_argument("--password", default="ClueCon")
         parser.add_argument("--personas", default=None, help="persona YAML file (default: the built-in set)")
-        parser.add_argument("--record", default=None, help="folder for one JSON file per ended call")
-        parser.add_argument("--text", action="store_true", help="text mode: personas and agent exchange words")
+        parser.add_argument(
+            "--record",
+            default=None,
+            help="folder for each ended call: <uuid>.json (timeline, CDR, words) and <uuid>.wav",
+        )
+        parser.add_argument(
+            "--text", action="store_true", help="text mode: personas and agent exchange words, not audio"
+        )
         parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every wait (tests: 0.01)")
 
     def handle(self, *args, host, port, password, personas, time_scale, record, text, **options) -> None:
