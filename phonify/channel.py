@@ -51,6 +51,7 @@ class Channel:
     forks: dict = field(default_factory=dict)  # bug name -> AudioFork
     transcript: list[dict] = field(default_factory=list)  # who said what, in order
     voicemail_recording: list[str] = field(default_factory=list)  # what was said after a voicemail beep
+    voicemail_spotted: set[str] = field(default_factory=set)  # expected words keyword spotting heard there
     timeline: list[tuple[float, str]] = field(default_factory=list)
     origin: float = field(default_factory=time.monotonic)  # the call's clock starts at creation
     callee_audio: CalleeAudio = field(default_factory=CalleeAudio)  # what the callee side sounds

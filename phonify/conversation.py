@@ -91,10 +91,12 @@ class Conversation:
 
     def agent_said(self, heard: Heard, started_at: float | None = None) -> None:
         """The agent finished saying something (started at `started_at` on the call's clock)."""
-        self.channel.transcript.append({"speaker": "agent", "text": heard.text, "at": time.time()})
+        entry = {"speaker": "agent", "text": heard.text, "at": time.time()}
+        self.channel.transcript.append({**entry, "spotted": sorted(heard.spotted)} if heard.spotted else entry)
         beeped_at = self.channel.beeped_at
         if beeped_at is not None and (started_at is None or started_at >= beeped_at - 0.25):
             self.channel.voicemail_recording.append(heard.text)  # the message left on the machine
+            self.channel.voicemail_spotted.update(heard.spotted)
         self.heard.append(heard)
         self.agent_stopped.set()
 
@@ -123,7 +125,9 @@ class SpokenConversation(Conversation):
     def __init__(self, switch: Switch, channel: Channel) -> None:
         super().__init__(switch, channel)
         self.voice = self.persona.voice if self.persona else {}
-        listen_for = [word for turn in (self.persona.turns if self.persona else ()) for word in turn.after_hearing]
+        persona_turns = self.persona.turns if self.persona else ()
+        listen_for = [word for turn in persona_turns for word in turn.after_hearing]
+        listen_for += (self.persona.expect if self.persona else {}).get("voicemail_contains") or []
         channel.ear = Ear(listen_for=listen_for, on_start=self.agent_started.set, on_utterance=self._utterance)
         self._barging = False
 

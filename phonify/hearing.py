@@ -133,7 +133,7 @@ def _decoder():
     if getattr(_local, "decoder", None) is None:
         from pocketsphinx import Decoder
 
-        _local.decoder = Decoder(samprate=RATE, loglevel="FATAL")
+        _local.decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch")
         _local.searches = {}
     return _local.decoder
 

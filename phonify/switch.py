@@ -70,20 +70,22 @@ class Switch(ApiCommands):
         self.started = time.monotonic()
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.voices_ready = asyncio.Event()  # every greeting synthesised (at once in text mode)
 
     # ---- server -------------------------------------------------------------------------------------
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         self._spawn(self._heartbeat())
-        if not self.text_mode:
-            self._spawn(self._warm_up_voices())
+        self._spawn(self._warm_up_voices())
 
     async def _warm_up_voices(self) -> None:
         """Load the voice and say every greeting once now, as a person is ready before the phone rings."""
         answering = [p for p in self.personas.values() if p.answer in ("human", "voicemail")]
-        for greeting, voice_options in {(p.greeting, tuple(sorted(p.voice.items()))) for p in answering}:
-            await voice.speech_of(greeting, dict(voice_options))
+        if not self.text_mode:
+            for greeting, voice_options in {(p.greeting, tuple(sorted(p.voice.items()))) for p in answering}:
+                await voice.speech_of(greeting, dict(voice_options))
+        self.voices_ready.set()
 
     async def stop(self) -> None:
         if self._server:
@@ -342,6 +344,7 @@ class Switch(ApiCommands):
             "played": channel.played,
             "transcript": channel.transcript,
             "voicemail_recording": channel.voicemail_recording,
+            "voicemail_spotted": sorted(channel.voicemail_spotted),
             "barge_ins": channel.barge_ins,
             "audio": f"{channel.uuid}.wav",
         }

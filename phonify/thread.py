@@ -17,9 +17,12 @@ class SwitchThread:
         self._thread = threading.Thread(target=self._run, name="phonify", daemon=True)
 
     def start(self) -> Switch:
+        """Start, and return once the personas' greetings are synthesised, so a call placed at once
+        sounds as it would on a switch that has been up a while (matters when waits are scaled down)."""
         self._thread.start()
         if not self._ready.wait(timeout=10):
             raise RuntimeError("Phonify did not start")
+        self.call(self.switch.voices_ready.wait(), timeout=60)
         return self.switch
 
     def _run(self) -> None:

@@ -22,6 +22,8 @@ def esl(phonify):
 
     def remember(event):
         headers = event.headers
+        if "Event-Name" not in headers:
+            return  # the disconnect notice when the switch goes away
         if headers.get("Event-Name") == "BACKGROUND_JOB":
             client.jobs[headers["Job-UUID"]] = headers
         key = headers.get("Unique-ID", headers.get("Event-Name"))
@@ -47,7 +49,8 @@ def originate(esl, number, **variables):
     call = str(uuid.uuid4())
     extra = "".join(f",{k}={v}" for k, v in variables.items())
     reply = esl.send(
-        f"bgapi originate {{origination_uuid={call},originate_timeout=30{extra}}}sofia/gateway/gw/{number} &park()"
+        f"bgapi originate {{origination_uuid={call},ignore_early_media=true,originate_timeout=30{extra}}}"
+        f"sofia/gateway/gw/{number} &park()"
     )
     assert reply.data.startswith("+OK Job-UUID: ")
     return call, reply.headers["Job-UUID"]

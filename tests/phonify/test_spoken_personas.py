@@ -95,8 +95,9 @@ def test_a_person_speaks_each_turn_after_the_agent_stops_and_waits_for_the_words
         "Thursday afternoon works for me.",
         "The second one please.",
     ]
-    heard = said_by(channel, "agent")  # recognised from the agent's audio, not read from its text
-    assert len(heard) == 5 and "maria" in heard[0] and "appointment" in heard[2]
+    heard = [line for line in channel.transcript if line["speaker"] == "agent"]  # recognised from its audio
+    assert len(heard) == 5 and "appointment" in heard[2].get("spotted", [])
+    assert "thank" in heard[1]["text"]
     appointment_line_sent = agent.sent_lines[2][0]
     thursday_said = next(line["at"] for line in channel.transcript if line["text"].startswith("Thursday"))
     assert thursday_said > appointment_line_sent  # "Thank you." alone did not answer the turn
@@ -111,7 +112,14 @@ def test_a_person_speaks_each_turn_after_the_agent_stops_and_waits_for_the_words
 
 
 def test_a_voicemail_box_greets_beeps_and_transcribes_the_message_left(speaking_phonify):
-    box = Persona(name="box", number=MARIA, answer="voicemail", rings=1, greeting="Please leave a message.")
+    box = Persona(
+        name="box",
+        number=MARIA,
+        answer="voicemail",
+        rings=1,
+        greeting="Please leave a message.",
+        expect={"voicemail_contains": ["office", "appointment"]},
+    )
     switch = speaking_phonify(box)
     message = "Hi James, this is Ava calling from the Demo office to set an appointment. Please call us back."
     agent = SpeakingAgent([message])
@@ -123,8 +131,8 @@ def test_a_voicemail_box_greets_beeps_and_transcribes_the_message_left(speaking_
     assert "avmd::beep" in [name for _, name in channel.timeline]
     beep_event_at = next(at for at, name in channel.timeline if name == "avmd::beep")
     assert agent.sent_lines[0][0] > beep_event_at  # the agent spoke after the beep
-    left = " ".join(record["voicemail_recording"])
-    assert "appointment" in left and "office" in left, left
+    assert "call" in " ".join(record["voicemail_recording"])  # the open model's rough transcript
+    assert record["voicemail_spotted"] == ["appointment", "office"]  # the words the persona listened for
     assert said_by(channel, "callee") == ["Please leave a message."]
 
 
@@ -200,3 +208,32 @@ def test_a_fork_started_on_early_media_hears_the_ringback(speaking_phonify):
     spectrum = np.abs(np.fft.rfft(first))
     loudest = np.fft.rfftfreq(len(first), 1 / 16000)[spectrum.argmax()]
     assert 430 < loudest < 490  # North American ringback: 440 + 480 Hz
+
+
+def test_a_voicemail_dropped_with_uuid_broadcast_is_heard_and_transcribed(speaking_phonify, tmp_path):
+    from phonify.call_audio import write_call_wav
+    from phonify.voice import synthesize
+
+    message = tmp_path / "message.wav"
+    words = synthesize("This is the Demo office calling about your appointment. Please call us back.")
+    write_call_wav(message, words, words)  # a stereo file: Phonify mixes it down
+    box = Persona(
+        name="box",
+        number=MARIA,
+        answer="voicemail",
+        rings=1,
+        greeting="Leave a message.",
+        expect={"voicemail_contains": ["office", "appointment"]},  # listened for with keyword spotting
+    )
+    switch = speaking_phonify(box)
+    call = str(uuid.uuid4())
+    switch.raw.send(f"api originate {{origination_uuid={call}}}sofia/gateway/gw/{MARIA} &park()")
+    assert switch.raw.frame()[2] == f"+OK {call}\n".encode()
+    channel = switch.channels[call]
+    wait_for(lambda: channel.beeped_at is not None, 15)
+    switch.raw.send(f"api uuid_broadcast {call} {message} aleg")
+    assert switch.raw.frame()[2] == b"+OK Message sent\n"
+    wait_for(lambda: "PLAYBACK_STOP" in [name for _, name in channel.timeline], 15)
+    record = end_call(switch, call)
+    assert record["voicemail_recording"], "the message was transcribed"
+    assert record["voicemail_spotted"] == ["appointment", "office"]
