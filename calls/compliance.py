@@ -1,0 +1,198 @@
+"""The compliance gate: may this customer be called now? Checked immediately before every originate.
+
+Everything it decides from is data the office can see and edit (its DialingPolicy, CallingRule rows —
+the federal default and the states' stricter windows are seeded rows — OfficeHoliday, the do-not-call
+list) plus the customer's own record and recent calls; the clock is passed in, never read here.
+
+A refusal says why, whether it is for good (do-not-call, no consent: the entry leaves the queue) or for
+now, and when the customer may next be tried (`retry_at`), so the dialer can set the entry aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from phonenumbers import NumberParseException, is_number_geographical, parse
+from phonenumbers import timezone as phone_time_zones
+
+from calls.models import CallingRule, DialingPolicy, OfficeHoliday
+from customers.models import ConsentStatus, Customer, DoNotCallEntry
+from issetter.models import Office
+from issetter.validators import known_time_zones
+
+FEDERAL_WINDOW = (dt.time(8, 0), dt.time(21, 0))  # 47 CFR 64.1200(c)(1), used if no US rule row exists
+SEARCH_STEP = dt.timedelta(minutes=15)
+SEARCH_LIMIT = dt.timedelta(days=8)
+CONSENT_ACCEPTED = {
+    ConsentStatus.EXPRESS: {ConsentStatus.EXPRESS, ConsentStatus.EXPRESS_WRITTEN},
+    ConsentStatus.EXPRESS_WRITTEN: {ConsentStatus.EXPRESS_WRITTEN},
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ""
+    permanent: bool = False  # never call (do-not-call, no consent): the entry leaves the queue
+    retry_at: dt.datetime | None = None  # not before this (outside hours, too many attempts …)
+
+
+ALLOWED = Verdict(allowed=True)
+
+
+@dataclass
+class RuleBook:
+    """What the gate needs to know about one office, loaded once per dialing step."""
+
+    office: Office
+    policy: DialingPolicy
+    rules: list[CallingRule]
+    holidays: set[dt.date]
+    blocked_phones: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, office: Office, phones: list[str] | None = None) -> RuleBook:
+        policy, _ = DialingPolicy.objects.get_or_create(office=office)
+        rules = list(CallingRule.objects.filter(office__isnull=True) | CallingRule.objects.filter(office=office))
+        holidays = set(OfficeHoliday.objects.filter(office=office).values_list("date", flat=True))
+        listed = DoNotCallEntry.objects.filter(office=office)
+        if phones is not None:
+            listed = listed.filter(phone__in=phones)
+        return cls(office, policy, rules, holidays, set(listed.values_list("phone", flat=True)))
+
+
+def call_permission(*, customer: Customer, book: RuleBook, now: dt.datetime, attempts: list[dt.datetime]) -> Verdict:
+    """May `customer` be called at `now`? `attempts` are the start times of their calls in the last week."""
+    if customer.do_not_call or customer.phone in book.blocked_phones:
+        return Verdict(False, "On the do-not-call list.", permanent=True)
+    accepted = CONSENT_ACCEPTED.get(book.policy.required_consent, {ConsentStatus.EXPRESS_WRITTEN})
+    if customer.consent_status not in accepted:
+        needed = ConsentStatus(book.policy.required_consent).label.lower()
+        found = ConsentStatus(customer.consent_status).label.lower()
+        return Verdict(False, f"No {needed} recorded for AI-voice calls (consent: {found}).", permanent=True)
+    for check in (_attempt_caps, _calling_hours):
+        verdict = check(customer, book, now, attempts)
+        if not verdict.allowed:
+            return verdict
+    return ALLOWED
+
+
+def callee_zones(customer: Customer, office: Office) -> list[zoneinfo.ZoneInfo]:
+    """The zones the callee may be in: their own, plus every zone of their number's area when that area
+    spans several (the most restrictive window applies); else the number's zone; else the office's."""
+    number_zones = _number_zones(customer.phone)
+    names = ([customer.time_zone] if customer.time_zone else []) + (
+        number_zones if len(number_zones) > 1 or not customer.time_zone else []
+    )
+    names = [name for name in dict.fromkeys(names) if name in known_time_zones()] or [office.time_zone]
+    return [zoneinfo.ZoneInfo(name) for name in names]
+
+
+def window_for(customer: Customer, book: RuleBook, local: dt.datetime) -> tuple[dt.time, dt.time] | str:
+    """The calling window on `local`'s day in the callee's zone, or the reason there is none that day."""
+    day = local.date()
+    start, end = FEDERAL_WINDOW
+    has_federal = False
+    for rule in book.rules:
+        if rule.jurisdiction not in ("US", customer.state.upper() or "US"):
+            continue
+        if rule.weekday is not None and rule.weekday != day.weekday():
+            continue
+        if (rule.effective_from and day < rule.effective_from) or (rule.effective_to and day > rule.effective_to):
+            continue
+        if not rule.calls_allowed:
+            return f"No calls on {day:%A}s ({rule.jurisdiction} rule)."
+        has_federal = has_federal or (rule.jurisdiction == "US" and rule.office_id is None)
+        start, end = max(start, rule.start_local), min(end, rule.end_local)
+    if not has_federal:  # the federal floor holds even if its row was deleted
+        start, end = max(start, FEDERAL_WINDOW[0]), min(end, FEDERAL_WINDOW[1])
+    return (start, end) if start < end else "No calling window that day."
+
+
+def _calling_hours(customer: Customer, book: RuleBook, now: dt.datetime, attempts) -> Verdict:
+    reason = _hours_refusal(customer, book, now)
+    if reason is None:
+        return ALLOWED
+    moment = _quarter_hour_floor(now)
+    while moment < now + SEARCH_LIMIT:
+        moment += SEARCH_STEP
+        if _hours_refusal(customer, book, moment) is None:
+            return Verdict(False, reason, retry_at=moment)
+    return Verdict(False, reason, retry_at=now + SEARCH_LIMIT)
+
+
+def _hours_refusal(customer: Customer, book: RuleBook, moment: dt.datetime) -> str | None:
+    office_day = moment.astimezone(book.office.zone).date()
+    if office_day in book.holidays:
+        return f"{office_day:%b %-d} is an office holiday."
+    for zone in callee_zones(customer, book.office):
+        local = moment.astimezone(zone)
+        window = window_for(customer, book, local)
+        if isinstance(window, str):
+            return window
+        start, end = window
+        if not start <= local.time().replace(tzinfo=None) < end:
+            return f"Outside calling hours: {local:%H:%M} in {zone.key} (allowed {start:%H:%M}–{end:%H:%M})."
+    return None
+
+
+def _attempt_caps(customer: Customer, book: RuleBook, now: dt.datetime, attempts: list[dt.datetime]) -> Verdict:
+    policy = book.policy
+    attempts = sorted(moment for moment in attempts if moment <= now)
+    if attempts and now - attempts[-1] < dt.timedelta(minutes=policy.min_minutes_between_attempts):
+        wait_until = attempts[-1] + dt.timedelta(minutes=policy.min_minutes_between_attempts)
+        return Verdict(
+            False,
+            f"Called {_ago(now - attempts[-1])}; the office waits {policy.min_minutes_between_attempts} min between attempts.",
+            retry_at=wait_until,
+        )
+    zone = callee_zones(customer, book.office)[0]
+    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = [moment for moment in attempts if moment >= midnight]
+    if len(today) >= policy.max_attempts_per_day:
+        tomorrow = midnight + dt.timedelta(days=1)  # wall-clock arithmetic: the next local midnight
+        return Verdict(
+            False, f"Already tried {len(today)} times today (limit {policy.max_attempts_per_day}).", retry_at=tomorrow
+        )
+    week = [moment for moment in attempts if moment > now - dt.timedelta(days=7)]
+    if len(week) >= policy.max_attempts_per_week:
+        return Verdict(
+            False,
+            f"Already tried {len(week)} times this week (limit {policy.max_attempts_per_week}).",
+            retry_at=week[-policy.max_attempts_per_week] + dt.timedelta(days=7),
+        )
+    state_caps = [
+        rule.max_calls_per_24h
+        for rule in book.rules
+        if rule.max_calls_per_24h and rule.jurisdiction == (customer.state.upper() or "US")
+    ]
+    day = [moment for moment in attempts if moment > now - dt.timedelta(hours=24)]
+    if state_caps and len(day) >= min(state_caps):
+        return Verdict(
+            False,
+            f"{customer.state.upper()} allows {min(state_caps)} calls in 24 hours.",
+            retry_at=day[-min(state_caps)] + dt.timedelta(hours=24),
+        )
+    return ALLOWED
+
+
+def _number_zones(phone: str) -> list[str]:
+    try:
+        parsed = parse(phone, None)
+    except NumberParseException:
+        return []
+    if not is_number_geographical(parsed):  # toll-free, mobile-only plans …: the number says nothing
+        return []
+    return [zone for zone in phone_time_zones.time_zones_for_geographical_number(parsed) if zone != "Etc/Unknown"]
+
+
+def _quarter_hour_floor(moment: dt.datetime) -> dt.datetime:
+    """Round down to the quarter hour (the search then steps forward from there)."""
+    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+
+
+def _ago(span: dt.timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
