@@ -141,13 +141,10 @@ def _hours_refusal(customer: Customer, book: RuleBook, moment: dt.datetime) -> s
 def _attempt_caps(customer: Customer, book: RuleBook, now: dt.datetime, attempts: list[dt.datetime]) -> Verdict:
     policy = book.policy
     attempts = sorted(moment for moment in attempts if moment <= now)
-    if attempts and now - attempts[-1] < dt.timedelta(minutes=policy.min_minutes_between_attempts):
-        wait_until = attempts[-1] + dt.timedelta(minutes=policy.min_minutes_between_attempts)
-        return Verdict(
-            False,
-            f"Called {_ago(now - attempts[-1])}; the office waits {policy.min_minutes_between_attempts} min between attempts.",
-            retry_at=wait_until,
-        )
+    gap = dt.timedelta(minutes=policy.min_minutes_between_attempts)
+    if attempts and now - attempts[-1] < gap:
+        reason = f"Called {_ago(now - attempts[-1])}; the office waits {gap.total_seconds() / 60:.0f} min between calls."
+        return Verdict(False, reason, retry_at=attempts[-1] + gap)
     zone = callee_zones(customer, book.office)[0]
     midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     today = [moment for moment in attempts if moment >= midnight]
