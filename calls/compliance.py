@@ -143,7 +143,7 @@ def _attempt_caps(customer: Customer, book: RuleBook, now: dt.datetime, attempts
     attempts = sorted(moment for moment in attempts if moment <= now)
     gap = dt.timedelta(minutes=policy.min_minutes_between_attempts)
     if attempts and now - attempts[-1] < gap:
-        reason = f"Called {_ago(now - attempts[-1])}; the office waits {gap.total_seconds() / 60:.0f} min between calls."
+        reason = f"Called {_ago(now - attempts[-1])}; the office waits {policy.min_minutes_between_attempts} min."
         return Verdict(False, reason, retry_at=attempts[-1] + gap)
     zone = callee_zones(customer, book.office)[0]
     midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
