@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 
-from calls.models import Call, QueueEntry
+from calls.models import Call, DialRun, QueueEntry
 from customers.services import CallHistory
 from issetter.models import Office
 
@@ -56,3 +56,36 @@ def call_history_of(*, customer_id: int) -> CallHistory:
     )
     latest = ended.order_by("-created_at").values_list("outcome", flat=True).first()
     return CallHistory(last_outcome=latest or "", **figures)
+
+
+def dial_run_latest(*, office_id: int) -> DialRun | None:
+    return DialRun.objects.filter(office_id=office_id).order_by("-created_at", "-id").first()
+
+
+def live_calls(*, office_id: int, now: dt.datetime, recent: int = 15) -> list[Call]:
+    """Calls in progress, then the latest ended ones (for the live table)."""
+    calls = Call.objects.filter(office_id=office_id).select_related("customer")
+    going = list(calls.exclude(status=Call.Status.ENDED).order_by("created_at")[:50])
+    ended = list(calls.filter(status=Call.Status.ENDED, ended_at__gte=now - dt.timedelta(hours=12))[:recent])
+    return going + ended
+
+
+def run_figures(*, run: DialRun) -> dict:
+    """Answered, voicemail, no answer, busy, failed, booked, in progress; average and longest talk time."""
+    calls = Call.objects.filter(dial_run=run)
+    outcome = Call.Outcome
+    figures = calls.aggregate(
+        placed=Count("uuid"),
+        in_progress=Count("uuid", filter=~Q(status=Call.Status.ENDED)),
+        answered=Count("uuid", filter=Q(answered_by=Call.AnsweredBy.HUMAN)),
+        voicemail=Count("uuid", filter=Q(outcome=outcome.VOICEMAIL_LEFT)),
+        no_answer=Count("uuid", filter=Q(outcome=outcome.NO_ANSWER)),
+        busy=Count("uuid", filter=Q(outcome=outcome.BUSY)),
+        failed=Count("uuid", filter=Q(outcome=outcome.FAILED)),
+        booked=Count("uuid", filter=Q(outcome=outcome.BOOKED)),
+        average_seconds=Avg("billsec", filter=Q(billsec__gt=0)),
+        longest_seconds=Max("billsec"),
+    )
+    figures["average_seconds"] = round(figures["average_seconds"] or 0)
+    figures["longest_seconds"] = figures["longest_seconds"] or 0
+    return figures

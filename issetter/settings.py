@@ -154,6 +154,10 @@ TELEPHONY = env.choice("TELEPHONY", "phonify", ("phonify", "freeswitch"))
 FREESWITCH_ESL_HOST = env.str("FREESWITCH_ESL_HOST", "127.0.0.1")
 FREESWITCH_ESL_PORT = env.int("FREESWITCH_ESL_PORT", 8021, minimum=1)
 FREESWITCH_ESL_PASSWORD = env.str("FREESWITCH_ESL_PASSWORD", "ClueCon")
+FREESWITCH_GATEWAY = env.str("FREESWITCH_GATEWAY", "trunk")  # sofia/gateway/<this>/<E.164>
+# Where answered calls' audio is forked (the agent's WebSocket server); empty: no fork, the callee hears
+# nothing and the call ends when they hang up.
+AGENT_URL = env.str("AGENT_URL", "")
 
 LOGGING = {
     "version": 1,

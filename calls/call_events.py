@@ -1,0 +1,224 @@
+"""What a switch event does to our records: the Call state machine (queued → dialing → ringing →
+answered → ended, with an outcome), the CDR at hangup, and everything that follows a call's end (the
+queue entry, retries, the customer's profile, the live page).
+
+Events may repeat (a replay after reconnecting) or arrive out of order (BACKGROUND_JOB before or after
+the hangup, HANGUP_COMPLETE before ANSWER was processed): each is stored once per (call, name,
+sequence), a status only moves forward, and the end is applied once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from calls.models import Call, CallEvent, DialingPolicy, QueueEntry
+
+log = logging.getLogger(__name__)
+
+RANK = {status: rank for rank, status in enumerate(Call.Status.values)}  # queued < dialing < … < ended
+CAUSE_OUTCOMES = {
+    "NO_ANSWER": Call.Outcome.NO_ANSWER,
+    "NO_USER_RESPONSE": Call.Outcome.NO_ANSWER,
+    "ORIGINATOR_CANCEL": Call.Outcome.NO_ANSWER,
+    "ALLOTTED_TIMEOUT": Call.Outcome.NO_ANSWER,
+    "USER_BUSY": Call.Outcome.BUSY,
+    "CALL_REJECTED": Call.Outcome.BUSY,  # the person declined the call: try again later, as for busy
+}
+ANSWERED_ENDINGS = {"NORMAL_CLEARING", "MANAGER_REQUEST", "ALLOTTED_TIMEOUT", "NORMAL_UNSPECIFIED"}
+CHANNEL_EVENTS = (
+    "CHANNEL_CREATE CHANNEL_OUTGOING CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER "
+    "CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB"
+)
+CUSTOM_EVENTS = "avmd::beep mod_audio_fork::connect mod_audio_fork::connect_failed mod_audio_fork::disconnect"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What an event changed, for the listener's follow-up work (start the agent, publish)."""
+
+    call: Call
+    answered_now: bool = False
+    ended_now: bool = False
+    changed: bool = False
+
+
+def call_event_record(*, headers: dict[str, str], body: str = "", now: dt.datetime | None = None) -> Applied | None:
+    """Apply one switch event; None when it is not about one of our calls or was seen before."""
+    now = now or timezone.now()
+    name = headers.get("Event-Name", "")
+    call = _call_of(headers, body)
+    if call is None:
+        return None
+    subclass = headers.get("Event-Subclass", "")
+    sequence = _int(headers.get("Event-Sequence"))
+    try:
+        with transaction.atomic():
+            CallEvent.objects.create(
+                call=call,
+                name=name,
+                subclass=subclass,
+                sequence=sequence,
+                occurred_at=_moment(headers.get("Event-Date-Timestamp")) or now,
+                headers=headers,
+                body=body,
+            )
+    except IntegrityError:
+        return None  # a replay: already applied
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        applied = _apply(call, name, subclass, headers, body, now)
+    if applied.ended_now:
+        call_ended_follow_up(call=applied.call, now=now)
+    return applied
+
+
+def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: dt.datetime) -> Applied:
+    before = (call.status, call.answered_by, call.outcome)
+    call.last_event_at = now
+    answered_now = ended_now = False
+    if name in ("CHANNEL_CREATE", "CHANNEL_OUTGOING"):
+        _advance(call, Call.Status.DIALING)
+        call.originated_at = call.originated_at or now
+    elif name in ("CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA"):
+        if _advance(call, Call.Status.RINGING):
+            call.ringing_at = call.ringing_at or now
+    elif name == "CHANNEL_ANSWER":
+        answered_now = _advance(call, Call.Status.ANSWERED)
+        call.answered_at = call.answered_at or now
+    elif name == "CUSTOM" and subclass == "avmd::beep":
+        call.answered_by = Call.AnsweredBy.MACHINE
+        call.beep_detected_at = call.beep_detected_at or now
+    elif name == "CHANNEL_HANGUP_COMPLETE":
+        ended_now = _end(call, headers, now)
+    elif name == "BACKGROUND_JOB" and body.startswith("-ERR") and call.status != Call.Status.ENDED:
+        if not call.events.filter(name__in=("CHANNEL_CREATE", "CHANNEL_OUTGOING")).exists():
+            # Refused before a channel existed (gateway down, bad number): no hangup event will come.
+            cause = body.removeprefix("-ERR").strip().split()[0] if body.strip() != "-ERR" else "FAILED"
+            ended_now = _end(call, {"Hangup-Cause": cause}, now)
+    call.save()
+    changed = before != (call.status, call.answered_by, call.outcome) or ended_now
+    return Applied(call=call, answered_now=answered_now, ended_now=ended_now, changed=changed)
+
+
+def _advance(call: Call, status: str) -> bool:
+    if RANK[status] <= RANK[call.status]:
+        return False
+    call.status = status
+    return True
+
+
+def _end(call: Call, headers: dict, now: dt.datetime) -> bool:
+    if call.status == Call.Status.ENDED:
+        return False
+    variables = {key.removeprefix("variable_"): value for key, value in headers.items() if key.startswith("variable_")}
+    cause = headers.get("Hangup-Cause") or variables.get("hangup_cause") or "NORMAL_CLEARING"
+    call.status = Call.Status.ENDED
+    call.ended_at = _moment(variables.get("end_uepoch")) or now
+    answered = _moment(variables.get("answer_uepoch"))
+    if answered and not call.answered_at:
+        call.answered_at = answered
+    call.hangup_cause = cause
+    call.hangup_cause_q850 = _int(variables.get("hangup_cause_q850"))
+    call.duration_seconds = _int(variables.get("duration"))
+    call.billsec = _int(variables.get("billsec"))
+    if variables:
+        call.cdr = variables
+    call.outcome = call.outcome or _outcome(call, cause)
+    if call.answered_at and call.answered_by == Call.AnsweredBy.UNKNOWN and call.outcome not in CAUSE_OUTCOMES.values():
+        call.answered_by = Call.AnsweredBy.HUMAN if not call.beep_detected_at else Call.AnsweredBy.MACHINE
+    return True
+
+
+def _outcome(call: Call, cause: str) -> str:
+    if call.answered_at and cause in ANSWERED_ENDINGS:
+        if call.answered_by == Call.AnsweredBy.MACHINE or call.beep_detected_at:
+            # A machine took the call: a message left is a voicemail; none is as good as no answer.
+            return Call.Outcome.VOICEMAIL_LEFT if call.voicemail_message else Call.Outcome.NO_ANSWER
+        return Call.Outcome.HUNG_UP  # answered, and nothing the agent recorded says otherwise
+    return CAUSE_OUTCOMES.get(cause, Call.Outcome.FAILED)
+
+
+def call_ended_follow_up(*, call: Call, now: dt.datetime) -> None:
+    """Once per ended call: close its queue entry, queue a retry the office's policy asks for, and
+    bring the customer's profile up to date."""
+    from calls.services import customer_profile_refresh
+
+    if call.queue_entry_id:
+        QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).update(
+            status=QueueEntry.Status.DONE, updated_at=now
+        )
+    retry_at = call_retry_at(call=call)
+    if retry_at is not None:
+        try:
+            with transaction.atomic():
+                QueueEntry.objects.create(
+                    office_id=call.office_id,
+                    customer_id=call.customer_id,
+                    reason=QueueEntry.Reason.RETRY,
+                    due_at=retry_at,
+                    note=f"Retry after {call.get_outcome_display().lower()}",
+                )
+        except IntegrityError:
+            pass  # someone queued the customer meanwhile: that entry stands
+    customer_profile_refresh(customer_id=call.customer_id)
+
+
+def call_retry_at(*, call: Call) -> dt.datetime | None:
+    """When to try this customer again after `call`, by the office's policy (None: not automatically).
+    No answer or busy: after N minutes, up to M attempts since they were last queued by hand; failed: once."""
+    policy, _ = DialingPolicy.objects.get_or_create(office_id=call.office_id)
+    ended = call.ended_at or timezone.now()
+    if call.outcome in (Call.Outcome.NO_ANSWER, Call.Outcome.BUSY):
+        if _attempts_this_round(call) >= policy.max_attempts:
+            return None
+        return ended + dt.timedelta(minutes=policy.retry_no_answer_minutes)
+    if call.outcome == Call.Outcome.FAILED and policy.retry_failed_once:
+        previous = Call.objects.filter(customer_id=call.customer_id, created_at__lt=call.created_at)
+        last = previous.order_by("-created_at").values_list("outcome", flat=True).first()
+        if last != Call.Outcome.FAILED:
+            return ended + dt.timedelta(minutes=policy.retry_no_answer_minutes)
+    return None
+
+
+def _attempts_this_round(call: Call) -> int:
+    """Calls to the customer since staff (or a callback) last queued them."""
+    started = (
+        QueueEntry.objects.filter(customer_id=call.customer_id)
+        .exclude(reason=QueueEntry.Reason.RETRY)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    calls = Call.objects.filter(customer_id=call.customer_id)
+    if started:
+        calls = calls.filter(created_at__gte=started)
+    return calls.count()
+
+
+def _call_of(headers: dict, body: str) -> Call | None:
+    name = headers.get("Event-Name", "")
+    if name == "BACKGROUND_JOB":
+        job = headers.get("Job-UUID", "")
+        return Call.objects.filter(job_uuid=job).first() if job else None
+    ours = headers.get("variable_app_call_uuid") or headers.get("Unique-ID", "")
+    try:
+        return Call.objects.filter(pk=ours).first() if ours else None
+    except Exception:  # noqa: BLE001  (a channel that is not ours: its id is no UUID of ours)
+        return None
+
+
+def _moment(microseconds: str | None) -> dt.datetime | None:
+    value = _int(microseconds)
+    return dt.datetime.fromtimestamp(value / 1_000_000, tz=dt.UTC) if value else None
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text not in (None, "") else None
+    except ValueError:
+        return None

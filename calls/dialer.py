@@ -1,0 +1,217 @@
+"""The dialer: a DialRun turns the office's due queue entries into calls, within the office's limit of
+simultaneous calls and its pace, after the compliance gate said yes for each, and stops when nothing is
+due and none of its calls is still going.
+
+`dial_run_step` is one pass (claim → check → originate); `dial_run_drive` repeats it. The django-q2
+task and `manage.py dial` both drive runs through these. Claims are atomic (`select_for_update(
+skip_locked=True)` on PostgreSQL; on every database a claim is a conditional UPDATE that only one
+worker can win), so two workers never dial the same customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid as uuidlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from calls.compliance import RuleBook, call_permission
+from calls.models import Call, DialingPolicy, DialRun, QueueEntry
+from calls.telephony import OriginateRequest, SwitchUnavailable
+
+log = logging.getLogger(__name__)
+
+UNFINISHED = [Call.Status.QUEUED, Call.Status.DIALING, Call.Status.RINGING, Call.Status.ANSWERED]
+
+
+@dataclass
+class StepResult:
+    originated: int = 0
+    skipped: int = 0
+    blocked: int = 0
+    finished: bool = False
+
+
+def dial_run_start(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
+    return DialRun.objects.create(office=office, script=script, call_limit=limit, started_by=started_by)
+
+
+def dial_run_set_status(*, run: DialRun, status: str, reason: str = "") -> bool:
+    """Pause, resume or cancel; a finished run stays finished. Cancelling returns its waiting claims."""
+    allowed = {
+        DialRun.Status.PAUSED: [DialRun.Status.RUNNING],
+        DialRun.Status.RUNNING: [DialRun.Status.PAUSED],
+        DialRun.Status.CANCELLED: [DialRun.Status.RUNNING, DialRun.Status.PAUSED],
+    }[status]
+    finished_at = timezone.now() if status == DialRun.Status.CANCELLED else None
+    return bool(
+        DialRun.objects.filter(pk=run.pk, status__in=allowed).update(
+            status=status, status_reason=reason, finished_at=finished_at
+        )
+    )
+
+
+def dial_run_step(
+    *, run: DialRun, telephony, now: Callable[[], dt.datetime] = timezone.now, sleep=time.sleep
+) -> StepResult:
+    """One pass: fill the free call slots from the due queue, paced; then see whether the run is done."""
+    result = StepResult()
+    run.refresh_from_db()
+    if run.status != DialRun.Status.RUNNING:
+        result.finished = run.status != DialRun.Status.PAUSED
+        return result
+    policy, _ = DialingPolicy.objects.get_or_create(office=run.office)
+    gap = 1.0 / float(policy.calls_per_second or 1)
+    free = policy.max_concurrent_calls - Call.objects.filter(office=run.office, status__in=UNFINISHED).count()
+    if run.call_limit is not None:
+        free = min(free, run.call_limit - run.calls.count())
+    if free > 0:
+        entries = _claim(run, limit=free * 4, now=now())  # room for some to be held back by the rules
+        book = RuleBook.load(run.office, phones=[entry.customer.phone for entry in entries])
+        attempts = _recent_attempts([entry.customer_id for entry in entries], now())
+        for entry in entries:
+            if result.originated >= free:
+                _release(entry)
+                continue
+            verdict = call_permission(
+                customer=entry.customer, book=book, now=now(), attempts=attempts[entry.customer_id]
+            )
+            if not verdict.allowed:
+                _hold_back(entry, verdict, now())
+                result.blocked += verdict.permanent
+                result.skipped += not verdict.permanent
+                continue
+            if result.originated:
+                sleep(gap)
+            if _originate(run, entry, telephony, now()):
+                result.originated += 1
+    result.finished = _finish_if_done(run, now())
+    return result
+
+
+def dial_run_drive(
+    *,
+    run: DialRun,
+    telephony,
+    now: Callable[[], dt.datetime] = timezone.now,
+    sleep=time.sleep,
+    seconds: float | None = None,
+    idle: float = 0.5,
+) -> DialRun:
+    """Step until the run is finished (or `seconds` have passed); returns the run as it stands."""
+    deadline = time.monotonic() + seconds if seconds is not None else None
+    while True:
+        try:
+            result = dial_run_step(run=run, telephony=telephony, now=now, sleep=sleep)
+        except SwitchUnavailable as problem:
+            dial_run_set_status(run=run, status=DialRun.Status.PAUSED, reason=f"Switch unavailable: {problem}")
+            break
+        if result.finished or (deadline is not None and time.monotonic() > deadline):
+            break
+        if not result.originated:
+            sleep(idle)
+    run.refresh_from_db()
+    return run
+
+
+def _claim(run: DialRun, *, limit: int, now: dt.datetime) -> list[QueueEntry]:
+    due = QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
+        Q(due_at__isnull=True) | Q(due_at__lte=now)
+    )
+    with transaction.atomic():
+        candidates = due.order_by("-priority", "due_at", "created_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        claimed = []
+        for entry in candidates.select_related("customer")[:limit]:
+            won = QueueEntry.objects.filter(pk=entry.pk, status=QueueEntry.Status.WAITING).update(
+                status=QueueEntry.Status.CALLING, dial_run=run, updated_at=now
+            )
+            if won:
+                claimed.append(entry)
+    return claimed
+
+
+def _release(entry: QueueEntry) -> None:
+    QueueEntry.objects.filter(pk=entry.pk, status=QueueEntry.Status.CALLING).update(status=QueueEntry.Status.WAITING)
+
+
+def _hold_back(entry: QueueEntry, verdict, now: dt.datetime) -> None:
+    """The rules said no: for good (blocked, off the queue) or until `retry_at`; the reason is kept."""
+    QueueEntry.objects.filter(pk=entry.pk).update(
+        status=QueueEntry.Status.BLOCKED if verdict.permanent else QueueEntry.Status.WAITING,
+        skip_reason=verdict.reason[:255],
+        skipped_at=now,
+        due_at=verdict.retry_at if not verdict.permanent else entry.due_at,
+        updated_at=now,
+    )
+
+
+def _originate(run: DialRun, entry: QueueEntry, telephony, now: dt.datetime) -> bool:
+    customer, office = entry.customer, run.office
+    policy, _ = DialingPolicy.objects.get_or_create(office=office)
+    call_uuid = uuidlib.uuid4()
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(
+                uuid=call_uuid,
+                office=office,
+                customer=customer,
+                dial_run=run,
+                queue_entry=entry,
+                script=run.script,
+                to_number=customer.phone,
+                from_number=office.caller_id_number,
+                status=Call.Status.DIALING,
+                job_uuid=str(call_uuid),
+                originated_at=now,
+                last_event_at=now,
+            )
+            QueueEntry.objects.filter(pk=entry.pk).update(skip_reason="", skipped_at=None)
+    except IntegrityError:  # the customer is already on a call (another run got there first)
+        _release(entry)
+        return False
+    request = OriginateRequest(
+        call_uuid=str(call.uuid),
+        number=customer.phone,
+        caller_id_number=office.caller_id_number,
+        caller_id_name=office.legal_name or office.name,
+        ring_seconds=policy.ring_timeout_seconds,
+        variables={"app_call_uuid": str(call.uuid), "app_office": office.slug, "app_run": str(run.pk)},
+    )
+    try:
+        telephony.originate(request)
+    except SwitchUnavailable:
+        call.delete()  # nothing was dialed: the customer goes back to the queue
+        _release(entry)
+        raise
+    return True
+
+
+def _recent_attempts(customer_ids: list[int], now: dt.datetime) -> dict[int, list[dt.datetime]]:
+    attempts: dict[int, list[dt.datetime]] = defaultdict(list)
+    rows = Call.objects.filter(customer_id__in=customer_ids, created_at__gte=now - dt.timedelta(days=7))
+    for customer_id, created_at in rows.values_list("customer_id", "created_at"):
+        attempts[customer_id].append(created_at)
+    return attempts
+
+
+def _finish_if_done(run: DialRun, now: dt.datetime) -> bool:
+    due = QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
+        Q(due_at__isnull=True) | Q(due_at__lte=now)
+    )
+    limit_reached = run.call_limit is not None and run.calls.count() >= run.call_limit
+    if (due.exists() and not limit_reached) or run.calls.filter(status__in=UNFINISHED).exists():
+        return False
+    return bool(
+        DialRun.objects.filter(pk=run.pk, status=DialRun.Status.RUNNING).update(
+            status=DialRun.Status.COMPLETED, finished_at=now
+        )
+    )

@@ -1,0 +1,33 @@
+"""What the Queue page shows live: the office's calls in progress and just ended, and the figures of its
+latest run, pushed over the office's websocket group as one out-of-band HTMX fragment per change."""
+
+from __future__ import annotations
+
+import logging
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from calls.models import Call
+from calls.selectors import dial_run_latest, live_calls, run_figures
+from issetter.consumers import office_publish
+
+log = logging.getLogger(__name__)
+
+
+def live_context(*, office_id: int) -> dict:
+    run = dial_run_latest(office_id=office_id)
+    return {
+        "live_calls": live_calls(office_id=office_id, now=timezone.now()),
+        "run": run,
+        "figures": run_figures(run=run) if run else None,
+    }
+
+
+def call_publish(*, call: Call) -> None:
+    """Tell the office's open pages that `call` changed (never lets a publishing failure stop calls)."""
+    try:
+        html = render_to_string("calls/_live.html", {**live_context(office_id=call.office_id), "oob": True})
+        office_publish(call.office_id, html)
+    except Exception:  # noqa: BLE001  (the channel layer being down must not break event handling)
+        log.exception("could not publish call %s", call.uuid)

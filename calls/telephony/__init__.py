@@ -1,0 +1,38 @@
+"""The telephony adapter: what the dialer and the event listener ask of a switch, whichever it is.
+
+`TELEPHONY=freeswitch` and `TELEPHONY=phonify` both speak FreeSWITCH's Event Socket over TCP with
+greenswitch (`calls.telephony.esl`); they differ only in where the switch is and how it is started.
+`telephony_open()` connects to the configured one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from calls.telephony.event_socket import SwitchUnavailable
+
+__all__ = ["OriginateRequest", "SwitchUnavailable", "telephony_open"]
+
+
+@dataclass(frozen=True)
+class OriginateRequest:
+    call_uuid: str
+    number: str  # E.164
+    caller_id_number: str
+    caller_id_name: str
+    ring_seconds: int
+    variables: dict[str, str] = field(default_factory=dict)  # our ids, echoed on every event
+
+
+def telephony_open():
+    """A connected adapter for the configured switch (close it when done, or use `with`)."""
+    from calls.telephony.esl import EslTelephony
+
+    return EslTelephony.open(
+        host=settings.FREESWITCH_ESL_HOST,
+        port=settings.FREESWITCH_ESL_PORT,
+        password=settings.FREESWITCH_ESL_PASSWORD,
+        gateway=settings.FREESWITCH_GATEWAY,
+    )

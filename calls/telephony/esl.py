@@ -1,0 +1,67 @@
+"""Telephony over FreeSWITCH's Event Socket (a real switch or Phonify): originate with bgapi, ask whether
+a channel exists, hang up, fork audio to the agent. One short-lived connection per user of it."""
+
+from __future__ import annotations
+
+import re
+
+from calls.telephony import OriginateRequest
+from calls.telephony.event_socket import EventSocket, SwitchUnavailable, event_socket_open
+
+_UNSAFE_IN_VALUE = re.compile(r"[,'{}\[\]\s]")
+
+
+def variable_value(value: str) -> str:
+    """A channel-variable value as originate's {…} prefix needs it: single-quoted when it holds spaces
+    or commas (FreeSWITCH's rule); quotes inside are dropped rather than escaped."""
+    value = str(value).replace("'", "")
+    return f"'{value}'" if _UNSAFE_IN_VALUE.search(value) else value
+
+
+class EslTelephony:
+    def __init__(self, socket: EventSocket, gateway: str) -> None:
+        self.socket, self.gateway = socket, gateway
+
+    @classmethod
+    def open(cls, *, host: str, port: int, password: str, gateway: str) -> EslTelephony:
+        return cls(event_socket_open(host, port, password), gateway)
+
+    def __enter__(self) -> EslTelephony:
+        return self
+
+    def __exit__(self, *problem) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.socket.stop()
+        except Exception:  # noqa: BLE001  (closing a dead connection must not raise)
+            pass
+
+    def originate(self, request: OriginateRequest) -> str:
+        """Start dialing; returns the Job-UUID (the call's uuid) whose BACKGROUND_JOB carries the result."""
+        variables = {
+            "origination_uuid": request.call_uuid,
+            "origination_caller_id_number": request.caller_id_number,
+            "origination_caller_id_name": request.caller_id_name,
+            "originate_timeout": str(request.ring_seconds),
+            "ignore_early_media": "true",  # ringback is not an answer
+            "execute_on_answer": "avmd_start",  # beep detection from the first moment of the answer
+            **request.variables,
+        }
+        prefix = ",".join(f"{name}={variable_value(value)}" for name, value in variables.items())
+        dial = f"sofia/gateway/{self.gateway}/{request.number}"
+        # The job is named after the call, so its BACKGROUND_JOB finds the call even if it comes first.
+        reply = self.socket.command(f"bgapi originate {{{prefix}}}{dial} &park()\nJob-UUID: {request.call_uuid}")
+        if not reply.data.startswith("+OK"):
+            raise SwitchUnavailable(f"originate refused: {reply.data.strip()}")
+        return reply.headers.get("Job-UUID", request.call_uuid)
+
+    def exists(self, call_uuid: str) -> bool:
+        return self.socket.command(f"api uuid_exists {call_uuid}").data.strip() == "true"
+
+    def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> bool:
+        return self.socket.command(f"api uuid_kill {call_uuid} {cause}").data.startswith("+OK")
+
+    def audio_fork_start(self, call_uuid: str, url: str, metadata: str) -> None:
+        self.socket.command(f"bgapi uuid_audio_fork {call_uuid} start {url} mono 16k agent {metadata}")

@@ -1,0 +1,54 @@
+"""greenswitch's inbound client, fixed where it loses data (shared/notes/esl-protocol.md §13.2):
+event bodies are kept (BACKGROUND_JOB results, JSON bodies of CUSTOM events), each header value is
+percent-decoded on its own, and every command has a timeout so a dead switch cannot hang us."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import gevent
+from greenswitch import InboundESL
+from greenswitch.esl import NotConnectedError
+
+COMMAND_TIMEOUT = 10.0
+
+
+class SwitchUnavailable(Exception):
+    """The switch cannot be reached or stopped answering."""
+
+
+class EventSocket(InboundESL):
+    def handle_event(self, event) -> None:
+        kind = event.headers.get("Content-Type", "")
+        if not kind.startswith("text/event-plain"):
+            super().handle_event(event)
+            return
+        raw = self._read_socket(self.sock_file, int(event.headers["Content-Length"]))
+        block, _, body = raw.partition("\n\n")
+        headers = {}
+        for line in block.split("\n"):
+            name, separator, value = line.partition(": ")
+            if separator:
+                headers[name] = unquote(value).strip()
+        event.headers = headers
+        event.body = body
+        self._esl_event_queue.put(event)
+
+    def command(self, text: str, timeout: float = COMMAND_TIMEOUT):
+        """Send one command and wait for its reply; SwitchUnavailable if it does not come."""
+        try:
+            with gevent.Timeout(timeout, SwitchUnavailable(f"no reply to {text.split()[0]!r} in {timeout:.0f} s")):
+                return self.send(text)
+        except (NotConnectedError, OSError) as problem:
+            self.connected = False
+            raise SwitchUnavailable(str(problem) or "not connected") from None
+
+
+def event_socket_open(host: str, port: int, password: str, timeout: float = 5.0) -> EventSocket:
+    client = EventSocket(host=host, port=port, password=password, timeout=timeout)
+    try:
+        with gevent.Timeout(timeout, SwitchUnavailable(f"{host}:{port} did not greet in {timeout:.0f} s")):
+            client.connect()
+    except (NotConnectedError, OSError, ValueError) as problem:
+        raise SwitchUnavailable(f"{host}:{port}: {problem or 'connection refused'}") from None
+    return client

@@ -1,0 +1,143 @@
+"""The one long-lived Event Socket connection (`manage.py telephony_events`): subscribe, hand every event
+to the call-event service, start the agent's audio fork when a call is answered, watch over calls that
+run too long or go quiet, and — when the switch goes away — reconnect with backoff and reconcile every
+call left unfinished.
+
+Runs under gevent (greenswitch's own greenlets; nothing is monkey-patched). Each piece is a method the
+tests call on their own; `run` strings them together until `stop` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Callable
+
+import gevent
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
+from calls.live import call_publish
+from calls.models import Call, DialingPolicy
+from calls.telephony.event_socket import EventSocket, SwitchUnavailable, event_socket_open
+from calls.watch import call_end_unseen, calls_overdue
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (0.5, 1, 2, 5, 10, 30)
+HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
+QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
+
+
+class EventListener:
+    def __init__(self, *, connect: Callable[[], EventSocket] | None = None, agent_url: str | None = None) -> None:
+        self._connect = connect or (
+            lambda: event_socket_open(
+                settings.FREESWITCH_ESL_HOST, settings.FREESWITCH_ESL_PORT, settings.FREESWITCH_ESL_PASSWORD
+            )
+        )
+        self.agent_url = settings.AGENT_URL if agent_url is None else agent_url
+        self.socket: EventSocket | None = None
+        self.last_heard = time.monotonic()
+        self.connections = 0
+        self.events_handled = 0
+
+    # ---- connection ---------------------------------------------------------------------------------
+    def connect(self) -> EventSocket:
+        socket = self._connect()
+        socket.register_handle("*", self._on_event)
+        socket.command(f"event plain {CHANNEL_EVENTS} HEARTBEAT CUSTOM {CUSTOM_EVENTS}")
+        self.socket, self.last_heard = socket, time.monotonic()
+        self.connections += 1
+        log.info("telephony events: connected (connection %d)", self.connections)
+        return socket
+
+    def connected(self) -> bool:
+        alive = self.socket is not None and self.socket.connected
+        return alive and time.monotonic() - self.last_heard < HEARTBEAT_SILENCE
+
+    def run(self, stop: Callable[[], bool], tick: float = 1.0) -> None:
+        attempt = 0
+        while not stop():
+            try:
+                self.connect()
+                attempt = 0
+                self.reconcile()
+                while not stop() and self.connected():
+                    gevent.sleep(tick)
+                    self.watch()
+            except SwitchUnavailable as problem:
+                log.warning("telephony events: switch unavailable: %s", problem)
+            self.close()
+            if stop():
+                break
+            gevent.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            attempt += 1
+
+    def close(self) -> None:
+        if self.socket is not None:
+            try:
+                self.socket.stop()
+            except Exception:  # noqa: BLE001  (the link is already dead)
+                pass
+            self.socket = None
+
+    # ---- events -------------------------------------------------------------------------------------
+    def _on_event(self, event) -> None:
+        self.last_heard = time.monotonic()
+        headers = event.headers
+        if "Event-Name" not in headers or headers["Event-Name"] == "HEARTBEAT":
+            return
+        self.handle(headers, getattr(event, "body", ""))
+
+    def handle(self, headers: dict[str, str], body: str = "") -> None:
+        close_old_connections()
+        applied = call_event_record(headers=headers, body=body)
+        self.events_handled += 1
+        if applied is None:
+            return
+        if applied.answered_now and self.agent_url and self.socket is not None:
+            self._fork_to_agent(applied.call)
+        if applied.changed:
+            call_publish(call=applied.call)
+
+    def _fork_to_agent(self, call: Call) -> None:
+        metadata = json.dumps(
+            {"call": str(call.uuid), "office": call.office_id, "customer": call.customer_id}, separators=(",", ":")
+        )
+        try:
+            self.socket.command(f"bgapi uuid_audio_fork {call.uuid} start {self.agent_url} mono 16k agent {metadata}")
+        except SwitchUnavailable:
+            log.warning("telephony events: could not fork call %s to the agent", call.uuid)
+
+    # ---- watching over calls ------------------------------------------------------------------------
+    def reconcile(self) -> int:
+        """After (re)connecting: every unfinished call the switch no longer has is ended; returns how many."""
+        return self._end_vanished(Call.objects.exclude(status=Call.Status.ENDED))
+
+    def watch(self, now: dt.datetime | None = None) -> None:
+        """Hang up calls past the office's maximum length (flagged); check calls that went quiet."""
+        now = now or timezone.now()
+        close_old_connections()
+        for call in calls_overdue(now=now):
+            policy = DialingPolicy.objects.filter(office_id=call.office_id).first()
+            limit = policy.max_call_seconds if policy else 600
+            Call.objects.filter(pk=call.pk).update(flagged=True, flag_reason=f"Longer than {limit} s: hung up.")
+            self.socket.command(f"api uuid_kill {call.uuid} ALLOTTED_TIMEOUT")
+        quiet = Call.objects.exclude(status=Call.Status.ENDED).filter(last_event_at__lt=now - QUIET_CALL)
+        self._end_vanished(quiet)
+
+    def _end_vanished(self, calls) -> int:
+        ended = 0
+        for call in calls.select_related("customer"):
+            if call.last_event_at and timezone.now() - call.last_event_at < dt.timedelta(seconds=10):
+                continue  # just originated: the switch may not have created the channel yet
+            if self.socket.command(f"api uuid_exists {call.uuid}").data.strip() == "true":
+                Call.objects.filter(pk=call.pk).update(last_event_at=timezone.now())
+                continue
+            ended += call_end_unseen(call=call)
+        return ended

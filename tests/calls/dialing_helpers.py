@@ -1,0 +1,68 @@
+"""A switch and an event listener for dialing tests: Phonify on its own thread (waits shrunk), our
+listener on another (gevent inside it), our settings pointed at that Phonify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from calls.models import DialingPolicy
+from calls.telephony.listener import EventListener
+from customers.models import ConsentStatus, Customer
+from phonify.personas import Persona
+from phonify.thread import SwitchThread
+
+PINNED = dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in New York
+
+
+def pinned_now() -> dt.datetime:
+    return PINNED
+
+
+class ListenerThread:
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+        self.listener = EventListener(agent_url="")
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            self.listener.run(stop=self.stopping.is_set, tick=0.1)
+        finally:
+            connection.close()
+
+    def start(self) -> ListenerThread:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=15)
+
+
+def start_switch(personas: list[Persona], port: int = 0, time_scale: float = 0.02) -> SwitchThread:
+    runner = SwitchThread(port=port, personas={p.number: p for p in personas}, time_scale=time_scale, text_mode=True)
+    runner.start()
+    return runner
+
+
+def customers_for(office, personas: list[Persona], **fields) -> list[Customer]:
+    return [
+        Customer.objects.create(
+            office=office,
+            first_name=persona.name,
+            phone=persona.number,
+            time_zone="America/New_York",
+            consent_status=ConsentStatus.EXPRESS,
+            **fields,
+        )
+        for persona in personas
+    ]
+
+
+def fast_policy(office, **fields) -> DialingPolicy:
+    defaults = {"max_concurrent_calls": 5, "calls_per_second": 20, "min_minutes_between_attempts": 0}
+    policy, _ = DialingPolicy.objects.update_or_create(office=office, defaults={**defaults, **fields})
+    return policy
