@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from calls.compliance import RuleBook, call_permission
 from calls.models import Call, DialingPolicy, DialRun, QueueEntry
-from calls.telephony import OriginateRequest, SwitchUnavailable
+from calls.telephony import OriginateRequest, SwitchUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def dial_run_drive(
     while True:
         try:
             result = dial_run_step(run=run, telephony=telephony, now=now, sleep=sleep)
-        except SwitchUnavailable as problem:
+        except SwitchUnavailableError as problem:
             dial_run_set_status(run=run, status=DialRun.Status.PAUSED, reason=f"Switch unavailable: {problem}")
             break
         if result.finished or (deadline is not None and time.monotonic() > deadline):
@@ -188,7 +188,7 @@ def _originate(run: DialRun, entry: QueueEntry, telephony, now: dt.datetime) -> 
     )
     try:
         telephony.originate(request)
-    except SwitchUnavailable:
+    except SwitchUnavailableError:
         call.delete()  # nothing was dialed: the customer goes back to the queue
         _release(entry)
         raise

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from calls.telephony.event_socket import SwitchUnavailable
+from calls.telephony.event_socket import SwitchUnavailableError
 
-__all__ = ["OriginateRequest", "SwitchUnavailable", "telephony_open"]
+__all__ = ["OriginateRequest", "SwitchUnavailableError", "telephony_open"]
 
 
 @dataclass(frozen=True)

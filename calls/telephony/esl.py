@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from calls.telephony import OriginateRequest
-from calls.telephony.event_socket import EventSocket, SwitchUnavailable, event_socket_open
+from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 
 _UNSAFE_IN_VALUE = re.compile(r"[,'{}\[\]\s]")
 
@@ -33,10 +33,7 @@ class EslTelephony:
         self.close()
 
     def close(self) -> None:
-        try:
-            self.socket.stop()
-        except Exception:  # noqa: BLE001  (closing a dead connection must not raise)
-            pass
+        self.socket.close_quietly()
 
     def originate(self, request: OriginateRequest) -> str:
         """Start dialing; returns the Job-UUID (the call's uuid) whose BACKGROUND_JOB carries the result."""
@@ -54,7 +51,7 @@ class EslTelephony:
         # The job is named after the call, so its BACKGROUND_JOB finds the call even if it comes first.
         reply = self.socket.command(f"bgapi originate {{{prefix}}}{dial} &park()\nJob-UUID: {request.call_uuid}")
         if not reply.data.startswith("+OK"):
-            raise SwitchUnavailable(f"originate refused: {reply.data.strip()}")
+            raise SwitchUnavailableError(f"originate refused: {reply.data.strip()}")
         return reply.headers.get("Job-UUID", request.call_uuid)
 
     def exists(self, call_uuid: str) -> bool:

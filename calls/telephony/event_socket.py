@@ -4,6 +4,7 @@ percent-decoded on its own, and every command has a timeout so a dead switch can
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import unquote
 
 import gevent
@@ -13,7 +14,7 @@ from greenswitch.esl import NotConnectedError
 COMMAND_TIMEOUT = 10.0
 
 
-class SwitchUnavailable(Exception):
+class SwitchUnavailableError(Exception):
     """The switch cannot be reached or stopped answering."""
 
 
@@ -34,21 +35,26 @@ class EventSocket(InboundESL):
         event.body = body
         self._esl_event_queue.put(event)
 
+    def close_quietly(self) -> None:
+        """Say goodbye and close; a link that is already dead closes without complaint."""
+        with contextlib.suppress(Exception):
+            self.stop()
+
     def command(self, text: str, timeout: float = COMMAND_TIMEOUT):
-        """Send one command and wait for its reply; SwitchUnavailable if it does not come."""
+        """Send one command and wait for its reply; SwitchUnavailableError if it does not come."""
         try:
-            with gevent.Timeout(timeout, SwitchUnavailable(f"no reply to {text.split()[0]!r} in {timeout:.0f} s")):
+            with gevent.Timeout(timeout, SwitchUnavailableError(f"no reply to {text.split()[0]!r} in {timeout:.0f} s")):
                 return self.send(text)
         except (NotConnectedError, OSError) as problem:
             self.connected = False
-            raise SwitchUnavailable(str(problem) or "not connected") from None
+            raise SwitchUnavailableError(str(problem) or "not connected") from None
 
 
 def event_socket_open(host: str, port: int, password: str, timeout: float = 5.0) -> EventSocket:
     client = EventSocket(host=host, port=port, password=password, timeout=timeout)
     try:
-        with gevent.Timeout(timeout, SwitchUnavailable(f"{host}:{port} did not greet in {timeout:.0f} s")):
+        with gevent.Timeout(timeout, SwitchUnavailableError(f"{host}:{port} did not greet in {timeout:.0f} s")):
             client.connect()
     except (NotConnectedError, OSError, ValueError) as problem:
-        raise SwitchUnavailable(f"{host}:{port}: {problem or 'connection refused'}") from None
+        raise SwitchUnavailableError(f"{host}:{port}: {problem or 'connection refused'}") from None
     return client

@@ -23,7 +23,7 @@ from django.utils import timezone
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.live import call_publish
 from calls.models import Call, DialingPolicy
-from calls.telephony.event_socket import EventSocket, SwitchUnavailable, event_socket_open
+from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 from calls.watch import call_end_unseen, calls_overdue
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class EventListener:
                 while not stop() and self.connected():
                     gevent.sleep(tick)
                     self.watch()
-            except SwitchUnavailable as problem:
+            except SwitchUnavailableError as problem:
                 log.warning("telephony events: switch unavailable: %s", problem)
             self.close()
             if stop():
@@ -80,10 +80,7 @@ class EventListener:
 
     def close(self) -> None:
         if self.socket is not None:
-            try:
-                self.socket.stop()
-            except Exception:  # noqa: BLE001  (the link is already dead)
-                pass
+            self.socket.close_quietly()
             self.socket = None
 
     # ---- events -------------------------------------------------------------------------------------
@@ -111,7 +108,7 @@ class EventListener:
         )
         try:
             self.socket.command(f"bgapi uuid_audio_fork {call.uuid} start {self.agent_url} mono 16k agent {metadata}")
-        except SwitchUnavailable:
+        except SwitchUnavailableError:
             log.warning("telephony events: could not fork call %s to the agent", call.uuid)
 
     # ---- watching over calls ------------------------------------------------------------------------
