@@ -43,6 +43,24 @@ def dial_run_start(*, office, script=None, limit: int | None = None, started_by=
     return DialRun.objects.create(office=office, script=script, call_limit=limit, started_by=started_by)
 
 
+def dial_run_begin(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
+    """ "Call queued": a new run, driven by the worker once this transaction commits."""
+    from django_q.tasks import async_task
+
+    run = dial_run_start(office=office, script=script, limit=limit, started_by=started_by)
+    transaction.on_commit(lambda: async_task("calls.tasks.dial_run_work", run.pk, task_name=f"dial-run-{run.pk}"))
+    return run
+
+
+def dial_run_resume(*, run: DialRun) -> bool:
+    from django_q.tasks import async_task
+
+    resumed = dial_run_set_status(run=run, status=DialRun.Status.RUNNING)
+    if resumed:
+        transaction.on_commit(lambda: async_task("calls.tasks.dial_run_work", run.pk, task_name=f"dial-run-{run.pk}"))
+    return resumed
+
+
 def dial_run_set_status(*, run: DialRun, status: str, reason: str = "") -> bool:
     """Pause, resume or cancel; a finished run stays finished. Cancelling returns its waiting claims."""
     allowed = {

@@ -9,6 +9,8 @@ urlpatterns = [
     path("queue/add/<int:customer_id>/", views.queue_add_one, name="queue_add_one"),
     path("queue/<int:entry_id>/remove/", views.queue_remove, name="queue_remove"),
     path("queue/clear/", views.queue_clear_all, name="queue_clear"),
+    path("queue/call/", views.queue_call, name="queue_call"),
+    path("runs/<int:run_id>/<str:action>/", views.run_control, name="run_control"),
     path("calls/", views.call_index, name="list"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
 ]

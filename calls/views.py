@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from calls.models import Call
+from agent.models import Script
+from calls.dialer import dial_run_begin, dial_run_resume, dial_run_set_status
+from calls.live import live_context
+from calls.models import Call, DialRun
 from calls.queue_services import QueueError, queue_add_customer, queue_add_matching, queue_clear, queue_entry_remove
 from calls.selectors import call_list, queue_counts, queue_open_entries
 from customers.criteria import CriteriaForm
@@ -19,7 +22,42 @@ from issetter.tenancy import get_for_office
 def queue(request: HttpRequest) -> HttpResponse:
     entries = queue_open_entries(office=request.office)
     counts = queue_counts(office=request.office, now=timezone.now())
-    return render(request, "calls/queue.html", {"entries": entries[:500], "counts": counts})
+    scripts = Script.objects.filter(office=request.office).order_by("-is_default", "name")
+    context = {
+        "entries": entries[:500],
+        "counts": counts,
+        "scripts": scripts,
+        **live_context(office_id=request.office.pk),
+    }
+    return render(request, "calls/queue.html", context)
+
+
+@require_POST
+def queue_call(request: HttpRequest) -> HttpResponse:
+    """ "Call queued": start a dial run with the chosen script; the live block shows it at once."""
+    script_id = request.POST.get("script") or None
+    script = get_for_office(Script, request.office, pk=script_id) if script_id else None
+    dial_run_begin(office=request.office, script=script, started_by=request.user)
+    return _live_block(request)
+
+
+@require_POST
+def run_control(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
+    if action not in ("pause", "resume", "cancel"):
+        raise Http404("No such action.")
+    run = get_for_office(DialRun, request.office, pk=run_id)
+    if action == "resume":
+        dial_run_resume(run=run)
+    else:
+        status = {"pause": DialRun.Status.PAUSED, "cancel": DialRun.Status.CANCELLED}[action]
+        dial_run_set_status(run=run, status=status, reason=f"{action.capitalize()}d by {request.user.email}.")
+    return _live_block(request)
+
+
+def _live_block(request: HttpRequest) -> HttpResponse:
+    if request.htmx:
+        return render(request, "calls/_live.html", live_context(office_id=request.office.pk))
+    return redirect("calls:queue")
 
 
 @require_POST

@@ -44,6 +44,6 @@ def test_it_imports_a_list_and_queues_a_filtered_set(page, live_server_url, coll
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
     expect(page.locator(".counts")).to_contain_text("2 ready to call")
-    expect(page.locator("table.list")).to_contain_text("Maria Lopez")
-    expect(page.locator("table.list")).not_to_contain_text("Linda Nguyen")
+    expect(page.locator("#queue-entries")).to_contain_text("Maria Lopez")
+    expect(page.locator("#queue-entries")).not_to_contain_text("Linda Nguyen")
     assert page.server_errors == []

@@ -58,6 +58,8 @@ def action_urls(customer, import_batch):
         "calls:queue_add_one": reverse("calls:queue_add_one", args=[customer.pk]),
         "calls:queue_remove": reverse("calls:queue_remove", args=[1]),
         "calls:queue_clear": reverse("calls:queue_clear"),
+        "calls:queue_call": reverse("calls:queue_call"),
+        "calls:run_control": reverse("calls:run_control", args=[1, "pause"]),
     }
 
 

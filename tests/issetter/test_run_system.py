@@ -46,9 +46,13 @@ def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(system):
         time.sleep(0.2)
     children = children_of(system.pid)
     commands = sorted(command_of(pid) for pid in children)
-    assert len(children) == 3, commands  # web, worker and Phonify (the default telephony)
+    assert len(children) == 4, commands  # web, worker, the telephony listener and Phonify (the default switch)
     assert any("daphne" in c for c in commands) and any("qcluster" in c for c in commands)
-    assert any("manage.py phonify" in c for c in commands)
+    assert any("manage.py phonify" in c for c in commands) and any("telephony_events" in c for c in commands)
+    deadline = time.monotonic() + 20
+    while "telephony events: connected" not in system.log.read_text():  # the listener reached Phonify
+        assert time.monotonic() < deadline, system.log.read_text()
+        time.sleep(0.2)
 
     system.send_signal(signal.SIGINT)
     assert system.wait(timeout=15) == 0

@@ -28,7 +28,7 @@ class ProcessSpec:
 
 
 def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
-    """The processes of DESIGN.md's table that exist so far (later issues add the listener and the agent)."""
+    """The processes of DESIGN.md's table that exist so far (the agent comes with its issue)."""
     python = sys.executable
     processes = []
     if settings.TELEPHONY == "phonify":  # the simulated switch, on the address the telephony settings name
@@ -51,6 +51,7 @@ def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
     return processes + [
         ProcessSpec("web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")),
         ProcessSpec("worker", (python, "manage.py", "qcluster")),
+        ProcessSpec("telephony", (python, "manage.py", "telephony_events")),
     ]
 
 

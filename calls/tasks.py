@@ -1,0 +1,31 @@
+"""django-q2 tasks of the calls app: take ids, call one service."""
+
+from __future__ import annotations
+
+import logging
+
+from django_q.tasks import async_task
+
+from calls.dialer import dial_run_drive
+from calls.models import DialRun
+from calls.telephony import SwitchUnavailableError, telephony_open
+
+log = logging.getLogger(__name__)
+
+SLICE_SECONDS = 60  # one task drives a run this long, then hands over to the next (tasks have a timeout)
+
+
+def dial_run_work(run_id: int) -> None:
+    run = DialRun.objects.select_related("office", "script").get(pk=run_id)
+    if run.status != DialRun.Status.RUNNING:
+        return
+    try:
+        with telephony_open() as telephony:
+            run = dial_run_drive(run=run, telephony=telephony, seconds=SLICE_SECONDS)
+    except SwitchUnavailableError as problem:
+        DialRun.objects.filter(pk=run_id, status=DialRun.Status.RUNNING).update(
+            status=DialRun.Status.PAUSED, status_reason=f"Switch unavailable: {problem}"[:255]
+        )
+        return
+    if run.status == DialRun.Status.RUNNING:
+        async_task("calls.tasks.dial_run_work", run_id, task_name=f"dial-run-{run_id}")
