@@ -11,6 +11,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from issetter.live_relay import layer_is_cross_process, relay_ensure
+from issetter.models import LiveMessage
 from issetter.tenancy import office_of
 
 
@@ -19,7 +21,11 @@ def office_group(office_id: int) -> str:
 
 
 def office_publish(office_id: int, html: str) -> None:
-    """Send an HTML fragment to every open page of this office (from sync code: tasks, listener)."""
+    """Send an HTML fragment to every open page of this office (from sync code: tasks, listener). With
+    the in-memory layer it goes through the LiveMessage table and the web process's relay."""
+    if not layer_is_cross_process():
+        LiveMessage.objects.create(office_id=office_id, html=html)
+        return
     async_to_sync(get_channel_layer().group_send)(office_group(office_id), {"type": "html.fragment", "html": html})
 
 
@@ -33,6 +39,7 @@ class OfficeLiveConsumer(AsyncWebsocketConsumer):
             return
         self.group = office_group(office.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        relay_ensure(self.channel_layer, office_group)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:

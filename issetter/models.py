@@ -110,3 +110,15 @@ class Membership(models.Model):
     @property
     def is_supervisor(self) -> bool:
         return self.role == self.Role.SUPERVISOR
+
+
+class LiveMessage(models.Model):
+    """A live-page fragment on its way to an office's open pages, when no cross-process channel layer
+    exists (the embedded default: other processes write here, the web process relays; issetter/live_relay)."""
+
+    office_id = models.PositiveIntegerField(db_index=True)
+    html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Live message {self.pk} for office {self.office_id}"

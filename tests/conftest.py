@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -10,6 +12,7 @@ from calls.models import Call
 from customers.models import Customer
 from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure
+from tests.servers import free_port, start, wait_for_http
 
 PASSWORD = "correct horse battery staple"
 
@@ -78,3 +81,17 @@ def call(office, customer):
 @pytest.fixture
 def script(office):
     return Script.objects.create(office=office, name="Annual review")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, tmp_path_factory):
+    """daphne serving issetter.asgi on a free port, sharing the test database."""
+    port = free_port()
+    log: Path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    server = start(["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "issetter.asgi:application"], log)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

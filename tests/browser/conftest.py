@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, start, wait_for_http
+from tests.servers import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,20 +20,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def live_server_url(django_db_setup, tmp_path_factory):
-    """daphne serving issetter.asgi on a free port, sharing the test database."""
-    port = free_port()
-    log: Path = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    server = start(["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "issetter.asgi:application"], log)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz", server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
