@@ -79,7 +79,8 @@ def dial_run_set_status(*, run: DialRun, status: str, reason: str = "") -> bool:
 def dial_run_step(
     *, run: DialRun, telephony, now: Callable[[], dt.datetime] = timezone.now, sleep=time.sleep
 ) -> StepResult:
-    """One pass: fill the free call slots from the due queue, paced; then see whether the run is done."""
+    """One pass: fill the free call slots from the due queue, paced; then see whether the run is done.
+    `now` is the calling rules' clock (pinned in tests, `--now`); records keep the real time."""
     result = StepResult()
     run.refresh_from_db()
     if run.status != DialRun.Status.RUNNING:
@@ -94,22 +95,27 @@ def dial_run_step(
         entries = _claim(run, limit=free * 4, now=now())  # room for some to be held back by the rules
         book = RuleBook.load(run.office, phones=[entry.customer.phone for entry in entries])
         attempts = _recent_attempts([entry.customer_id for entry in entries], now())
-        for entry in entries:
-            if result.originated >= free:
+        pending = list(entries)
+        try:
+            while pending:
+                entry = pending.pop(0)
+                if result.originated >= free:
+                    _release(entry)
+                    continue
+                customer = entry.customer
+                verdict = call_permission(customer=customer, book=book, now=now(), attempts=attempts[customer.pk])
+                if not verdict.allowed:
+                    _hold_back(entry, verdict, now())
+                    result.blocked += verdict.permanent
+                    result.skipped += not verdict.permanent
+                    continue
+                if result.originated:
+                    sleep(gap)
+                if _originate(run, entry, telephony, timezone.now()):
+                    result.originated += 1
+        finally:
+            for entry in pending:  # the switch went away mid-pass: what was claimed goes back
                 _release(entry)
-                continue
-            verdict = call_permission(
-                customer=entry.customer, book=book, now=now(), attempts=attempts[entry.customer_id]
-            )
-            if not verdict.allowed:
-                _hold_back(entry, verdict, now())
-                result.blocked += verdict.permanent
-                result.skipped += not verdict.permanent
-                continue
-            if result.originated:
-                sleep(gap)
-            if _originate(run, entry, telephony, now()):
-                result.originated += 1
     result.finished = _finish_if_done(run, now())
     return result
 

@@ -37,7 +37,7 @@ def call_end_unseen(*, call: Call) -> int:
                 outcome=call.outcome
                 or (Call.Outcome.HUNG_UP if call.status == Call.Status.ANSWERED else Call.Outcome.NO_ANSWER),
                 flagged=True,
-                flag_reason="Ended while the event listener was away; no CDR.",
+                flag_reason="The switch no longer had this call and its end was not heard; no CDR.",
             )
         )
     if updated:

@@ -34,7 +34,13 @@ QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this l
 
 
 class EventListener:
-    def __init__(self, *, connect: Callable[[], EventSocket] | None = None, agent_url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        connect: Callable[[], EventSocket] | None = None,
+        agent_url: str | None = None,
+        fresh_call_grace: float = 5.0,
+    ) -> None:
         self._connect = connect or (
             lambda: event_socket_open(
                 settings.FREESWITCH_ESL_HOST, settings.FREESWITCH_ESL_PORT, settings.FREESWITCH_ESL_PASSWORD
@@ -42,6 +48,7 @@ class EventListener:
         )
         self.agent_url = settings.AGENT_URL if agent_url is None else agent_url
         self.socket: EventSocket | None = None
+        self.fresh_call_grace = dt.timedelta(seconds=fresh_call_grace)  # a bgapi originate may still be in flight
         self.last_heard = time.monotonic()
         self.connections = 0
         self.events_handled = 0
@@ -131,7 +138,7 @@ class EventListener:
     def _end_vanished(self, calls) -> int:
         ended = 0
         for call in calls.select_related("customer"):
-            if call.last_event_at and timezone.now() - call.last_event_at < dt.timedelta(seconds=10):
+            if call.originated_at and timezone.now() - call.originated_at < self.fresh_call_grace:
                 continue  # just originated: the switch may not have created the channel yet
             if self.socket.command(f"api uuid_exists {call.uuid}").data.strip() == "true":
                 Call.objects.filter(pk=call.pk).update(last_event_at=timezone.now())

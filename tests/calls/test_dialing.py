@@ -1,6 +1,8 @@
 """From the queue to calls and back: a run dials Phonify over TCP with greenswitch, the event listener
 drives each call to its end, and every call, queue entry and profile ends up right."""
 
+import io
+
 import pytest
 
 from calls.dialer import dial_run_drive, dial_run_start
@@ -68,3 +70,31 @@ def test_a_run_calls_everyone_once_and_every_call_ends_with_the_right_outcome(di
     expected = {persona.number for persona, outcome, _ in dialing["people"] if outcome != "hung_up"}
     assert retried == expected  # no answer / busy / machine: again later; failed: once
     assert all(entry.due_at > entry.created_at for entry in retries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dial_command_waits_for_the_run_and_prints_a_summary(dialing, office):
+    from django.core.management import call_command
+
+    from tests.calls.dialing_helpers import PINNED
+
+    out = io.StringIO()
+    call_command("dial", "--office", office.slug, "--limit", "6", "--wait", "--now", PINNED.isoformat(), stdout=out)
+    summary = out.getvalue()
+    assert "completed" in summary and "placed 6" in summary and "in progress 0" in summary
+    assert Call.objects.filter(status="ended").count() == 6
+    assert QueueEntry.objects.filter(status="waiting", due_at__isnull=True).count() == 14  # the rest wait
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dial_command_says_when_the_switch_is_down(settings, office):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from tests.servers import free_port
+
+    settings.FREESWITCH_ESL_PORT = free_port()  # nothing listens there
+    with pytest.raises(CommandError, match="switch is unavailable"):
+        call_command("dial", "--office", office.slug, "--wait")
+    with pytest.raises(CommandError, match="No office 'nowhere'"):
+        call_command("dial", "--office", "nowhere")

@@ -7,7 +7,10 @@ is 0 when the run completed. Calls end through the event listener (`telephony_ev
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from agent.models import Script
 from calls.dialer import dial_run_begin, dial_run_drive, dial_run_start
@@ -25,8 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--script", type=int, default=None, help="script id (default: the office's default)")
         parser.add_argument("--limit", type=int, default=None, help="place at most this many calls")
         parser.add_argument("--wait", action="store_true", help="drive the run here and wait for its end")
+        parser.add_argument(
+            "--now",
+            type=dt.datetime.fromisoformat,
+            default=None,
+            help="with --wait: judge the calling rules as if it were this moment (ISO 8601 with offset; tests)",
+        )
 
-    def handle(self, *args, office, script, limit, wait, **options) -> None:
+    def handle(self, *args, office, script, limit, wait, now, **options) -> None:
         found = Office.objects.filter(slug=office).first()
         if found is None:
             raise CommandError(
@@ -40,7 +49,7 @@ class Command(BaseCommand):
         run = dial_run_start(office=found, script=chosen, limit=limit)
         try:
             with telephony_open() as telephony:
-                run = dial_run_drive(run=run, telephony=telephony)
+                run = dial_run_drive(run=run, telephony=telephony, now=(lambda: now) if now else timezone.now)
         except SwitchUnavailableError as problem:
             raise CommandError(f"Run {run.pk}: the switch is unavailable: {problem}") from None
         figures = run_figures(run=run)
