@@ -63,8 +63,16 @@ class RuleBook:
         return cls(office, policy, rules, holidays, set(listed.values_list("phone", flat=True)))
 
 
-def call_permission(*, customer: Customer, book: RuleBook, now: dt.datetime, attempts: list[dt.datetime]) -> Verdict:
-    """May `customer` be called at `now`? `attempts` are the start times of their calls in the last week."""
+def call_permission(
+    *,
+    customer: Customer,
+    book: RuleBook,
+    now: dt.datetime,
+    attempts: list[dt.datetime],
+    voicemail_left_at: dt.datetime | None = None,
+) -> Verdict:
+    """May `customer` be called at `now`? `attempts` are the start times of their calls in the last week;
+    `voicemail_left_at` when we last left them a message (the office then waits its cool-down)."""
     if customer.do_not_call or customer.phone in book.blocked_phones:
         return Verdict(False, "On the do-not-call list.", permanent=True)
     accepted = CONSENT_ACCEPTED.get(book.policy.required_consent, {ConsentStatus.EXPRESS_WRITTEN})
@@ -72,6 +80,13 @@ def call_permission(*, customer: Customer, book: RuleBook, now: dt.datetime, att
         needed = ConsentStatus(book.policy.required_consent).label.lower()
         found = ConsentStatus(customer.consent_status).label.lower()
         return Verdict(False, f"No {needed} recorded for AI-voice calls (consent: {found}).", permanent=True)
+    cooldown = dt.timedelta(days=book.policy.voicemail_cooldown_days)
+    if voicemail_left_at and now - voicemail_left_at < cooldown:
+        return Verdict(
+            False,
+            f"A voicemail was left {voicemail_left_at:%b %-d}; the office waits {cooldown.days} days.",
+            retry_at=voicemail_left_at + cooldown,
+        )
     for check in (_attempt_caps, _calling_hours):
         verdict = check(customer, book, now, attempts)
         if not verdict.allowed:

@@ -12,4 +12,9 @@ def call_figures(office: Office, day: Day) -> list[Figure]:
         Figure("Answered today", counts["answered"], order=40),
         Figure("Voicemails left today", counts["voicemail"], order=50),
         Figure("Booked today", counts["booked"], order=60),
+        Figure("No answer today", counts["no_answer"], order=62),
+        Figure("Busy today", counts["busy"], order=64),
+        Figure("Failed today", counts["failed"], order=66),
+        Figure("Average call today (s)", counts["average_seconds"], order=68),
+        Figure("Longest call today (s)", counts["longest_seconds"], order=69),
     ]

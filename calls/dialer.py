@@ -36,7 +36,8 @@ class StepResult:
     originated: int = 0
     skipped: int = 0
     blocked: int = 0
-    finished: bool = False
+    finished: bool = False  # nothing left to dial and no call of the run still going: completed
+    stopped: bool = False  # paused or cancelled: driving stops here
 
 
 def dial_run_start(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
@@ -84,9 +85,14 @@ def dial_run_step(
     result = StepResult()
     run.refresh_from_db()
     if run.status != DialRun.Status.RUNNING:
-        result.finished = run.status != DialRun.Status.PAUSED
+        result.stopped = True
         return result
     policy, _ = DialingPolicy.objects.get_or_create(office=run.office)
+    tripped = _breaker_reason(run, policy)
+    if tripped:
+        dial_run_set_status(run=run, status=DialRun.Status.PAUSED, reason=tripped)
+        result.stopped = True
+        return result
     gap = 1.0 / float(policy.calls_per_second or 1)
     free = policy.max_concurrent_calls - Call.objects.filter(office=run.office, status__in=UNFINISHED).count()
     if run.call_limit is not None:
@@ -95,6 +101,7 @@ def dial_run_step(
         entries = _claim(run, limit=free * 4, now=now())  # room for some to be held back by the rules
         book = RuleBook.load(run.office, phones=[entry.customer.phone for entry in entries])
         attempts = _recent_attempts([entry.customer_id for entry in entries], now())
+        voicemails = _voicemails_left([entry.customer_id for entry in entries])
         pending = list(entries)
         try:
             while pending:
@@ -103,7 +110,13 @@ def dial_run_step(
                     _release(entry)
                     continue
                 customer = entry.customer
-                verdict = call_permission(customer=customer, book=book, now=now(), attempts=attempts[customer.pk])
+                verdict = call_permission(
+                    customer=customer,
+                    book=book,
+                    now=now(),
+                    attempts=attempts[customer.pk],
+                    voicemail_left_at=voicemails.get(customer.pk),
+                )
                 if not verdict.allowed:
                     _hold_back(entry, verdict, now())
                     result.blocked += verdict.permanent
@@ -137,12 +150,32 @@ def dial_run_drive(
         except SwitchUnavailableError as problem:
             dial_run_set_status(run=run, status=DialRun.Status.PAUSED, reason=f"Switch unavailable: {problem}")
             break
-        if result.finished or (deadline is not None and time.monotonic() > deadline):
+        if result.finished or result.stopped or (deadline is not None and time.monotonic() > deadline):
             break
         if not result.originated:
             sleep(idle)
     run.refresh_from_db()
     return run
+
+
+BREAKER_WINDOW = 20  # the run's last ended calls the failure rate is taken over
+BREAKER_MINIMUM = 10  # ended calls needed before the breaker may trip
+
+
+def _breaker_reason(run: DialRun, policy: DialingPolicy) -> str:
+    """Why the run must pause because too many of its recent calls failed ('' when it need not)."""
+    recent = list(
+        run.calls.filter(status=Call.Status.ENDED)
+        .order_by("-ended_at")
+        .values_list("outcome", flat=True)[:BREAKER_WINDOW]
+    )
+    failed = sum(outcome == Call.Outcome.FAILED for outcome in recent)
+    if len(recent) < BREAKER_MINIMUM or failed * 100 < policy.failure_rate_pause_percent * len(recent):
+        return ""
+    return (
+        f"Paused by the safety check: {failed} of the last {len(recent)} calls failed "
+        f"(limit {policy.failure_rate_pause_percent} %). Check the phone line or the numbers, then resume."
+    )
 
 
 def _claim(run: DialRun, *, limit: int, now: dt.datetime) -> list[QueueEntry]:
@@ -225,6 +258,16 @@ def _recent_attempts(customer_ids: list[int], now: dt.datetime) -> dict[int, lis
     for customer_id, created_at in rows.values_list("customer_id", "created_at"):
         attempts[customer_id].append(created_at)
     return attempts
+
+
+def _voicemails_left(customer_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each customer last got a voicemail from us (the policy then leaves them alone a while)."""
+    rows = Call.objects.filter(customer_id__in=customer_ids, outcome=Call.Outcome.VOICEMAIL_LEFT)
+    latest: dict[int, dt.datetime] = {}
+    for customer_id, ended_at in rows.values_list("customer_id", "ended_at"):
+        if ended_at and (customer_id not in latest or ended_at > latest[customer_id]):
+            latest[customer_id] = ended_at
+    return latest
 
 
 def _finish_if_done(run: DialRun, now: dt.datetime) -> bool:

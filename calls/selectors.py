@@ -24,13 +24,8 @@ def call_list(*, office: Office) -> QuerySet[Call]:
 
 
 def call_figures_between(*, office: Office, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
-    """Counts of calls placed in [start, end): total, answered by a person, voicemails left, booked."""
-    return Call.objects.filter(office=office, created_at__gte=start, created_at__lt=end).aggregate(
-        placed=Count("uuid"),
-        answered=Count("uuid", filter=Q(answered_by=Call.AnsweredBy.HUMAN)),
-        voicemail=Count("uuid", filter=Q(outcome=Call.Outcome.VOICEMAIL_LEFT)),
-        booked=Count("uuid", filter=Q(outcome=Call.Outcome.BOOKED)),
-    )
+    """Figures of the calls placed in [start, end) (see `call_figures`)."""
+    return call_figures(Call.objects.filter(office=office, created_at__gte=start, created_at__lt=end))
 
 
 def queue_counts(*, office: Office, now: dt.datetime) -> dict[str, int]:
@@ -71,8 +66,12 @@ def live_calls(*, office_id: int, now: dt.datetime, recent: int = 15) -> list[Ca
 
 
 def run_figures(*, run: DialRun) -> dict:
-    """Answered, voicemail, no answer, busy, failed, booked, in progress; average and longest talk time."""
-    calls = Call.objects.filter(dial_run=run)
+    return call_figures(Call.objects.filter(dial_run=run))
+
+
+def call_figures(calls: QuerySet[Call]) -> dict:
+    """Placed, in progress, answered, voicemail, no answer, busy, failed, booked; average and longest
+    talk time in seconds (of calls that were talked on)."""
     outcome = Call.Outcome
     figures = calls.aggregate(
         placed=Count("uuid"),

@@ -1,8 +1,8 @@
-"""Writes for dialing. (The dialer, queue and event listener grow here.)"""
+"""Writes for dialing that other rooms use: policy, the customer's profile, callbacks."""
 
 from __future__ import annotations
 
-from calls.models import DialingPolicy
+from calls.models import DialingPolicy, QueueEntry
 from calls.selectors import call_history_of
 from customers.services import customer_profile_record_calls
 from issetter.models import Office
@@ -16,3 +16,25 @@ def dialing_policy_ensure(*, office: Office) -> DialingPolicy:
 def customer_profile_refresh(*, customer_id: int) -> None:
     """Bring the customer's profile in line with their calls (safe to repeat: it recomputes)."""
     customer_profile_record_calls(customer_id=customer_id, history=call_history_of(customer_id=customer_id))
+
+
+def callback_schedule(*, call, at, note: str = "") -> QueueEntry:
+    """The person asked to be called back at `at`: the call's outcome says so and the customer waits in
+    the queue until then (replacing a waiting entry they may have, e.g. an automatic retry)."""
+    from django.db import transaction
+
+    from calls.models import Call
+
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(outcome=Call.Outcome.CALLBACK)
+        QueueEntry.objects.filter(customer_id=call.customer_id, status=QueueEntry.Status.WAITING).update(
+            status=QueueEntry.Status.REMOVED
+        )
+        return QueueEntry.objects.create(
+            office_id=call.office_id,
+            customer_id=call.customer_id,
+            reason=QueueEntry.Reason.CALLBACK,
+            due_at=at,
+            priority=10,  # a promise to the customer comes before the rest of the queue
+            note=(note or "Callback requested on the call")[:255],
+        )

@@ -47,8 +47,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_for_office(Customer.objects.prefetch_related("tags"), request.office, pk=pk)
     calls = customer.calls.order_by("-created_at")[:50]
     appointments = customer.appointments.order_by("-starts_at")[:20]
+    held_back = customer.queue_entries.exclude(skip_reason="").filter(status__in=("waiting", "blocked")).first()
     return render(
         request,
         "customers/customer_detail.html",
-        {"customer": customer, "calls": calls, "appointments": appointments},
+        {"customer": customer, "calls": calls, "appointments": appointments, "held_back": held_back},
     )

@@ -182,3 +182,16 @@ def test_a_state_cap_on_calls_per_day_applies(person, office):
     calls = [now - dt.timedelta(hours=hours) for hours in (20, 10, 2)]
     result = verdict(person, now, calls)
     assert not result.allowed and "FL allows 3 calls in 24 hours" in result.reason
+
+
+def test_after_a_voicemail_the_office_waits_its_cooldown(person, office):
+    DialingPolicy.objects.update_or_create(office=office, defaults={"voicemail_cooldown_days": 7})
+    left = at("2026-11-20 11:00")
+    book = RuleBook.load(office)
+    result = call_permission(
+        customer=person, book=book, now=at("2026-11-24 10:00"), attempts=[], voicemail_left_at=left
+    )
+    assert not result.allowed and "voicemail was left Nov 20" in result.reason
+    assert result.retry_at == at("2026-11-27 11:00")
+    later = call_permission(customer=person, book=book, now=at("2026-11-27 11:00"), attempts=[], voicemail_left_at=left)
+    assert later.allowed

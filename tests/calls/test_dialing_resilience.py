@@ -1,6 +1,7 @@
 """The dialer and listener when things go wrong: the switch restarts in the middle of a run, and two
 workers race for the same queue. Nobody is dialed twice; nothing stays in progress."""
 
+import re
 import threading
 import time
 
@@ -8,7 +9,7 @@ import pytest
 from django.db import connection
 
 from calls.dialer import dial_run_drive, dial_run_resume, dial_run_start, dial_run_step
-from calls.models import Call, DialRun
+from calls.models import Call, DialRun, QueueEntry
 from calls.queue_services import queue_add_matching
 from calls.telephony import telephony_open
 from customers.models import Customer
@@ -102,3 +103,49 @@ def test_two_workers_racing_on_one_queue_dial_each_customer_once(settings, offic
     runner.stop()
     assert sum(placed) == 20
     assert sorted(Call.objects.values_list("to_number", flat=True)) == sorted(h.number for h in humans)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_too_many_failures_pause_the_run_and_say_why(settings, office):
+    unknown = people(15, answer="invalid")
+    runner = start_switch(unknown)
+    settings.FREESWITCH_ESL_PORT = runner.switch.port
+    fast_policy(office, max_concurrent_calls=5, failure_rate_pause_percent=50)
+    customers_for(office, unknown)
+    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
+    listener = ListenerThread().start()
+    try:
+        with telephony_open() as telephony:
+            run = dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=pinned_now, idle=0.1)
+    finally:
+        listener.stop()
+        runner.stop()
+    assert run.status == DialRun.Status.PAUSED
+    failed = re.search(r"(\d+) of the last (\d+) calls failed", run.status_reason)
+    assert failed and failed[1] == failed[2] and int(failed[1]) >= 10 and "resume" in run.status_reason
+    placed = Call.objects.count()
+    assert placed < 15  # the rest were not dialed into a broken line
+    assert QueueEntry.objects.filter(status="waiting", reason="manual").count() == 15 - placed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_call_longer_than_the_office_allows_is_hung_up_and_flagged(settings, office):
+    talker = people(1, rings=1, hangup_after=5000)  # 100 s at this time scale
+    runner = start_switch(talker)
+    settings.FREESWITCH_ESL_PORT = runner.switch.port
+    fast_policy(office, max_call_seconds=1)
+    customers_for(office, talker)
+    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
+    listener = ListenerThread().start()
+    try:
+        with telephony_open() as telephony:
+            run = dial_run_drive(
+                run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=20, idle=0.1
+            )
+    finally:
+        listener.stop()
+        runner.stop()
+    (call,) = Call.objects.all()
+    assert run.status == DialRun.Status.COMPLETED
+    assert (call.status, call.hangup_cause, call.flagged) == ("ended", "ALLOTTED_TIMEOUT", True)
+    assert call.flag_reason == "Longer than 1 s: hung up." and 1 <= call.billsec <= 4
