@@ -19,6 +19,10 @@ def test_it_keeps_compose_valid_with_the_production_services():
         assert {"postgres", "redis"} <= set(services[name]["depends_on"])
     assert "daphne" in " ".join(services["web"]["command"])
     assert "qcluster" in " ".join(services["worker"]["command"])
+    assert "telephony_events" in " ".join(services["telephony"]["command"])
+    assert "phonify" in " ".join(services["phonify"]["command"])
+    assert services["freeswitch"]["profiles"] == ["freeswitch"]  # real calls only when asked for
+    assert services["freeswitch"]["volumes"] == ["./deploy/freeswitch:/etc/issetter-freeswitch:ro"]
 
 
 def test_it_documents_every_environment_variable_in_env_example():
