@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid as uuidlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -51,26 +52,27 @@ def call_event_record(*, headers: dict[str, str], body: str = "", now: dt.dateti
     """Apply one switch event; None when it is not about one of our calls or was seen before."""
     now = now or timezone.now()
     name = headers.get("Event-Name", "")
-    call = _call_of(headers, body)
-    if call is None:
+    call_id = _call_id_of(headers)
+    if call_id is None:
         return None
     subclass = headers.get("Event-Subclass", "")
     sequence = _int(headers.get("Event-Sequence"))
-    try:
-        with transaction.atomic():
-            CallEvent.objects.create(
-                call=call,
-                name=name,
-                subclass=subclass,
-                sequence=sequence,
-                occurred_at=_moment(headers.get("Event-Date-Timestamp")) or now,
-                headers=headers,
-                body=body,
-            )
-    except IntegrityError:
-        return None  # a replay: already applied
-    with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
+    with transaction.atomic():  # one commit per event: the event kept and its effect applied together
+        # The row lock serialises every event of this call, so "seen before?" cannot race.
+        call = Call.objects.select_for_update().filter(pk=call_id).order_by().first()
+        if call is None:
+            return None  # not one of our calls
+        if sequence is not None and CallEvent.objects.filter(call=call, name=name, sequence=sequence).exists():
+            return None  # a replay: already applied
+        CallEvent.objects.create(
+            call=call,
+            name=name,
+            subclass=subclass,
+            sequence=sequence,
+            occurred_at=_moment(headers.get("Event-Date-Timestamp")) or now,
+            headers=headers,
+            body=body,
+        )
         applied = _apply(call, name, subclass, headers, body, now)
     if applied.ended_now:
         call_ended_follow_up(call=applied.call, now=now)
@@ -200,16 +202,17 @@ def _attempts_this_round(call: Call) -> int:
     return calls.count()
 
 
-def _call_of(headers: dict, body: str) -> Call | None:
-    name = headers.get("Event-Name", "")
-    if name == "BACKGROUND_JOB":
-        job = headers.get("Job-UUID", "")
-        return Call.objects.filter(job_uuid=job).first() if job else None
-    ours = headers.get("variable_app_call_uuid") or headers.get("Unique-ID", "")
+def _call_id_of(headers: dict) -> uuidlib.UUID | None:
+    """Our call's id: the channel's uuid (= origination_uuid), our own variable, or the bgapi Job-UUID
+    (we name each originate job after its call)."""
+    if headers.get("Event-Name") == "BACKGROUND_JOB":
+        candidate = headers.get("Job-UUID", "")
+    else:
+        candidate = headers.get("variable_app_call_uuid") or headers.get("Unique-ID", "")
     try:
-        return Call.objects.filter(pk=ours).first() if ours else None
-    except Exception:  # noqa: BLE001  (a channel that is not ours: its id is no UUID of ours)
-        return None
+        return uuidlib.UUID(candidate)
+    except ValueError:
+        return None  # not a channel of ours
 
 
 def _moment(microseconds: str | None) -> dt.datetime | None:

@@ -24,10 +24,17 @@ def live_context(*, office_id: int) -> dict:
     }
 
 
-def call_publish(*, call: Call) -> None:
-    """Tell the office's open pages that `call` changed (never lets a publishing failure stop calls)."""
+def call_publish(*, call: Call, event_at: str = "") -> None:
+    """Tell the office's open pages that `call` changed."""
+    office_live_publish(office_id=call.office_id, event_at=event_at)
+
+
+def office_live_publish(*, office_id: int, event_at: str = "") -> None:
+    """Send the office's live block as it stands now (never lets a publishing failure stop calls).
+    `event_at` (the oldest switch event it reflects, µs) rides along so the delay to the browser can be
+    measured."""
     try:
-        html = render_to_string("calls/_live.html", {**live_context(office_id=call.office_id), "oob": True})
-        office_publish(call.office_id, html)
+        context = {**live_context(office_id=office_id), "oob": True, "event_at": event_at}
+        office_publish(office_id, render_to_string("calls/_live.html", context))
     except Exception:  # noqa: BLE001  (the channel layer being down must not break event handling)
-        log.exception("could not publish call %s", call.uuid)
+        log.exception("could not publish the live block of office %s", office_id)

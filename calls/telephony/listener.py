@@ -17,11 +17,11 @@ from collections.abc import Callable
 
 import gevent
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
-from calls.live import call_publish
+from calls.live import office_live_publish
 from calls.models import Call, DialingPolicy
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 from calls.watch import call_end_unseen, calls_overdue
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = (0.5, 1, 2, 5, 10, 30)
 HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
+PUBLISH_SECONDS = 0.1  # live blocks go out at most this often per office, with every change so far
 QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
 
 
@@ -52,8 +53,22 @@ class EventListener:
         self.last_heard = time.monotonic()
         self.connections = 0
         self.events_handled = 0
+        self.pending_publish: dict[int, str] = {}  # office id -> timestamp of its oldest unpublished event
 
     # ---- connection ---------------------------------------------------------------------------------
+    def publish_pending(self) -> int:
+        """Send each office whose calls changed its live block once, however many events changed it."""
+        pending, self.pending_publish = self.pending_publish, {}
+        for office_id, event_at in pending.items():
+            office_live_publish(office_id=office_id, event_at=event_at)
+        return len(pending)
+
+    def _publisher(self) -> None:
+        while True:
+            gevent.sleep(PUBLISH_SECONDS)
+            if self.pending_publish:
+                self.publish_pending()
+
     def connect(self) -> EventSocket:
         socket = self._connect()
         socket.register_handle("*", self._on_event)
@@ -69,6 +84,7 @@ class EventListener:
 
     def run(self, stop: Callable[[], bool], tick: float = 1.0) -> None:
         attempt = 0
+        publisher = gevent.spawn(self._publisher)
         while not stop():
             try:
                 self.connect()
@@ -84,6 +100,8 @@ class EventListener:
                 break
             gevent.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
             attempt += 1
+        publisher.kill()
+        self.publish_pending()
 
     def close(self) -> None:
         if self.socket is not None:
@@ -97,17 +115,21 @@ class EventListener:
         if "Event-Name" not in headers or headers["Event-Name"] == "HEARTBEAT":
             return
         self.handle(headers, getattr(event, "body", ""))
+        gevent.sleep(0)  # database work does not yield: let the publisher and watchdogs run between events
 
     def handle(self, headers: dict[str, str], body: str = "") -> None:
-        close_old_connections()
-        applied = call_event_record(headers=headers, body=body)
+        try:
+            applied = call_event_record(headers=headers, body=body)
+        except (InterfaceError, OperationalError):  # the database connection dropped: once more, afresh
+            connection.close()
+            applied = call_event_record(headers=headers, body=body)
         self.events_handled += 1
         if applied is None:
             return
         if applied.answered_now and self.agent_url and self.socket is not None:
             self._fork_to_agent(applied.call)
-        if applied.changed:
-            call_publish(call=applied.call)
+        if applied.changed:  # published by `publish_pending`, at most every PUBLISH_SECONDS per office
+            self.pending_publish.setdefault(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
 
     def _fork_to_agent(self, call: Call) -> None:
         metadata = json.dumps(
