@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.live import office_live_publish
 from calls.models import Call, DialingPolicy
+from calls.telephony.event_lanes import EventLanes
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 from calls.watch import call_end_unseen, calls_overdue
 
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = (0.5, 1, 2, 5, 10, 30)
 HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
+EVENT_LANES = 4  # threads applying events, each call's events on one of them
 PUBLISH_SECONDS = 0.1  # live blocks go out at most this often per office, with every change so far
 QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
 
@@ -54,11 +57,15 @@ class EventListener:
         self.connections = 0
         self.events_handled = 0
         self.pending_publish: dict[int, str] = {}  # office id -> timestamp of its oldest unpublished event
+        self._pending_lock = threading.Lock()
+        self.lanes: EventLanes | None = None
+        self._hub = self._hub_thread = None
 
     # ---- connection ---------------------------------------------------------------------------------
     def publish_pending(self) -> int:
         """Send each office whose calls changed its live block once, however many events changed it."""
-        pending, self.pending_publish = self.pending_publish, {}
+        with self._pending_lock:
+            pending, self.pending_publish = self.pending_publish, {}
         for office_id, event_at in pending.items():
             office_live_publish(office_id=office_id, event_at=event_at)
         return len(pending)
@@ -84,6 +91,8 @@ class EventListener:
 
     def run(self, stop: Callable[[], bool], tick: float = 1.0) -> None:
         attempt = 0
+        self._hub, self._hub_thread = gevent.get_hub(), threading.current_thread()
+        self.lanes = EventLanes(EVENT_LANES, self.handle)
         publisher = gevent.spawn(self._publisher)
         while not stop():
             try:
@@ -100,6 +109,7 @@ class EventListener:
                 break
             gevent.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
             attempt += 1
+        self.lanes.stop()
         publisher.kill()
         self.publish_pending()
 
@@ -114,8 +124,11 @@ class EventListener:
         headers = event.headers
         if "Event-Name" not in headers or headers["Event-Name"] == "HEARTBEAT":
             return
-        self.handle(headers, getattr(event, "body", ""))
-        gevent.sleep(0)  # database work does not yield: let the publisher and watchdogs run between events
+        key = headers.get("variable_app_call_uuid") or headers.get("Unique-ID") or headers.get("Job-UUID", "")
+        if self.lanes is not None:
+            self.lanes.put(key, headers, getattr(event, "body", ""))
+        else:
+            self.handle(headers, getattr(event, "body", ""))
 
     def handle(self, headers: dict[str, str], body: str = "") -> None:
         try:
@@ -123,13 +136,15 @@ class EventListener:
         except (InterfaceError, OperationalError):  # the database connection dropped: once more, afresh
             connection.close()
             applied = call_event_record(headers=headers, body=body)
-        self.events_handled += 1
-        if applied is None:
-            return
-        if applied.answered_now and self.agent_url and self.socket is not None:
-            self._fork_to_agent(applied.call)
-        if applied.changed:  # published by `publish_pending`, at most every PUBLISH_SECONDS per office
-            self.pending_publish.setdefault(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
+        with self._pending_lock:
+            self.events_handled += 1
+            if applied is not None and applied.changed:  # published by `publish_pending`, every PUBLISH_SECONDS
+                self.pending_publish.setdefault(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
+        if applied is not None and applied.answered_now and self.agent_url and self.socket is not None:
+            if self._hub is not None and threading.current_thread() is not self._hub_thread:
+                self._hub.loop.run_callback_threadsafe(gevent.spawn, self._fork_to_agent, applied.call)
+            else:
+                self._fork_to_agent(applied.call)
 
     def _fork_to_agent(self, call: Call) -> None:
         metadata = json.dumps(

@@ -149,3 +149,39 @@ def test_a_call_longer_than_the_office_allows_is_hung_up_and_flagged(settings, o
     assert run.status == DialRun.Status.COMPLETED
     assert (call.status, call.hangup_cause, call.flagged) == ("ended", "ALLOTTED_TIMEOUT", True)
     assert call.flag_reason == "Longer than 1 s: hung up." and 1 <= call.billsec <= 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answered_call_is_forked_to_the_agent_with_its_ids(settings, office):
+    import asyncio
+    import json
+
+    from calls.telephony.listener import EventListener
+    from tests.phonify.conftest import fork_server
+
+    received = []
+
+    async def agent(socket):
+        received.append(await socket.recv())
+        await asyncio.sleep(0.2)
+
+    agent_port = fork_server(agent)
+    person = people(1, rings=1, hangup_after=100)
+    runner = start_switch(person)
+    settings.FREESWITCH_ESL_PORT = runner.switch.port
+    fast_policy(office)
+    customers_for(office, person)
+    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
+    listener = ListenerThread()
+    listener.listener = EventListener(agent_url=f"ws://127.0.0.1:{agent_port}/calls", fresh_call_grace=0.5)
+    listener.start()
+    try:
+        with telephony_open() as telephony:
+            dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=pinned_now, idle=0.1)
+    finally:
+        listener.stop()
+        runner.stop()
+    (call,) = Call.objects.all()
+    metadata = json.loads(received[0])
+    assert metadata == {"call": str(call.uuid), "office": office.pk, "customer": call.customer_id}
+    assert call.events.filter(subclass="mod_audio_fork::connect").exists()
