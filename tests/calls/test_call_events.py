@@ -1,0 +1,98 @@
+"""The call state machine fed events directly, as the switch may send them: repeated, out of order,
+refused before a channel existed, and not ours."""
+
+import uuid
+
+import pytest
+
+from calls.call_events import call_event_record
+from calls.models import Call, CallEvent, QueueEntry
+
+
+def event(call, name, sequence, **headers):
+    return {"Event-Name": name, "Unique-ID": str(call.uuid), "Event-Sequence": str(sequence), **headers}
+
+
+def hangup_complete(call, sequence, cause="NORMAL_CLEARING", answered=True):
+    return event(
+        call,
+        "CHANNEL_HANGUP_COMPLETE",
+        sequence,
+        **{
+            "Hangup-Cause": cause,
+            "variable_hangup_cause": cause,
+            "variable_hangup_cause_q850": "16",
+            "variable_answer_uepoch": "1795528800000000" if answered else "0",
+            "variable_end_uepoch": "1795528830000000",
+            "variable_duration": "34",
+            "variable_billsec": "30" if answered else "0",
+        },
+    )
+
+
+@pytest.fixture
+def dialing_call(call):
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.DIALING, job_uuid=str(call.uuid))
+    call.refresh_from_db()
+    return call
+
+
+def test_a_replayed_event_changes_nothing(dialing_call):
+    answer = event(dialing_call, "CHANNEL_ANSWER", 5)
+    assert call_event_record(headers=answer).answered_now
+    assert call_event_record(headers=answer) is None  # the same event again (a reconnect replay)
+    assert CallEvent.objects.filter(call=dialing_call).count() == 1
+
+
+def test_a_status_never_moves_backwards(dialing_call):
+    call_event_record(headers=event(dialing_call, "CHANNEL_ANSWER", 5))
+    call_event_record(headers=event(dialing_call, "CHANNEL_PROGRESS", 3))  # late, out of order
+    dialing_call.refresh_from_db()
+    assert dialing_call.status == Call.Status.ANSWERED
+
+
+def test_the_end_applies_once_even_if_events_come_after_it(dialing_call, customer):
+    first = call_event_record(headers=hangup_complete(dialing_call, 9))
+    assert first.ended_now
+    late_answer = call_event_record(headers=event(dialing_call, "CHANNEL_ANSWER", 5))
+    assert not late_answer.answered_now  # the call is over: no agent is started for it
+    late_job = call_event_record(
+        headers={"Event-Name": "BACKGROUND_JOB", "Job-UUID": str(dialing_call.uuid), "Event-Sequence": "10"},
+        body=f"+OK {dialing_call.uuid}\n",
+    )
+    assert not late_job.ended_now
+    dialing_call.refresh_from_db()
+    customer.refresh_from_db()
+    assert (dialing_call.status, dialing_call.outcome, dialing_call.billsec) == ("ended", "hung_up", 30)
+    assert customer.attempt_count == 1  # the profile counted the call once
+
+
+def test_an_originate_refused_before_any_channel_ends_the_call(dialing_call, office, customer):
+    entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
+    Call.objects.filter(pk=dialing_call.pk).update(queue_entry=entry)
+    applied = call_event_record(
+        headers={"Event-Name": "BACKGROUND_JOB", "Job-UUID": str(dialing_call.uuid), "Event-Sequence": "3"},
+        body="-ERR GATEWAY_DOWN\n",
+    )
+    assert applied.ended_now
+    dialing_call.refresh_from_db()
+    entry.refresh_from_db()
+    assert (dialing_call.outcome, dialing_call.hangup_cause) == ("failed", "GATEWAY_DOWN")
+    assert entry.status == QueueEntry.Status.DONE
+    assert QueueEntry.objects.filter(customer=customer, reason="retry").exists()  # failed: retried once
+
+
+def test_a_beep_marks_a_machine_and_a_message_makes_it_a_voicemail(dialing_call):
+    call_event_record(headers=event(dialing_call, "CHANNEL_ANSWER", 5))
+    call_event_record(headers=event(dialing_call, "CUSTOM", 6, **{"Event-Subclass": "avmd::beep"}))
+    Call.objects.filter(pk=dialing_call.pk).update(voicemail_message="Hi Maria, this is Ava …")
+    call_event_record(headers=hangup_complete(dialing_call, 9))
+    dialing_call.refresh_from_db()
+    assert (dialing_call.answered_by, dialing_call.outcome) == ("machine", "voicemail_left")
+    assert dialing_call.beep_detected_at is not None
+
+
+def test_events_of_channels_that_are_not_ours_are_ignored(db):
+    assert call_event_record(headers={"Event-Name": "CHANNEL_ANSWER", "Unique-ID": str(uuid.uuid4())}) is None
+    assert call_event_record(headers={"Event-Name": "CHANNEL_ANSWER", "Unique-ID": "not-a-uuid"}) is None
+    assert call_event_record(headers={"Event-Name": "HEARTBEAT"}) is None
