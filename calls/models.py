@@ -3,6 +3,7 @@ CDR and transcript. A Call's primary key is the FreeSWITCH origination_uuid."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import uuid
 
@@ -78,6 +79,10 @@ class CallingRule(models.Model):
         day = "every day" if self.weekday is None else f"weekday {self.weekday}"
         window = f"{self.start_local:%H:%M}–{self.end_local:%H:%M}" if self.calls_allowed else "no calls"
         return f"{self.jurisdiction} {day}: {window}"
+
+    @property
+    def weekday_name(self) -> str:
+        return "every day" if self.weekday is None else calendar.day_name[self.weekday]
 
 
 class OfficeHoliday(models.Model):

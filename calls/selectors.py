@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
-from calls.models import Call, DialRun, QueueEntry
+from calls.models import Call, CallingRule, DialingPolicy, DialRun, OfficeHoliday, QueueEntry
 from customers.services import CallHistory
 from issetter.models import Office
 
@@ -88,3 +88,14 @@ def call_figures(calls: QuerySet[Call]) -> dict:
     figures["average_seconds"] = round(figures["average_seconds"] or 0)
     figures["longest_seconds"] = figures["longest_seconds"] or 0
     return figures
+
+
+def calling_rules_overview(*, office: Office) -> dict:
+    """The office's dialing policy, the calling-hours rules that apply to it (shared and its own) and its
+    holidays from today on."""
+    policy, _ = DialingPolicy.objects.get_or_create(office=office)
+    rules = CallingRule.objects.filter(Q(office__isnull=True) | Q(office=office)).order_by(
+        "office_id", "jurisdiction", "weekday"
+    )
+    holidays = OfficeHoliday.objects.filter(office=office, date__gte=dt.date.today())
+    return {"policy": policy, "rules": rules, "holidays": holidays}

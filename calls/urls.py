@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/clear/", views.queue_clear_all, name="queue_clear"),
     path("queue/call/", views.queue_call, name="queue_call"),
     path("runs/<int:run_id>/<str:action>/", views.run_control, name="run_control"),
+    path("calling-rules/", views.calling_rules, name="calling_rules"),
     path("calls/", views.call_index, name="list"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
 ]

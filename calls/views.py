@@ -11,7 +11,7 @@ from calls.dialer import dial_run_begin, dial_run_resume, dial_run_set_status
 from calls.live import live_context
 from calls.models import Call, DialRun
 from calls.queue_services import QueueError, queue_add_customer, queue_add_matching, queue_clear, queue_entry_remove
-from calls.selectors import call_list, queue_counts, queue_open_entries
+from calls.selectors import call_list, calling_rules_overview, queue_counts, queue_open_entries
 from customers.criteria import CriteriaForm
 from customers.models import Customer
 from customers.selectors import customers_matching
@@ -108,3 +108,9 @@ def call_index(request: HttpRequest) -> HttpResponse:
 def call_detail(request: HttpRequest, uuid) -> HttpResponse:
     call = get_for_office(Call.objects.select_related("customer", "dial_run"), request.office, uuid=uuid)
     return render(request, "calls/call_detail.html", {"call": call, "turns": call.turns.all()})
+
+
+@require_GET
+def calling_rules(request: HttpRequest) -> HttpResponse:
+    """What the compliance gate applies to this office, in one place (supervisors edit it in Admin)."""
+    return render(request, "calls/calling_rules.html", calling_rules_overview(office=request.office))

@@ -70,3 +70,20 @@ def test_a_callback_becomes_a_queue_entry_due_then(call, office):
     call.refresh_from_db()
     assert call.outcome == Call.Outcome.CALLBACK
     assert (entry.reason, entry.due_at, entry.status, entry.note) == ("callback", at, "waiting", "Thursday after three")
+
+
+def test_staff_can_see_the_calling_rules_that_apply_to_their_office(colleague, office, other_office):
+    import datetime as dt
+
+    from calls.models import CallingRule, OfficeHoliday
+
+    CallingRule.objects.create(office=office, jurisdiction="US", start_local=dt.time(9), end_local=dt.time(19))
+    CallingRule.objects.create(office=other_office, jurisdiction="US", start_local=dt.time(11), end_local=dt.time(12))
+    OfficeHoliday.objects.create(office=office, date=dt.date.today() + dt.timedelta(days=3), name="Staff day")
+    page = client_for(colleague).get(reverse("calls:calling_rules")).content.decode()
+    assert "Express consent" in page and "at most 2 a day" in page
+    assert "Customers in FL" in page and "08:00–20:00" in page  # a seeded state rule
+    assert "Sunday" in page and "no calls" in page  # AL/LA/MS
+    assert "This office" in page and "09:00–19:00" in page
+    assert "11:00–12:00" not in page  # another office's rule stays there
+    assert "Staff day" in page

@@ -96,7 +96,8 @@ def test_a_person_speaks_each_turn_after_the_agent_stops_and_waits_for_the_words
         "The second one please.",
     ]
     heard = [line for line in channel.transcript if line["speaker"] == "agent"]  # recognised from its audio
-    assert len(heard) == 5 and "appointment" in heard[2].get("spotted", [])
+    appointment_line = heard[2]["text"].split() + heard[2].get("spotted", [])  # open model or keyword spotting
+    assert len(heard) == 5 and "appointment" in appointment_line
     assert "thank" in heard[1]["text"]
     appointment_line_sent = agent.sent_lines[2][0]
     thursday_said = next(line["at"] for line in channel.transcript if line["text"].startswith("Thursday"))

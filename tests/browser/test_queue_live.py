@@ -1,0 +1,53 @@
+"""The Queue page in a real browser: a call's progress appears live (the page is never reloaded), and
+pausing the run is one click."""
+
+import pytest
+from playwright.sync_api import expect
+
+from calls.call_events import call_event_record
+from calls.live import office_live_publish
+from calls.models import Call, DialRun
+from tests.browser.test_navigation import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def switch_event(call, name, sequence, **headers):
+    record = {"Event-Name": name, "Unique-ID": str(call.uuid), "Event-Sequence": str(sequence), **headers}
+    call_event_record(headers=record)
+    office_live_publish(office_id=call.office_id)
+
+
+def test_the_queue_page_follows_a_call_live_and_pauses_the_run(page, live_server_url, colleague, office, customer):
+    run = DialRun.objects.create(office=office)
+    call = Call.objects.create(
+        office=office, customer=customer, to_number=customer.phone, dial_run=run, status=Call.Status.DIALING
+    )
+    sign_in(page, live_server_url, email="bob@north.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
+    row = page.locator(f"#call-{call.uuid}")
+    expect(row).to_have_attribute("data-status", "dialing")
+    page.evaluate("window.notReloaded = true")
+    page.wait_for_timeout(500)  # the live socket is open
+
+    switch_event(call, "CHANNEL_PROGRESS", 3)
+    expect(row).to_have_attribute("data-status", "ringing")
+    switch_event(call, "CHANNEL_ANSWER", 4)
+    expect(row).to_contain_text("Answered")
+    switch_event(
+        call,
+        "CHANNEL_HANGUP_COMPLETE",
+        9,
+        **{"Hangup-Cause": "NORMAL_CLEARING", "variable_billsec": "42", "variable_answer_uepoch": "1795528800000000"},
+    )
+    expect(row).to_have_attribute("data-status", "ended")
+    expect(row).to_contain_text("Hung up")
+    expect(row).to_contain_text("42 s")
+    expect(page.locator("[data-figure=placed]")).to_have_text("1")
+    assert page.evaluate("window.notReloaded") is True
+
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("#run-status")).to_contain_text("Paused")
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    run.refresh_from_db()
+    assert run.status == DialRun.Status.PAUSED
