@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from calls.models import Call
-from calls.selectors import dial_run_latest, live_calls, run_figures
+from calls.selectors import dial_run_latest, live_calls, queue_counts, run_figures
 from issetter.consumers import office_publish
 
 log = logging.getLogger(__name__)
@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 
 def live_context(*, office_id: int) -> dict:
     run = dial_run_latest(office_id=office_id)
+    now = timezone.now()
     return {
-        "live_calls": live_calls(office_id=office_id, now=timezone.now()),
+        "counts": queue_counts(office_id=office_id, now=now),
+        "live_calls": live_calls(office_id=office_id, now=now),
         "run": run,
         "figures": run_figures(run=run) if run else None,
     }

@@ -28,9 +28,9 @@ def call_figures_between(*, office: Office, start: dt.datetime, end: dt.datetime
     return call_figures(Call.objects.filter(office=office, created_at__gte=start, created_at__lt=end))
 
 
-def queue_counts(*, office: Office, now: dt.datetime) -> dict[str, int]:
+def queue_counts(*, office_id: int, now: dt.datetime) -> dict[str, int]:
     """Waiting now, waiting for later (retries, callbacks), being called, and held by do-not-call."""
-    entries = QueueEntry.objects.filter(office=office, status__in=QueueEntry.OPEN_STATUSES)
+    entries = QueueEntry.objects.filter(office_id=office_id, status__in=QueueEntry.OPEN_STATUSES)
     return entries.aggregate(
         due=Count("id", filter=Q(status=QueueEntry.Status.WAITING) & (Q(due_at__isnull=True) | Q(due_at__lte=now))),
         later=Count("id", filter=Q(status=QueueEntry.Status.WAITING, due_at__gt=now)),
@@ -76,7 +76,8 @@ def call_figures(calls: QuerySet[Call]) -> dict:
     figures = calls.aggregate(
         placed=Count("uuid"),
         in_progress=Count("uuid", filter=~Q(status=Call.Status.ENDED)),
-        answered=Count("uuid", filter=Q(answered_by=Call.AnsweredBy.HUMAN)),
+        # Answered by a person: known for sure at the end; while a call is up, answered and no beep yet.
+        answered=Count("uuid", filter=Q(answered_at__isnull=False) & ~Q(answered_by=Call.AnsweredBy.MACHINE)),
         voicemail=Count("uuid", filter=Q(outcome=outcome.VOICEMAIL_LEFT)),
         no_answer=Count("uuid", filter=Q(outcome=outcome.NO_ANSWER)),
         busy=Count("uuid", filter=Q(outcome=outcome.BUSY)),

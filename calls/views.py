@@ -21,7 +21,7 @@ from issetter.tenancy import get_for_office
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     entries = queue_open_entries(office=request.office)
-    counts = queue_counts(office=request.office, now=timezone.now())
+    counts = queue_counts(office_id=request.office.pk, now=timezone.now())
     scripts = Script.objects.filter(office=request.office).order_by("-is_default", "name")
     context = {
         "entries": entries[:500],
