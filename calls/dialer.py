@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from calls.compliance import RuleBook, call_permission
+from calls.live import office_live_publish
 from calls.models import Call, DialingPolicy, DialRun, QueueEntry
 from calls.telephony import OriginateRequest, SwitchUnavailableError
 
@@ -155,6 +156,7 @@ def dial_run_drive(
         if not result.originated:
             sleep(idle)
     run.refresh_from_db()
+    office_live_publish(office_id=run.office_id)  # the run's new state (completed, paused) on open pages
     return run
 
 

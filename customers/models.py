@@ -83,6 +83,11 @@ class Customer(models.Model):
         return self.full_name or self.phone
 
     @property
+    def last_outcome_label(self) -> str:
+        """The last outcome as people read it ("voicemail_left" → "Voicemail left")."""
+        return self.last_outcome.replace("_", " ").capitalize()
+
+    @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 

@@ -48,8 +48,15 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     calls = customer.calls.order_by("-created_at")[:50]
     appointments = customer.appointments.order_by("-starts_at")[:20]
     held_back = customer.queue_entries.exclude(skip_reason="").filter(status__in=("waiting", "blocked")).first()
+    queued = customer.queue_entries.filter(status__in=("waiting", "calling")).first()
     return render(
         request,
         "customers/customer_detail.html",
-        {"customer": customer, "calls": calls, "appointments": appointments, "held_back": held_back},
+        {
+            "customer": customer,
+            "calls": calls,
+            "appointments": appointments,
+            "held_back": held_back,
+            "queued": queued,
+        },
     )

@@ -62,6 +62,8 @@ def test_the_profile_says_why_the_rules_held_a_customer_back(supervisor, queued,
     )
     page = client_for(supervisor).get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert "held this customer back" in page and "Outside calling hours: 22:10" in page
+    assert "In the" in page and "call queue</a>: waiting" in page  # no second "Add to the call queue"
+    assert "Add to the call queue" not in page
 
 
 def test_a_callback_becomes_a_queue_entry_due_then(call, office):
