@@ -1,7 +1,10 @@
 """The Queue page in a real browser: a call's progress appears live (the page is never reloaded), and
 pausing the run is one click."""
 
+import threading
+
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from calls.call_events import call_event_record
@@ -13,9 +16,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def switch_event(call, name, sequence, **headers):
-    record = {"Event-Name": name, "Unique-ID": str(call.uuid), "Event-Sequence": str(sequence), **headers}
-    call_event_record(headers=record)
-    office_live_publish(office_id=call.office_id)
+    """What the telephony listener does with a switch event, done on a thread of its own as there (this
+    thread runs Playwright's event loop, where Channels' async_to_sync refuses to publish)."""
+
+    def apply():
+        try:
+            record = {"Event-Name": name, "Unique-ID": str(call.uuid), "Event-Sequence": str(sequence), **headers}
+            call_event_record(headers=record)
+            office_live_publish(office_id=call.office_id)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=apply)
+    worker.start()
+    worker.join(timeout=10)
 
 
 def test_the_queue_page_follows_a_call_live_and_pauses_the_run(page, live_server_url, colleague, office, customer):
@@ -23,12 +37,13 @@ def test_the_queue_page_follows_a_call_live_and_pauses_the_run(page, live_server
     call = Call.objects.create(
         office=office, customer=customer, to_number=customer.phone, dial_run=run, status=Call.Status.DIALING
     )
+    page.add_init_script("document.addEventListener('htmx:wsOpen', () => { window.liveOpen = true; });")
     sign_in(page, live_server_url, email="bob@north.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
     row = page.locator(f"#call-{call.uuid}")
     expect(row).to_have_attribute("data-status", "dialing")
     page.evaluate("window.notReloaded = true")
-    page.wait_for_timeout(500)  # the live socket is open
+    page.wait_for_function("window.liveOpen === true")  # the page's live socket is open
 
     switch_event(call, "CHANNEL_PROGRESS", 3)
     expect(row).to_have_attribute("data-status", "ringing")
