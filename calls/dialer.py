@@ -125,7 +125,7 @@ def dial_run_step(
                     continue
                 if result.originated:
                     sleep(gap)
-                if _originate(run, entry, telephony, timezone.now()):
+                if _originate(run, entry, policy, telephony, timezone.now()):
                     result.originated += 1
         finally:
             for entry in pending:  # the switch went away mid-pass: what was claimed goes back
@@ -213,9 +213,8 @@ def _hold_back(entry: QueueEntry, verdict, now: dt.datetime) -> None:
     )
 
 
-def _originate(run: DialRun, entry: QueueEntry, telephony, now: dt.datetime) -> bool:
+def _originate(run: DialRun, entry: QueueEntry, policy: DialingPolicy, telephony, now: dt.datetime) -> bool:
     customer, office = entry.customer, run.office
-    policy, _ = DialingPolicy.objects.get_or_create(office=office)
     call_uuid = uuidlib.uuid4()
     try:
         with transaction.atomic():
