@@ -47,24 +47,27 @@ def dial_run_start(*, office, script=None, limit: int | None = None, started_by=
 
 def dial_run_begin(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
     """ "Call queued": a new run, driven by the worker once this transaction commits."""
-    from django_q.tasks import async_task
-
     run = dial_run_start(office=office, script=script, limit=limit, started_by=started_by)
-    transaction.on_commit(lambda: async_task("calls.tasks.dial_run_work", run.pk, task_name=f"dial-run-{run.pk}"))
+    transaction.on_commit(lambda: dial_run_hand_to_worker(run_id=run.pk))
     return run
 
 
 def dial_run_resume(*, run: DialRun) -> bool:
-    from django_q.tasks import async_task
-
     resumed = dial_run_set_status(run=run, status=DialRun.Status.RUNNING)
     if resumed:
-        transaction.on_commit(lambda: async_task("calls.tasks.dial_run_work", run.pk, task_name=f"dial-run-{run.pk}"))
+        transaction.on_commit(lambda: dial_run_hand_to_worker(run_id=run.pk))
     return resumed
 
 
+def dial_run_hand_to_worker(*, run_id: int) -> None:
+    """Queue the django-q2 task that drives the run (a slice at a time; it queues its own next slice)."""
+    from django_q.tasks import async_task
+
+    async_task("calls.tasks.dial_run_work", run_id, task_name=f"dial-run-{run_id}")
+
+
 def dial_run_set_status(*, run: DialRun, status: str, reason: str = "") -> bool:
-    """Pause, resume or cancel; a finished run stays finished. Cancelling returns its waiting claims."""
+    """Pause, resume or cancel; a finished run stays finished. Calls already placed go on to their end."""
     allowed = {
         DialRun.Status.PAUSED: [DialRun.Status.RUNNING],
         DialRun.Status.RUNNING: [DialRun.Status.PAUSED],
@@ -180,12 +183,15 @@ def _breaker_reason(run: DialRun, policy: DialingPolicy) -> str:
     )
 
 
-def _claim(run: DialRun, *, limit: int, now: dt.datetime) -> list[QueueEntry]:
-    due = QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
+def _due_entries(run: DialRun, now: dt.datetime):
+    return QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
         Q(due_at__isnull=True) | Q(due_at__lte=now)
     )
+
+
+def _claim(run: DialRun, *, limit: int, now: dt.datetime) -> list[QueueEntry]:
     with transaction.atomic():
-        candidates = due.order_by("-priority", "due_at", "created_at", "id")
+        candidates = _due_entries(run, now).order_by("-priority", "due_at", "created_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         claimed = []
@@ -272,14 +278,11 @@ def _voicemails_left(customer_ids: list[int]) -> dict[int, dt.datetime]:
 
 
 def _finish_if_done(run: DialRun, now: dt.datetime) -> bool:
-    due = QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
-        Q(due_at__isnull=True) | Q(due_at__lte=now)
-    )
     limit_reached = run.call_limit is not None and run.calls.count() >= run.call_limit
-    if (due.exists() and not limit_reached) or run.calls.filter(status__in=UNFINISHED).exists():
+    if (_due_entries(run, now).exists() and not limit_reached) or run.calls.filter(status__in=UNFINISHED).exists():
         return False
     return bool(
         DialRun.objects.filter(pk=run.pk, status=DialRun.Status.RUNNING).update(
-            status=DialRun.Status.COMPLETED, finished_at=now
+            status=DialRun.Status.COMPLETED, finished_at=timezone.now()
         )
     )

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django_q.tasks import async_task
-
-from calls.dialer import dial_run_drive
+from calls.dialer import dial_run_drive, dial_run_hand_to_worker
 from calls.models import DialRun
 from calls.telephony import SwitchUnavailableError, telephony_open
 
@@ -28,4 +26,4 @@ def dial_run_work(run_id: int) -> None:
         )
         return
     if run.status == DialRun.Status.RUNNING:
-        async_task("calls.tasks.dial_run_work", run_id, task_name=f"dial-run-{run_id}")
+        dial_run_hand_to_worker(run_id=run_id)

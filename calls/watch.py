@@ -12,16 +12,18 @@ from django.utils import timezone
 from calls.call_events import call_ended_follow_up
 from calls.models import Call
 
+DEFAULT_MAX_CALL_SECONDS = 600  # an office with no policy row yet (the policy's own default)
+
 
 def calls_overdue(*, now: dt.datetime) -> list[Call]:
-    """Answered calls that have gone on longer than their office allows (default 600 s)."""
+    """Answered calls that have gone on longer than their office allows; each carries its `limit` (s)."""
     answered = Call.objects.filter(status=Call.Status.ANSWERED, answered_at__isnull=False, flagged=False)
-    with_limit = answered.annotate(limit=F("office__dialing_policy__max_call_seconds"))
-    return [
-        call
-        for call in with_limit
-        if now - call.answered_at > dt.timedelta(seconds=call.limit if call.limit is not None else 600)
-    ]
+    overdue = []
+    for call in answered.annotate(limit=F("office__dialing_policy__max_call_seconds")):
+        call.limit = DEFAULT_MAX_CALL_SECONDS if call.limit is None else call.limit
+        if now - call.answered_at > dt.timedelta(seconds=call.limit):
+            overdue.append(call)
+    return overdue
 
 
 def call_end_unseen(*, call: Call) -> int:

@@ -75,10 +75,9 @@ class ApiCommands:
             if not channel.alive:
                 return
             await asyncio.sleep(max(0.0, start + index * FRAME_SECONDS - asyncio.get_running_loop().time()))
-            piece = samples[offset : offset + frame].tobytes().ljust(frame * 2, b"\0")
-            channel.agent_frames.append((channel.clock(), piece, RATE))
-            if channel.ear is not None:
-                channel.ear.hear(piece, RATE, channel.clock())
+            channel.agent_frame_played(
+                channel.clock(), samples[offset : offset + frame].tobytes().ljust(frame * 2, b"\0"), RATE
+            )
         for _ in range(40):  # trailing silence lets the ear notice the end of what it heard
             if channel.ear is not None and channel.alive:
                 channel.ear.hear(bytes(frame * 2), RATE, channel.clock(), silent=True)

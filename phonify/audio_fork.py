@@ -89,17 +89,13 @@ class AudioFork:
         for name in reached:
             self._mark_reply(name, "playout")
         if frame is not None:
-            channel.agent_frames.append((at, frame, self.rate))
-        elif channel.agent_playing:
-            self._stopped_playing()
-        channel.agent_playing = frame is not None
+            channel.agent_playing = True
+            channel.agent_frame_played(at, frame, self.rate)
+            return
+        if channel.agent_playing:
+            channel.agent_stopped_playing()
         if channel.ear is not None:
-            channel.ear.hear(frame or silence, self.rate, at, silent=frame is None)
-
-    def _stopped_playing(self) -> None:
-        stopped = getattr(self.channel.conversation, "agent_stopped_playing", None)
-        if stopped is not None:
-            stopped()
+            channel.ear.hear(silence, self.rate, at, silent=True)
 
     def _mark_reply(self, name: str, event: str) -> None:
         if self.socket is not None:
@@ -133,8 +129,7 @@ class AudioFork:
             for name in self.playout.kill():
                 self._mark_reply(name, "cleared")
             if self.channel.agent_playing:
-                self.channel.agent_playing = False
-                self._stopped_playing()
+                self.channel.agent_stopped_playing()
             self._event("kill_audio")
         elif kind == "mark":
             self.playout.mark(str(data.get("name", "")))

@@ -66,6 +66,17 @@ class Channel:
         """Seconds since the channel was created: the clock both legs' audio is laid on."""
         return time.monotonic() - self.origin
 
+    def agent_frame_played(self, at: float, frame: bytes, rate: int) -> None:
+        """20 ms of the agent's audio sounded in the call at `at`: kept, and heard by a speaking persona."""
+        self.agent_frames.append((at, frame, rate))
+        if self.ear is not None:
+            self.ear.hear(frame, rate, at)
+
+    def agent_stopped_playing(self) -> None:
+        self.agent_playing = False
+        if self.conversation is not None:
+            self.conversation.agent_stopped_playing()
+
     @property
     def heard_audio(self) -> bytes:
         """Everything the agent played into the call, in order (L16 at the fork's rate)."""

@@ -100,6 +100,9 @@ class Conversation:
         self.heard.append(heard)
         self.agent_stopped.set()
 
+    def agent_stopped_playing(self) -> None:
+        """The agent's audio ran out or was cut off (spoken conversations time barge-ins by it)."""
+
     def ended(self) -> None:
         """The call is over: release whatever the persona was waiting for."""
         self.agent_started.set()

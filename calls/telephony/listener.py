@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.live import office_live_publish
-from calls.models import Call, DialingPolicy
+from calls.models import Call
+from calls.telephony.esl import EslTelephony
 from calls.telephony.event_lanes import EventLanes
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 from calls.watch import call_end_unseen, calls_overdue
@@ -52,6 +53,7 @@ class EventListener:
         )
         self.agent_url = settings.AGENT_URL if agent_url is None else agent_url
         self.socket: EventSocket | None = None
+        self.switch: EslTelephony | None = None
         self.fresh_call_grace = dt.timedelta(seconds=fresh_call_grace)  # a bgapi originate may still be in flight
         self.last_heard = time.monotonic()
         self.connections = 0
@@ -81,6 +83,7 @@ class EventListener:
         socket.register_handle("*", self._on_event)
         socket.command(f"event plain {CHANNEL_EVENTS} HEARTBEAT CUSTOM {CUSTOM_EVENTS}")
         self.socket, self.last_heard = socket, time.monotonic()
+        self.switch = EslTelephony(socket, settings.FREESWITCH_GATEWAY)  # the adapter's commands on this link
         self.connections += 1
         log.info("telephony events: connected (connection %d)", self.connections)
         return socket
@@ -151,7 +154,7 @@ class EventListener:
             {"call": str(call.uuid), "office": call.office_id, "customer": call.customer_id}, separators=(",", ":")
         )
         try:
-            self.socket.command(f"bgapi uuid_audio_fork {call.uuid} start {self.agent_url} mono 16k agent {metadata}")
+            self.switch.audio_fork_start(str(call.uuid), self.agent_url, metadata)
         except SwitchUnavailableError:
             log.warning("telephony events: could not fork call %s to the agent", call.uuid)
 
@@ -165,10 +168,8 @@ class EventListener:
         now = now or timezone.now()
         close_old_connections()
         for call in calls_overdue(now=now):
-            policy = DialingPolicy.objects.filter(office_id=call.office_id).first()
-            limit = policy.max_call_seconds if policy else 600
-            Call.objects.filter(pk=call.pk).update(flagged=True, flag_reason=f"Longer than {limit} s: hung up.")
-            self.socket.command(f"api uuid_kill {call.uuid} ALLOTTED_TIMEOUT")
+            Call.objects.filter(pk=call.pk).update(flagged=True, flag_reason=f"Longer than {call.limit} s: hung up.")
+            self.switch.hangup(str(call.uuid), "ALLOTTED_TIMEOUT")
         quiet = Call.objects.exclude(status=Call.Status.ENDED).filter(last_event_at__lt=now - QUIET_CALL)
         self._end_vanished(quiet)
 
@@ -177,7 +178,7 @@ class EventListener:
         for call in calls.select_related("customer"):
             if call.originated_at and timezone.now() - call.originated_at < self.fresh_call_grace:
                 continue  # just originated: the switch may not have created the channel yet
-            if self.socket.command(f"api uuid_exists {call.uuid}").data.strip() == "true":
+            if self.switch.exists(str(call.uuid)):
                 Call.objects.filter(pk=call.pk).update(last_event_at=timezone.now())
                 continue
             ended += call_end_unseen(call=call)
