@@ -101,6 +101,12 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def listen(url: str, cookie: str, origin: str, delays: list[float], stop: threading.Event) -> None:
     from websockets.sync.client import connect
 
@@ -168,6 +174,8 @@ def main() -> None:
     time.sleep(1.0)
     stop.set()
     socket_thread.join(timeout=10)
+    cpu = {name: cpu_seconds(process.pid) for name, process in zip(("phonify", "web", "telephony"), processes)}
+    cpu["bench (dialer, client)"] = sum(os.times()[:2])
     for process in processes:
         process.terminate()
         process.wait(timeout=15)
@@ -180,6 +188,7 @@ def main() -> None:
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     layer = "Redis" if os.environ.get("REDIS_URL") else "embedded relay"
     print(f"run {run.pk}: {run.status} {run.status_reason}")
+    print("CPU seconds: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()))
     print(
         "| database / live path | customers | concurrency | originations/s | run wall s | ended | event → socket p50 ms | p95 ms | messages |"
     )

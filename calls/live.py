@@ -4,7 +4,10 @@ latest run, pushed over the office's websocket group as one out-of-band HTMX fra
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -40,3 +43,61 @@ def office_live_publish(*, office_id: int, event_at: str = "") -> None:
         office_publish(office_id, render_to_string("calls/_live.html", context))
     except Exception:  # noqa: BLE001  (the channel layer being down must not break event handling)
         log.exception("could not publish the live block of office %s", office_id)
+
+
+class LivePublisher:
+    """Publishes the live block of each office whose calls changed, on a thread of its own (rendering reads
+    the database; the thread reading the switch must not wait for that). The first change after a quiet
+    spell goes out at once; while changes keep coming, an office's block goes out at most every `spacing`
+    seconds and carries every change since the last one (`event_at`: its oldest event)."""
+
+    def __init__(self, spacing: float, publish=office_live_publish) -> None:
+        self.spacing = spacing
+        self._publish = publish
+        self._pending: dict[int, str] = {}
+        self._changed = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._serve, name="live-publisher", daemon=True)
+
+    def start(self) -> LivePublisher:
+        self._thread.start()
+        return self
+
+    def changed(self, office_id: int, event_at: str = "") -> None:
+        with self._changed:
+            self._pending.setdefault(office_id, event_at)
+            self._changed.notify()
+
+    def flush(self) -> int:
+        """Publish what is pending now; returns how many offices were published."""
+        with self._changed:
+            pending, self._pending = self._pending, {}
+        for office_id, event_at in pending.items():
+            self._publish(office_id=office_id, event_at=event_at)
+        return len(pending)
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        self.flush()
+
+    def _serve(self) -> None:
+        last = 0.0
+        try:
+            while True:
+                with self._changed:
+                    self._changed.wait_for(lambda: self._pending or self._stopping)
+                    if self._stopping:
+                        return
+                time.sleep(max(0.0, last + self.spacing - time.monotonic()))
+                last = time.monotonic()
+                try:
+                    self.flush()
+                except Exception:  # noqa: BLE001  (a dropped database connection: the next round opens a new one)
+                    log.exception("could not publish live blocks")
+                    connection.close()
+        finally:
+            connection.close()

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-RELAY_SECONDS = 0.1
+RELAY_SECONDS = 0.05
 KEEP = dt.timedelta(minutes=2)
 _relay: asyncio.Task | None = None
 

@@ -22,7 +22,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.utils import timezone
 
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
-from calls.live import office_live_publish
+from calls.live import LivePublisher
 from calls.models import Call
 from calls.telephony.esl import EslTelephony
 from calls.telephony.event_lanes import EventLanes
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 BACKOFF = (0.5, 1, 2, 5, 10, 30)
 HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
 EVENT_LANES = 4  # threads applying events, each call's events on one of them
-PUBLISH_SECONDS = 0.1  # live blocks go out at most this often per office, with every change so far
+PUBLISH_SECONDS = 0.05  # while calls keep changing, live blocks go out at most this often, with every change so far
 QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
 
 
@@ -58,26 +58,12 @@ class EventListener:
         self.last_heard = time.monotonic()
         self.connections = 0
         self.events_handled = 0
-        self.pending_publish: dict[int, str] = {}  # office id -> timestamp of its oldest unpublished event
-        self._pending_lock = threading.Lock()
+        self.publisher = LivePublisher(PUBLISH_SECONDS)
+        self._count_lock = threading.Lock()
         self.lanes: EventLanes | None = None
         self._hub = self._hub_thread = None
 
     # ---- connection ---------------------------------------------------------------------------------
-    def publish_pending(self) -> int:
-        """Send each office whose calls changed its live block once, however many events changed it."""
-        with self._pending_lock:
-            pending, self.pending_publish = self.pending_publish, {}
-        for office_id, event_at in pending.items():
-            office_live_publish(office_id=office_id, event_at=event_at)
-        return len(pending)
-
-    def _publisher(self) -> None:
-        while True:
-            gevent.sleep(PUBLISH_SECONDS)
-            if self.pending_publish:
-                self.publish_pending()
-
     def connect(self) -> EventSocket:
         socket = self._connect()
         socket.register_handle("*", self._on_event)
@@ -96,7 +82,7 @@ class EventListener:
         attempt = 0
         self._hub, self._hub_thread = gevent.get_hub(), threading.current_thread()
         self.lanes = EventLanes(EVENT_LANES, self.handle)
-        publisher = gevent.spawn(self._publisher)
+        self.publisher.start()
         while not stop():
             try:
                 self.connect()
@@ -113,8 +99,7 @@ class EventListener:
             gevent.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
             attempt += 1
         self.lanes.stop()
-        publisher.kill()
-        self.publish_pending()
+        self.publisher.stop()
 
     def close(self) -> None:
         if self.socket is not None:
@@ -139,10 +124,10 @@ class EventListener:
         except (InterfaceError, OperationalError):  # the database connection dropped: once more, afresh
             connection.close()
             applied = call_event_record(headers=headers, body=body)
-        with self._pending_lock:
+        with self._count_lock:
             self.events_handled += 1
-            if applied is not None and applied.changed:  # published by `publish_pending`, every PUBLISH_SECONDS
-                self.pending_publish.setdefault(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
+        if applied is not None and applied.changed:
+            self.publisher.changed(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
         if applied is not None and applied.answered_now and self.agent_url and self.socket is not None:
             if self._hub is not None and threading.current_thread() is not self._hub_thread:
                 self._hub.loop.run_callback_threadsafe(gevent.spawn, self._fork_to_agent, applied.call)

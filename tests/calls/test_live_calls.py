@@ -10,7 +10,7 @@ from django.test import Client
 from websockets.sync.client import connect
 
 from calls.call_events import call_event_record
-from calls.live import call_publish
+from calls.live import LivePublisher, call_publish
 
 
 def live_socket(live_server_url: str, user):
@@ -37,3 +37,30 @@ def test_a_call_answered_shows_on_the_offices_live_page_and_nowhere_else(live_se
     assert 'id="live-calls" hx-swap-oob="true"' in fragment
     assert f'id="call-{call.uuid}" data-status="answered"' in fragment and "Maria Lopez" in fragment
     assert json.dumps(fragment)  # plain text, ready for HTMX's ws extension
+
+
+def test_the_publisher_sends_a_first_change_at_once_and_folds_a_burst_into_few_blocks():
+    sent: list[tuple[int, str, float]] = []
+    publisher = LivePublisher(
+        0.2, publish=lambda *, office_id, event_at: sent.append((office_id, event_at, time.monotonic()))
+    )
+    publisher.start()
+    try:
+        changed = time.monotonic()
+        publisher.changed(1, "100")
+        deadline = time.monotonic() + 2
+        while not sent and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert sent and sent[0][:2] == (1, "100") and sent[0][2] - changed < 0.1  # after a quiet spell: at once
+        for n in range(50):  # a burst of changes in two offices, quicker than the spacing
+            publisher.changed(1, str(200 + n))
+            publisher.changed(2, str(300 + n))
+            time.sleep(0.004)
+    finally:
+        publisher.stop()  # sends what is still pending
+    burst = sent[1:]
+    assert 2 <= len(burst) <= 8  # ≈ 0.2 s of changes, one block per office per 0.2 s, not 100 blocks
+    assert [event_at for office, event_at, _ in burst if office == 1][
+        0
+    ] == "200"  # each block carries its oldest change
+    assert {office for office, *_ in burst} == {1, 2}
