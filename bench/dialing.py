@@ -174,7 +174,9 @@ def main() -> None:
     time.sleep(1.0)
     stop.set()
     socket_thread.join(timeout=10)
-    cpu = {name: cpu_seconds(process.pid) for name, process in zip(("phonify", "web", "telephony"), processes)}
+    cpu = {
+        name: cpu_seconds(process.pid) for name, process in zip(("phonify", "web", "telephony"), processes, strict=True)
+    }
     cpu["bench (dialer, client)"] = sum(os.times()[:2])
     for process in processes:
         process.terminate()
