@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from calendars.models import Appointment, CalendarAccount, SyncedEvent
+from calendars.models import Appointment, BookingPolicy, CalendarAccount, SyncedEvent
 from issetter.admin_scoping import OfficeScopedAdmin
 
 
@@ -43,3 +43,10 @@ class SyncedEventAdmin(OfficeScopedAdmin):
     search_fields = ("subject",)
     readonly_fields = ("account", "provider_event_id", "provider_updated_at", "synced_at")
     supervisor_can_add = False
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(OfficeScopedAdmin):
+    """Length, buffers, notice and horizon of the office's appointments, and where they take place."""
+
+    list_display = ("office", "appointment_minutes", "buffer_before_minutes", "buffer_after_minutes", "meeting")

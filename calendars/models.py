@@ -37,6 +37,9 @@ class CalendarAccount(models.Model):
     is_booking_target = models.BooleanField(default=True, help_text="The agent books into this calendar.")
     sync_cursor = models.TextField(blank=True, help_text="Delta link / sync token from the last sync.")
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_booking_at = models.DateTimeField(
+        null=True, blank=True, help_text="Written first by every booking: one booking at a time per calendar."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,6 +52,28 @@ class CalendarAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_provider_display()} — {self.account_email or self.user}"
+
+
+class BookingPolicy(models.Model):
+    """How an office's appointments are placed: length, buffers, notice, how far ahead, where they happen."""
+
+    class Meeting(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        ONLINE = "online", "Online meeting (Teams)"
+        IN_PERSON = "in_person", "At the office"
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="booking_policy")
+    appointment_minutes = models.PositiveSmallIntegerField(default=30, help_text="Unless the script says otherwise.")
+    buffer_before_minutes = models.PositiveSmallIntegerField(default=0)
+    buffer_after_minutes = models.PositiveSmallIntegerField(default=10)
+    minimum_notice_minutes = models.PositiveIntegerField(default=120)
+    max_days_ahead = models.PositiveSmallIntegerField(default=14)
+    slot_step_minutes = models.PositiveSmallIntegerField(default=30)
+    meeting = models.CharField(max_length=16, choices=Meeting.choices, default=Meeting.PHONE)
+    location = models.CharField(max_length=255, blank=True, help_text="Address or dial-in shown in the invitation.")
+
+    def __str__(self) -> str:
+        return f"Booking policy of {self.office}"
 
 
 class Appointment(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from calendars.models import Appointment, CalendarAccount
+from calendars.providers import CalendarError
 from customers.services import customer_profile_record_appointments
 from issetter.models import Office
 
@@ -32,3 +33,59 @@ def customer_appointments_refresh(*, customer_id: int, now=None) -> None:
     customer_profile_record_appointments(
         customer_id=customer_id, next_appointment_at=upcoming, last_appointment_at=past
     )
+
+
+def calendar_account_problem(*, account: CalendarAccount, problem: CalendarError) -> None:
+    """Record a provider failure where staff see it: a revoked or expired grant marks the calendar
+    "needs reconnecting" (nothing more is booked into it until it is connected again)."""
+    if problem.reconnect:
+        CalendarAccount.objects.filter(pk=account.pk).update(
+            status=CalendarAccount.Status.NEEDS_RECONNECT, status_detail=str(problem)[:255]
+        )
+        account.status = CalendarAccount.Status.NEEDS_RECONNECT
+
+
+def calendar_account_connect(
+    *, office: Office, user, provider: str, token_data: str, email: str, name: str = "", time_zone: str = ""
+) -> CalendarAccount:
+    """Store a newly connected (or reconnected) calendar; it becomes the one the agent books into for this
+    person. Reconnecting starts its sync afresh."""
+    account, _ = CalendarAccount.objects.update_or_create(
+        user=user,
+        provider=provider,
+        account_email=email,
+        defaults={
+            "office": office,
+            "display_name": name or email,
+            "token_data": token_data,
+            "time_zone": time_zone or office.time_zone,
+            "status": CalendarAccount.Status.CONNECTED,
+            "status_detail": "",
+            "sync_cursor": "",
+            "is_booking_target": True,
+        },
+    )
+    CalendarAccount.objects.filter(user=user).exclude(pk=account.pk).update(is_booking_target=False)
+    return account
+
+
+def calendar_account_disconnect(*, account: CalendarAccount) -> None:
+    """Forget the tokens and the synced events; appointments booked into it stay."""
+    account.synced_events.all().delete()
+    CalendarAccount.objects.filter(pk=account.pk).update(
+        status=CalendarAccount.Status.DISCONNECTED, token_data="", sync_cursor="", is_booking_target=False
+    )
+
+
+def booking_calendar_of(*, office: Office, user=None) -> CalendarAccount:
+    """Where a booking goes: the person's chosen connected calendar, else any connected booking calendar of
+    the office, else the person's (or the office's first member's) local calendar."""
+    connected = CalendarAccount.objects.filter(
+        office=office, is_booking_target=True, status=CalendarAccount.Status.CONNECTED
+    ).select_related("office", "user")
+    if user is None:
+        chosen = connected.first()
+        if chosen is not None:
+            return chosen
+        user = office.memberships.order_by("id").select_related("user").first().user
+    return connected.filter(user=user).first() or local_calendar_ensure(office=office, user=user)

@@ -159,6 +159,24 @@ FREESWITCH_GATEWAY = env.str("FREESWITCH_GATEWAY", "trunk")  # sofia/gateway/<th
 # nothing and the call ends when they hang up.
 AGENT_URL = env.str("AGENT_URL", "")
 
+# Calendars: staff connect Microsoft (through msal) or Google; the local calendar needs nothing. The same
+# app registrations as sign-in (MICROSOFT_CLIENT_ID/SECRET, GOOGLE_CLIENT_ID/SECRET). Base URLs are settings
+# so tests point them at local servers.
+MICROSOFT_CLIENT_ID = env.str("MICROSOFT_CLIENT_ID").strip()
+MICROSOFT_CLIENT_SECRET = env.str("MICROSOFT_CLIENT_SECRET").strip()
+MICROSOFT_TENANT = env.str("MICROSOFT_TENANT", "organizations").strip()
+MICROSOFT_AUTHORITY_HOST = env.str("MICROSOFT_AUTHORITY_HOST", "https://login.microsoftonline.com").rstrip("/")
+MICROSOFT_GRAPH_URL = env.str("MICROSOFT_GRAPH_URL", "https://graph.microsoft.com/v1.0").rstrip("/")
+GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID").strip()
+GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET").strip()
+GOOGLE_AUTH_URL = env.str("GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth")
+GOOGLE_TOKEN_URL = env.str("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+GOOGLE_CALENDAR_URL = env.str("GOOGLE_CALENDAR_URL", "https://www.googleapis.com/calendar/v3").rstrip("/")
+# A CA bundle to trust for calendar HTTPS besides the system's (a corporate proxy; the tests' local servers).
+CALENDAR_CA_BUNDLE = env.str("CALENDAR_CA_BUNDLE", "")
+# How long one calendar request may wait in total for a throttled (429/503) provider before giving up.
+CALENDAR_RETRY_SECONDS = env.int("CALENDAR_RETRY_SECONDS", 20, minimum=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

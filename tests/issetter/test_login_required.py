@@ -48,13 +48,19 @@ def page_urls(customer, call, script, import_batch):
 
 @pytest.fixture
 def action_urls(customer, import_batch):
-    """Views that only take POST."""
+    """Views that act and redirect (POST, or the calendar sign-in's hops)."""
     return {
+        "calendars:connect": reverse("calendars:connect", args=["microsoft"]),
+        "calendars:connect_done": reverse("calendars:connect_done", args=["microsoft"]),
         "customers:import_upload": reverse("customers:import_upload"),
         "customers:import_start": reverse("customers:import_start", args=[import_batch.pk]),
         "customers:do_not_call_add": reverse("customers:do_not_call_add"),
         "customers:do_not_call_upload": reverse("customers:do_not_call_upload"),
         "customers:do_not_call_remove": reverse("customers:do_not_call_remove", args=[1]),
+        "calendars:sync": reverse("calendars:sync"),
+        "calendars:disconnect": reverse("calendars:disconnect", args=[1]),
+        "calendars:appointment_cancel": reverse("calendars:appointment_cancel", args=[1]),
+        "calendars:appointment_move": reverse("calendars:appointment_move", args=[1]),
         "calls:queue_add_all": reverse("calls:queue_add_all"),
         "calls:queue_add_one": reverse("calls:queue_add_one", args=[customer.pk]),
         "calls:queue_remove": reverse("calls:queue_remove", args=[1]),

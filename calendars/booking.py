@@ -1,0 +1,200 @@
+"""Booking, one service for the agent and for staff: re-check the time (against the provider too), then
+— one booking at a time per calendar — check again against what we hold and create the Appointment; put
+the event into the provider after that transaction. The same call books once, however often it asks; two
+calls reaching for one slot: one wins, the other is told the nearest free times. Cancel and reschedule
+update the provider. A provider that fails leaves the appointment booked here with the problem shown;
+the next sync retries it. A revoked grant marks the calendar "reconnect" and books nothing more there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from calendars.availability import booking_policy_of, booking_rules, busy_known, busy_live
+from calendars.models import Appointment, BookingPolicy, CalendarAccount
+from calendars.providers import CalendarError, EventDraft, provider_for
+from calendars.services import calendar_account_problem, customer_appointments_refresh
+from calendars.slots import slot_is_free, slot_nearest
+from customers.models import Customer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BookingResult:
+    appointment: Appointment | None = None
+    alternatives: list[dt.datetime] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def booked(self) -> bool:
+        return self.appointment is not None
+
+
+def appointment_book(
+    *,
+    account: CalendarAccount,
+    customer: Customer,
+    starts_at: dt.datetime,
+    minutes: int | None = None,
+    appointment_type: str = "",
+    source: str = Appointment.Source.AGENT,
+    call_uuid: uuid.UUID | str | None = None,
+    staff=None,
+    now: dt.datetime | None = None,
+    holidays=(),
+) -> BookingResult:
+    now = now or timezone.now()
+    if call_uuid and (earlier := _booked_on_call(call_uuid)):
+        return BookingResult(earlier)  # the same call asking again (a retried tool call): the same booking
+    if account.status != CalendarAccount.Status.CONNECTED:
+        return BookingResult(message=f"{account} needs reconnecting before anything can be booked into it.")
+    rules = booking_rules(office=account.office, minutes=minutes, holidays=holidays)
+    ends_at = starts_at + rules.length
+    window = (starts_at - rules.buffer_before - dt.timedelta(minutes=1), ends_at + rules.buffer_after)
+    try:
+        live = busy_live(account=account, start=window[0], end=window[1])
+    except CalendarError as problem:
+        calendar_account_problem(account=account, problem=problem)
+        return BookingResult(message=f"The calendar could not be checked: {problem}")
+    with transaction.atomic():
+        # Written first, so every other booking into this calendar waits here until this one commits.
+        CalendarAccount.objects.filter(pk=account.pk).update(last_booking_at=now)
+        horizon = now + dt.timedelta(days=rules.max_days_ahead + 1)
+        busy = busy_known(account=account, start=now, end=horizon)
+        if not slot_is_free(rules=rules, busy=[*busy, *live], now=now, start=starts_at):
+            alternatives = slot_nearest(rules=rules, busy=[*busy, *live], now=now, wanted=starts_at)
+            return BookingResult(alternatives=alternatives, message="That time is not free.")
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    office_id=account.office_id,
+                    customer=customer,
+                    staff=staff or account.user,
+                    calendar_account=account,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    appointment_type=appointment_type,
+                    title=_title(appointment_type, customer),
+                    source=source,
+                    source_call_uuid=call_uuid or None,
+                    provider_transaction_id=uuid.uuid4().hex,
+                )
+        except IntegrityError:
+            if call_uuid and (earlier := _booked_on_call(call_uuid)):
+                return BookingResult(earlier)
+            raise
+    appointment_push(appointment=appointment)
+    customer_appointments_refresh(customer_id=customer.pk, now=now)
+    return BookingResult(appointment)
+
+
+def appointment_push(*, appointment: Appointment) -> bool:
+    """Put the appointment into its provider calendar (create once, by transaction id). True when it is there."""
+    account = appointment.calendar_account
+    if account is None:
+        return True
+    try:
+        event = provider_for(account).create(_draft(appointment))
+    except CalendarError as problem:
+        log.warning("appointment %s: not in the calendar yet: %s", appointment.pk, problem)
+        Appointment.objects.filter(pk=appointment.pk).update(provider_error=str(problem)[:255])
+        calendar_account_problem(account=account, problem=problem)
+        return False
+    Appointment.objects.filter(pk=appointment.pk).update(provider_event_id=event.id, provider_error="")
+    appointment.provider_event_id, appointment.provider_error = event.id, ""
+    return True
+
+
+def appointment_cancel(*, appointment: Appointment, comment: str = "", now: dt.datetime | None = None) -> str:
+    """Cancel here and in the calendar (attendees are told). Returns a problem to show, or ''."""
+    now = now or timezone.now()
+    Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.CANCELLED, cancelled_at=now)
+    problem = ""
+    if appointment.provider_event_id and appointment.calendar_account:
+        try:
+            provider_for(appointment.calendar_account).cancel(appointment.provider_event_id, comment)
+        except CalendarError as error:
+            calendar_account_problem(account=appointment.calendar_account, problem=error)
+            problem = f"Cancelled here, but the calendar said: {error}"
+    customer_appointments_refresh(customer_id=appointment.customer_id, now=now)
+    return problem
+
+
+def appointment_reschedule(
+    *, appointment: Appointment, starts_at: dt.datetime, now: dt.datetime | None = None
+) -> BookingResult:
+    """Move an appointment to a free time (same length) here and in the calendar."""
+    now = now or timezone.now()
+    account = appointment.calendar_account
+    length = appointment.ends_at - appointment.starts_at
+    rules = booking_rules(office=appointment.office, minutes=round(length.total_seconds() / 60))
+    with transaction.atomic():
+        if account:
+            CalendarAccount.objects.filter(pk=account.pk).update(last_booking_at=now)
+            busy = busy_known(
+                account=account,
+                start=now,
+                end=now + dt.timedelta(days=rules.max_days_ahead + 1),
+                except_appointment=appointment.pk,
+            )
+        else:
+            busy = []
+        if not slot_is_free(rules=rules, busy=busy, now=now, start=starts_at):
+            return BookingResult(
+                alternatives=slot_nearest(rules=rules, busy=busy, now=now, wanted=starts_at),
+                message="That time is not free.",
+            )
+        Appointment.objects.filter(pk=appointment.pk).update(starts_at=starts_at, ends_at=starts_at + length)
+    appointment.refresh_from_db()
+    if appointment.provider_event_id and account:
+        try:
+            provider_for(account).update(appointment.provider_event_id, _draft(appointment))
+        except CalendarError as problem:
+            calendar_account_problem(account=account, problem=problem)
+            Appointment.objects.filter(pk=appointment.pk).update(provider_error=str(problem)[:255])
+            return BookingResult(appointment, message=f"Moved here, but the calendar said: {problem}")
+    customer_appointments_refresh(customer_id=appointment.customer_id, now=now)
+    return BookingResult(appointment)
+
+
+def _booked_on_call(call_uuid) -> Appointment | None:
+    return Appointment.objects.filter(source_call_uuid=call_uuid, status__in=Appointment.ACTIVE_STATUSES).first()
+
+
+def _title(appointment_type: str, customer: Customer) -> str:
+    name = f"{customer.first_name} {customer.last_name}".strip() or customer.phone
+    return f"{(appointment_type or 'Appointment').capitalize()} with {name}"[:200]
+
+
+def _draft(appointment: Appointment) -> EventDraft:
+    customer = appointment.customer
+    policy = booking_policy_of(office=appointment.office)
+    booked_by = (
+        "the office's automated assistant on a call" if appointment.source == Appointment.Source.AGENT else "staff"
+    )
+    lines = [
+        f"Who: {customer.first_name} {customer.last_name}".rstrip(),
+        f"Phone: {customer.phone}",
+        f"Why: {appointment.appointment_type or 'appointment'}",
+        f"Booked by {booked_by}.",
+    ]
+    if appointment.notes:
+        lines.append(appointment.notes)
+    return EventDraft(
+        subject=appointment.title,
+        body="\n".join(lines),
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        transaction_id=appointment.provider_transaction_id,
+        attendee_email=customer.email or "",
+        attendee_name=f"{customer.first_name} {customer.last_name}".strip(),
+        location=policy.location
+        or (f"Phone: {customer.phone}" if policy.meeting == BookingPolicy.Meeting.PHONE else ""),
+        online_meeting=policy.meeting == BookingPolicy.Meeting.ONLINE,
+    )
