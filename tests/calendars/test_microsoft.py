@@ -195,11 +195,13 @@ def test_cancel_from_the_dashboard_cancels_the_outlook_event(microsoft, outlook,
     assert microsoft.removed_events[booked.provider_event_id]["comment"] == "Customer asked"
 
 
-def test_a_draft_in_an_unknown_zone_never_reaches_graph_as_local_time(microsoft, outlook):
+def test_an_event_on_the_morning_clocks_change_is_sent_in_utc_and_read_back_right(microsoft, outlook):
     start = dt.datetime(2027, 3, 14, 6, 30, tzinfo=NEW_YORK)  # DST begins that morning in New York
     event = provider_for(outlook).create(
         EventDraft(
             subject="x", body="", starts_at=start, ends_at=start + dt.timedelta(minutes=30), transaction_id="t-dst"
         )
     )
-    assert event.starts_at == dt.datetime(2027, 3, 14, 10, 30, tzinfo=dt.UTC)
+    assert event.starts_at == dt.datetime(2027, 3, 14, 10, 30, tzinfo=dt.UTC)  # 06:30 EDT, not EST
+    sent = microsoft.requests_to("POST", "/v1.0/me/events")[-1].json
+    assert sent["start"] == {"dateTime": "2027-03-14T10:30:00", "timeZone": "UTC"}
