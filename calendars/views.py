@@ -29,6 +29,7 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
     context = {
         "accounts": accounts,
         "reconnect": [a for a in accounts if a.status == CalendarAccount.Status.NEEDS_RECONNECT],
+        "syncable": any(a.provider != CalendarAccount.Provider.LOCAL for a in accounts),
         "providers": connect.providers_configured(),
         "week": calendar_week(office=request.office, user=request.user, day=week_of),
         "upcoming": appointments_between(office=request.office, start=now, end=now + dt.timedelta(days=60))[:200],
