@@ -102,3 +102,13 @@ def test_calendar_sync_prints_a_summary(office, capsys):
     assert json.loads(capsys.readouterr().out) == []
     call_command("calendar_sync")
     assert "No connected calendars." in capsys.readouterr().out
+
+
+def test_the_worker_reads_calendars_every_ten_minutes(db):
+    from django_q.models import Schedule
+
+    from calendars.tasks import calendar_sync_task
+
+    schedule = Schedule.objects.get(name="calendar sync")
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == ("calendars.tasks.calendar_sync_task", "I", 10)
+    assert calendar_sync_task() == 0  # nothing connected yet

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from calendars.booking import appointment_book
-from calendars.models import Appointment, CalendarAccount, SyncedEvent
+from calendars.models import Appointment, BookingPolicy, CalendarAccount, SyncedEvent
 from calendars.providers import CalendarError, EventDraft, provider_for
 from calendars.sync import calendar_sync
 from tests.calendars.fakes.microsoft import FakeMicrosoft
@@ -149,6 +149,13 @@ def test_booking_creates_one_event_even_when_the_first_answer_is_lost(microsoft,
     assert "+12025550143" in event["body"]["content"]
     body = creates[0].json
     assert body["start"] == {"dateTime": soon(2, 11).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}
+
+
+def test_an_office_meeting_online_gets_a_teams_meeting(microsoft, outlook, customer, office):
+    BookingPolicy.objects.update_or_create(office=office, defaults={"meeting": BookingPolicy.Meeting.ONLINE})
+    assert appointment_book(account=outlook, customer=customer, starts_at=soon(2, 11)).booked
+    sent = microsoft.requests_to("POST", "/v1.0/me/events")[-1].json
+    assert sent["isOnlineMeeting"] is True and sent["onlineMeetingProvider"] == "teamsForBusiness"
 
 
 def test_an_outlook_event_makes_the_time_busy(microsoft, outlook, customer):
