@@ -1,0 +1,50 @@
+"""A script's words for one call: placeholders ({first_name}, {agent_name}, {office_name},
+{office_legal_name}, {appointment_type}, {callback_number}) filled; an unknown placeholder stays as written
+rather than breaking the call."""
+
+from __future__ import annotations
+
+from agent.dialogue.policy import Lines
+from agent.models import Script
+from customers.models import Customer
+from issetter.models import Office
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def lines_for(*, script: Script, customer: Customer, office: Office) -> Lines:
+    values = _Keep(
+        first_name=customer.first_name or "there",
+        agent_name=script.agent_name,
+        office_name=office.name,
+        office_legal_name=office.legal_name or office.name,
+        appointment_type=script.appointment_type,
+        callback_number=_spoken_number(office.callback_number),
+    )
+
+    def fill(text: str) -> str:
+        return (text or "").format_map(values).strip()
+
+    return Lines(
+        greeting=fill(script.greeting),
+        purpose=fill(script.purpose),
+        closing=fill(script.closing),
+        voicemail=fill(script.voicemail_message),
+        first_name=values["first_name"],
+        agent_name=script.agent_name,
+        office_name=office.name,
+        callback_number=values["callback_number"],
+        recording_notice=fill(script.recording_notice),
+        transfer_number=script.transfer_number,
+        opt_out_phrases=tuple(script.opt_out_phrases or ()),
+        objection_answers={key: fill(answer) for key, answer in (script.objection_answers or {}).items()},
+    )
+
+
+def _spoken_number(e164: str) -> str:
+    """+12025550143 → "202-555-0143" (said digit by digit by the voice)."""
+    digits = e164.removeprefix("+1") if e164.startswith("+1") and len(e164) == 12 else e164
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}" if len(digits) == 10 else e164

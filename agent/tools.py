@@ -1,0 +1,102 @@
+"""What the dialogue policy may do on a call, as services of the other apps: offer and check times and
+book (calendars), schedule a callback (calls), add the number to the do-not-call list (customers). The
+clock is injectable (`simulate --now`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from agent.dialogue.policy import Booked
+from calendars.availability import booking_rules, busy_known, slot_answer
+from calendars.booking import appointment_book
+from calendars.models import Appointment
+from calendars.services import booking_calendar_of
+from calendars.slots import slots_available, slots_in_part_of_day, slots_proposed
+from calls.models import Call, OfficeHoliday
+from calls.services import callback_schedule
+from customers.do_not_call import dnc_add
+from customers.models import DoNotCallEntry
+
+CALLBACK_DEFAULT = dt.timedelta(days=1)
+
+
+class CallTools:
+    def __init__(self, *, call: Call, script=None, clock: Callable[[], dt.datetime] = timezone.now) -> None:
+        self.call, self.script, self.clock = call, script, clock
+        self.office = call.office
+        self.zone = self.office.zone
+        starter = call.dial_run.started_by if call.dial_run_id and call.dial_run.started_by_id else None
+        self.calendar = booking_calendar_of(office=self.office, user=starter)
+        self.minutes = script.appointment_minutes if script else None
+        self.appointment_type = script.appointment_type if script else ""
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def _holidays(self) -> frozenset[dt.date]:
+        return frozenset(OfficeHoliday.objects.filter(office=self.office).values_list("date", flat=True))
+
+    def _rules_and_busy(self):
+        rules = booking_rules(office=self.office, minutes=self.minutes, holidays=self._holidays())
+        now = self.now()
+        busy = busy_known(account=self.calendar, start=now, end=now + dt.timedelta(days=rules.max_days_ahead + 2))
+        return rules, busy, now
+
+    def offer(self, *, count=3, day=None, part=None, not_before=None) -> list[dt.datetime]:
+        rules, busy, now = self._rules_and_busy()
+        if part is not None:
+            return slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=count)
+        if day is not None or not_before is not None:
+            first = dt.datetime.combine(day or not_before, dt.time(0), tzinfo=self.zone)
+            end = first + dt.timedelta(days=1) if day is not None else None
+            free = slots_available(rules=rules, busy=busy, now=now, start=first, end=end)
+            return _spread(free, count, apart=dt.timedelta(hours=2) if day is not None else dt.timedelta(days=1))
+        return slots_proposed(rules=rules, busy=busy, now=now, count=count)
+
+    def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]:
+        return slot_answer(
+            account=self.calendar, wanted=wanted, now=self.now(), minutes=self.minutes, holidays=self._holidays()
+        )
+
+    def book(self, starts_at: dt.datetime) -> Booked:
+        result = appointment_book(
+            account=self.calendar,
+            customer=self.call.customer,
+            starts_at=starts_at,
+            minutes=self.minutes,
+            appointment_type=self.appointment_type,
+            source=Appointment.Source.AGENT,
+            call_uuid=self.call.uuid,
+            now=self.now(),
+            holidays=self._holidays(),
+        )
+        if result.booked:
+            return Booked(True, result.appointment.starts_at)
+        return Booked(False, alternatives=result.alternatives)
+
+    def callback(self, when: dt.datetime | None) -> dt.datetime:
+        when = when if when is not None and when > self.now() else self.now() + CALLBACK_DEFAULT
+        callback_schedule(call=self.call, at=when, note="Asked on the call to be called back")
+        return when
+
+    def do_not_call(self) -> None:
+        dnc_add(
+            office=self.office,
+            number=self.call.customer.phone,
+            source=DoNotCallEntry.Source.CALL,
+            reason="Asked on a call",
+        )
+
+
+def _spread(moments: list[dt.datetime], count: int, *, apart: dt.timedelta) -> list[dt.datetime]:
+    """Up to `count` of `moments` at least `apart` from each other (ascending)."""
+    chosen: list[dt.datetime] = []
+    for moment in moments:
+        if not chosen or moment - chosen[-1] >= apart:
+            chosen.append(moment)
+        if len(chosen) == count:
+            break
+    return chosen

@@ -1,0 +1,164 @@
+"""The scripted dialogue on a call, in text, with the real tools (calendar, callbacks, do-not-call) and the
+clock pinned to Tuesday 24 November 2026, 08:00 in New York: each branch ends with the right outcome, and
+nothing unclear is ever booked."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Transfer
+from agent.script_lines import lines_for
+from agent.tools import CallTools
+from calendars.models import Appointment
+from calls.models import QueueEntry
+from customers.models import DoNotCallEntry
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=NEW_YORK)
+
+
+@pytest.fixture
+def agent(call, script, office, customer, colleague):
+    def make(**script_fields) -> ScriptedPolicy:
+        for name, value in script_fields.items():
+            setattr(script, name, value)
+        tools = CallTools(call=call, script=script, clock=lambda: NOW)
+        return ScriptedPolicy(lines=lines_for(script=script, customer=customer, office=office), tools=tools)
+
+    return make
+
+
+def said(actions) -> str:
+    return " ".join(action.text for action in actions if isinstance(action, Say))
+
+
+def ended(actions) -> str | None:
+    return next((action.outcome for action in actions if isinstance(action, Hangup)), None)
+
+
+def test_maria_books_thursday_afternoon(agent, call):
+    policy = agent()
+    greeting = said(policy.heard("Hello?"))
+    assert "automated assistant" in greeting and "North Insurance" in greeting and "Is this Maria?" in greeting
+    offer = said(policy.heard("Yes, speaking."))
+    assert "annual review" in offer and "Which works best" in offer
+    thursday = said(policy.heard("Thursday afternoon works for me."))
+    assert thursday.startswith("I have Thursday, November 26 at") and "Which one" in thursday
+    closing = policy.heard("The second one please.")
+    assert ended(closing) == "booked" and "You're all set for Thursday, November 26 at" in said(closing)
+    appointment = Appointment.objects.get(source_call_uuid=call.uuid)
+    local = appointment.starts_at.astimezone(NEW_YORK)
+    assert local.weekday() == 3 and 12 <= local.hour < 17
+    assert appointment.source == Appointment.Source.AGENT and appointment.appointment_type == "annual review"
+
+
+def test_their_own_time_is_booked_when_free_and_the_nearest_offered_when_not(agent, call):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes")
+    assert ended(policy.heard("Is Thursday at 2 free?")) == "booked"
+    assert Appointment.objects.get().starts_at == dt.datetime(2026, 11, 26, 14, 0, tzinfo=NEW_YORK)
+
+
+def test_a_taken_time_gets_the_nearest_free_ones(agent, office, colleague, customer):
+    from calendars.booking import appointment_book
+    from calendars.services import booking_calendar_of
+    from customers.models import Customer
+
+    other = Customer.objects.create(office=office, first_name="Ken", phone="+12025550177")
+    appointment_book(
+        account=booking_calendar_of(office=office, user=None), customer=other,
+        starts_at=dt.datetime(2026, 11, 26, 14, 0, tzinfo=NEW_YORK), now=NOW,
+    )  # fmt: skip
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes")
+    answer = said(policy.heard("Thursday at 2?"))
+    assert "isn't free" in answer and "Thursday, November 26 at 2:30 PM" in answer
+    assert ended(policy.heard("the first one")) == "booked"
+
+
+def test_susan_is_not_interested(agent):
+    policy = agent()
+    policy.heard("Susan speaking.")
+    policy.heard("Yes, this is Susan.")
+    assert ended(policy.heard("No thanks, I'm not interested.")) == "declined"
+    assert not Appointment.objects.exists()
+
+
+def test_stop_calling_puts_the_number_on_the_do_not_call_list_at_once(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    actions = policy.heard("Take me off your list.")
+    assert ended(actions) == "do_not_call" and "won't get any more calls" in said(actions)
+    customer.refresh_from_db()
+    assert customer.do_not_call
+    assert DoNotCallEntry.objects.get(phone=customer.phone).source == DoNotCallEntry.Source.CALL
+
+
+def test_the_wrong_person_is_asked_for_a_better_time(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    assert "better time to reach Maria" in said(policy.heard("Sorry, wrong number"))
+    assert ended(policy.heard("Try tomorrow at 3")) == "wrong_person"
+    entry = QueueEntry.objects.get(customer=customer, reason=QueueEntry.Reason.CALLBACK)
+    assert entry.due_at == dt.datetime(2026, 11, 25, 15, 0, tzinfo=NEW_YORK)
+
+
+def test_call_me_back_later_schedules_a_callback(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    actions = policy.heard("I'm driving, call me back tomorrow morning")
+    assert ended(actions) == "callback" and "tomorrow at 10 AM" in said(actions)
+    assert QueueEntry.objects.get(customer=customer, reason=QueueEntry.Reason.CALLBACK).due_at == dt.datetime(
+        2026, 11, 25, 10, 0, tzinfo=NEW_YORK
+    )
+
+
+def test_what_is_unclear_is_asked_again_and_never_booked(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes")
+    assert "didn't quite catch" in said(policy.heard("the weather is lovely"))
+    assert "didn't quite catch" in said(policy.heard("bananas"))
+    assert ended(policy.heard("mm")) == "callback"
+    assert not Appointment.objects.exists()
+
+
+def test_silence_gets_a_greeting_two_prompts_then_a_polite_goodbye(agent):
+    policy = agent()
+    assert "Is this Maria?" in said(policy.silence())  # picked up and said nothing
+    assert "Are you still there?" in said(policy.silence())
+    assert "Are you still there?" in said(policy.silence())
+    actions = policy.silence()
+    assert "Goodbye" in said(actions) and ended(actions) == ""
+
+
+def test_a_machine_gets_the_voicemail_message_once(agent, office):
+    policy = agent()
+    actions = policy.machine()
+    assert said(actions) == (
+        "Hi Maria, this is Ava calling from North Insurance office to set an appointment. "
+        "Please call us back at 202-555-0143."
+    )
+    assert ended(actions) == "voicemail_left" and policy.voicemail_message == said(actions)
+    assert policy.machine() == [] and policy.heard("hello?") == []
+
+
+def test_asking_for_a_person_transfers_when_the_script_has_a_number(agent):
+    policy = agent(transfer_number="+12025550100")
+    policy.heard("Hello?")
+    actions = policy.heard("Can I speak to a real person?")
+    assert Transfer("+12025550100") in actions and policy.outcome == "transferred"
+    without = agent(transfer_number="")
+    without.heard("Hello?")
+    assert ended(without.heard("I want a real person")) == "callback"
+
+
+def test_who_is_this_is_answered_and_the_question_asked_again(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    answer = said(policy.heard("Who is this?"))
+    assert answer == "This is Ava, an automated assistant calling for North Insurance. Am I speaking with Maria?"
+    assert said(policy.heard("Can you repeat that?")) == answer

@@ -1,0 +1,50 @@
+"""What the agent takes from the callee's words: the intent, and the details of a time they choose."""
+
+import pytest
+
+from agent.dialogue.understanding import understand
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("Yes, speaking.", "yes"),
+        ("Yes, this is Susan.", "yes"),
+        ("Yeah that's me", "yes"),
+        ("No thanks, I'm not interested.", "not_interested"),
+        ("Please take me off your list", "opt_out"),
+        ("Stop calling me!", "opt_out"),
+        ("Yes, but don't call me again", "opt_out"),  # an opt-out wins over anything else said with it
+        ("Sorry, wrong number", "wrong_person"),
+        ("There's no one by that name here", "wrong_person"),
+        ("I'm driving, can you call me back later?", "callback"),
+        ("Who is this?", "who"),
+        ("Can I speak to a real person?", "ask_person"),
+        ("Could you repeat that?", "repeat"),
+        ("The second one please.", "choose"),
+        ("Thursday afternoon works for me.", "choose"),
+        ("Is Thursday at 2 free?", "choose"),
+        ("Not this week", "choose"),
+        ("No", "no"),
+        ("Mm-hm, the weather is nice", "unclear"),
+        ("", "unclear"),
+    ],
+)
+def test_it_hears_the_intent(said, intent):
+    assert understand(said).intent == intent
+
+
+def test_it_takes_the_details_of_a_chosen_time():
+    assert understand("The second one please.").choice == 1
+    thursday = understand("Thursday afternoon works for me.")
+    assert (thursday.weekday, thursday.part, thursday.hour) == (3, "afternoon", None)
+    at_two = understand("Is Thursday at 2 free?")
+    assert (at_two.weekday, at_two.hour, at_two.minute) == (3, 14, 0)  # a bare 2 in business hours is 2 PM
+    assert understand("tomorrow at 9:30 am").day_offset == 1 and understand("tomorrow at 9:30 am").hour == 9
+    assert (understand("how about ten thirty").hour, understand("how about ten thirty").minute) == (10, 30)
+    assert understand("I have two kids at home").hour is None  # a number alone is not a time
+    assert understand("something next week").next_week
+
+
+def test_the_scripts_own_opt_out_words_count():
+    assert understand("unsubscribe me", opt_out_phrases=("unsubscribe",)).intent == "opt_out"
