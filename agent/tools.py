@@ -46,6 +46,8 @@ class CallTools:
         return rules, busy, now
 
     def offer(self, *, count=3, day=None, part=None, not_before=None) -> list[dt.datetime]:
+        if self.calendar is None:
+            return []  # nowhere to book: the policy offers a callback from staff
         rules, busy, now = self._rules_and_busy()
         if part is not None:
             return slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=count)
@@ -57,11 +59,15 @@ class CallTools:
         return slots_proposed(rules=rules, busy=busy, now=now, count=count)
 
     def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]:
+        if self.calendar is None:
+            return False, []
         return slot_answer(
             account=self.calendar, wanted=wanted, now=self.now(), minutes=self.minutes, holidays=self._holidays()
         )
 
     def book(self, starts_at: dt.datetime) -> Booked:
+        if self.calendar is None:
+            return Booked(False)
         result = appointment_book(
             account=self.calendar,
             customer=self.call.customer,

@@ -77,9 +77,10 @@ def calendar_account_disconnect(*, account: CalendarAccount) -> None:
     )
 
 
-def booking_calendar_of(*, office: Office, user=None) -> CalendarAccount:
+def booking_calendar_of(*, office: Office, user=None) -> CalendarAccount | None:
     """Where a booking goes: the person's chosen connected calendar, else any connected booking calendar of
-    the office, else the person's (or the office's first member's) local calendar."""
+    the office, else the person's (or the office's first member's) local calendar; None for an office
+    with no members."""
     connected = CalendarAccount.objects.filter(
         office=office, is_booking_target=True, status=CalendarAccount.Status.CONNECTED
     ).select_related("office", "user")
@@ -87,5 +88,8 @@ def booking_calendar_of(*, office: Office, user=None) -> CalendarAccount:
         chosen = connected.first()
         if chosen is not None:
             return chosen
-        user = office.memberships.order_by("id").select_related("user").first().user
+        member = office.memberships.order_by("id").select_related("user").first()
+        if member is None:
+            return None  # an office with nobody in it has no calendar to book into
+        user = member.user
     return connected.filter(user=user).first() or local_calendar_ensure(office=office, user=user)

@@ -195,7 +195,7 @@ class ScriptedPolicy:
                 f"{self._spoken(when)}. Goodbye.",
                 "callback",
             )
-        return [self._say(f"{self.lines.purpose} I have {self._options(self.offered)}. Which works best for you?")]
+        return [self._say(f"{self.lines.purpose} I have {self._options(self.offered)}. Which time works best for you?")]
 
     def _choose(self, meant: Understood) -> list:
         if meant.choice is not None and self.offered and not meant.hour:

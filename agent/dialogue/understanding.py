@@ -134,3 +134,15 @@ def _hour(hour: int, suffix: str | None) -> int:
     if not suffix.endswith("m") and 1 <= hour <= 6:
         return hour + 12
     return hour
+
+
+MACHINE = ("leave a message", "after the tone", "after the beep", "not available", "can't take your call",
+           "cannot take your call", "can't come to the phone", "you have reached", "you've reached", "voicemail",
+           "mailbox")  # fmt: skip
+
+
+def sounds_like_machine(text: str) -> bool:
+    """An answering machine's greeting rather than a person: its typical phrases. A person's "Hello? …
+    Hello?" or "Hi, this is Maria, who's calling?" has none of them."""
+    said = " " + re.sub(r"\s+", " ", re.sub(r"[^a-z' ]+", " ", text.lower().replace("’", "'"))) + " "
+    return _has(said, MACHINE)

@@ -62,3 +62,7 @@ class EslTelephony:
 
     def audio_fork_start(self, call_uuid: str, url: str, metadata: str) -> None:
         self.socket.command(f"bgapi uuid_audio_fork {call_uuid} start {url} mono 16k agent {metadata}")
+
+    def audio_fork_send_text(self, call_uuid: str, text: str) -> None:
+        """A text frame to the agent over the call's fork (mod_audio_fork's `send_text`)."""
+        self.socket.command(f"bgapi uuid_audio_fork {call_uuid} send_text {text}")

@@ -35,6 +35,8 @@ BACKOFF = (0.5, 1, 2, 5, 10, 30)
 HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
 EVENT_LANES = 4  # threads applying events, each call's events on one of them
 PUBLISH_SECONDS = 0.05  # while calls keep changing, live blocks go out at most this often, with every change so far
+# The agent's fork ended (the agent hangs up by closing it) or never connected: the call is hung up.
+AGENT_GONE = ("mod_audio_fork::disconnect", "mod_audio_fork::connect_failed")
 QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
 
 
@@ -128,11 +130,36 @@ class EventListener:
             self.events_handled += 1
         if applied is not None and applied.changed:
             self.publisher.changed(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
-        if applied is not None and applied.answered_now and self.agent_url and self.socket is not None:
-            if self._hub is not None and threading.current_thread() is not self._hub_thread:
-                self._hub.loop.run_callback_threadsafe(gevent.spawn, self._fork_to_agent, applied.call)
-            else:
-                self._fork_to_agent(applied.call)
+        if applied is None or not self.agent_url or self.socket is None:
+            return
+        subclass = headers.get("Event-Subclass", "")
+        if applied.answered_now:
+            self._on_hub(self._fork_to_agent, applied.call)
+        elif subclass == "avmd::beep" and applied.call.status != Call.Status.ENDED:
+            self._on_hub(self._tell_agent, applied.call, {"type": "machine.beep"})
+        elif subclass in AGENT_GONE and applied.call.status != Call.Status.ENDED:
+            self._on_hub(self._hang_up, applied.call, subclass)
+
+    def _on_hub(self, work, *args) -> None:
+        """Switch commands go out from the hub's thread (greenswitch's socket belongs to it)."""
+        if self._hub is not None and threading.current_thread() is not self._hub_thread:
+            self._hub.loop.run_callback_threadsafe(gevent.spawn, work, *args)
+        else:
+            work(*args)
+
+    def _tell_agent(self, call: Call, message: dict) -> None:
+        try:
+            self.switch.audio_fork_send_text(str(call.uuid), json.dumps(message, separators=(",", ":")))
+        except SwitchUnavailableError:
+            log.warning("telephony events: could not tell the agent about call %s", call.uuid)
+
+    def _hang_up(self, call: Call, why: str) -> None:
+        """The agent said goodbye (it closes its fork after its last words) or could not be reached: nobody
+        is left to talk with the callee, so the call ends."""
+        try:
+            self.switch.hangup(str(call.uuid), "NORMAL_CLEARING")
+        except SwitchUnavailableError:
+            log.warning("telephony events: could not hang up call %s after %s", call.uuid, why)
 
     def _fork_to_agent(self, call: Call) -> None:
         metadata = json.dumps(

@@ -42,7 +42,7 @@ def test_maria_books_thursday_afternoon(agent, call):
     greeting = said(policy.heard("Hello?"))
     assert "automated assistant" in greeting and "North Insurance" in greeting and "Is this Maria?" in greeting
     offer = said(policy.heard("Yes, speaking."))
-    assert "annual review" in offer and "Which works best" in offer
+    assert "annual review" in offer and "Which time works best" in offer
     thursday = said(policy.heard("Thursday afternoon works for me."))
     assert thursday.startswith("I have Thursday, November 26 at") and "Which one" in thursday
     closing = policy.heard("The second one please.")

@@ -20,9 +20,9 @@ def pinned_now() -> dt.datetime:
 
 
 class ListenerThread:
-    def __init__(self) -> None:
+    def __init__(self, agent_url: str = "") -> None:
         self.stopping = threading.Event()
-        self.listener = EventListener(agent_url="", fresh_call_grace=0.5)
+        self.listener = EventListener(agent_url=agent_url, fresh_call_grace=0.5)
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:

@@ -1,0 +1,45 @@
+"""The agent's WebSocket server: what FreeSWITCH's audio fork (mod_audio_fork, subprotocol
+`audio.drachtio.org`) connects to for every answered call. One `CallSession` per connection, many at once
+in one process; a session that fails closes its own socket and nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+
+from django.utils import timezone
+from websockets.asyncio.server import serve
+
+from agent.session import CallSession, Timing
+
+log = logging.getLogger(__name__)
+
+SUBPROTOCOL = "audio.drachtio.org"
+
+
+class AgentServer:
+    def __init__(self, host: str, port: int, *, clock: Callable = timezone.now, timing: Timing | None = None) -> None:
+        self.host, self.port, self.clock, self.timing = host, port, clock, timing
+        self.sessions = 0
+
+    async def serve(self, stop: asyncio.Event, ready: Callable[[int], None] | None = None) -> None:
+        async with serve(self._handle, self.host, self.port, subprotocols=[SUBPROTOCOL], compression=None) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            log.info("agent: listening on ws://%s:%d/", self.host, port)
+            if ready is not None:
+                ready(port)
+            await stop.wait()
+
+    async def _handle(self, socket) -> None:
+        try:
+            metadata = json.loads(await socket.recv())
+            session = await CallSession.open(socket, metadata, clock=self.clock, timing=self.timing)
+            if session is None:
+                log.warning("agent: a fork for an unknown call (%s)", str(metadata)[:120])
+                return
+            self.sessions += 1
+            await session.run()
+        except Exception:  # noqa: BLE001  (one call's failure never touches another)
+            log.exception("agent: a call session failed")
