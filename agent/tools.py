@@ -49,8 +49,9 @@ class CallTools:
         if self.calendar is None:
             return []  # nowhere to book: the policy offers a callback from staff
         rules, busy, now = self._rules_and_busy()
-        if part is not None:
-            return slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=count)
+        if part is not None:  # a few times across that part of the day, not three in a row
+            free = slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=50)
+            return _spread(free, count, apart=dt.timedelta(minutes=90))
         if day is not None or not_before is not None:
             first = dt.datetime.combine(day or not_before, dt.time(0), tzinfo=self.zone)
             end = first + dt.timedelta(days=1) if day is not None else None

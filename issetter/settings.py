@@ -158,6 +158,8 @@ FREESWITCH_GATEWAY = env.str("FREESWITCH_GATEWAY", "trunk")  # sofia/gateway/<th
 # Where answered calls' audio is forked (the agent's WebSocket server); empty: no fork, the callee hears
 # nothing and the call ends when they hang up.
 AGENT_URL = env.str("AGENT_URL", "")
+# Where `manage.py agent` listens; `make run` starts it there and forks calls to it when AGENT_URL is empty.
+AGENT_PORT = env.int("AGENT_PORT", 8091, minimum=1)
 
 # Calendars: staff connect Microsoft (through msal) or Google; the local calendar needs nothing. The same
 # app registrations as sign-in (MICROSOFT_CLIENT_ID/SECRET, GOOGLE_CLIENT_ID/SECRET). Base URLs are settings

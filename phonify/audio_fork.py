@@ -121,10 +121,11 @@ class AudioFork:
         kind = command.get("type")
         data = command.get("data") or {}
         if kind == "playAudio":
-            self.playout.queue(self._decoded(data))
             self._event("play_audio", {**data, "audioContent": "file"})
-            if self.conversation is not None:
+            if self.conversation is not None:  # text mode: words, not audio; they are "played" at once
                 self.conversation.agent_text(data.get("textContent", ""))
+                return
+            self.playout.queue(self._decoded(data))
         elif kind == "killAudio":
             for name in self.playout.kill():
                 self._mark_reply(name, "cleared")
@@ -132,6 +133,9 @@ class AudioFork:
                 self.channel.agent_stopped_playing()
             self._event("kill_audio")
         elif kind == "mark":
+            if self.conversation is not None:  # text mode: everything sent before it has been said
+                self._mark_reply(str(data.get("name", "")), "playout")
+                return
             self.playout.mark(str(data.get("name", "")))
         elif kind == "clearMarks":
             for name in self.playout.clear_marks():

@@ -67,6 +67,7 @@ def test_the_agent_books_declines_and_leaves_voicemail_through_the_whole_system(
     turns = list(maria.turns.order_by("index").values_list("speaker", "text"))
     assert turns[0] == ("callee", "Hello?") and turns[1][0] == "agent" and "Is this Maria?" in turns[1][1]
     assert ("callee", "The second one please.") in turns and "You're all set" in turns[-1][1]
+    assert maria.billsec < 6  # the agent hung up after its goodbye, long before Maria would have (12 s here)
     maria.customer.refresh_from_db()
     assert maria.customer.next_appointment_at == appointment.starts_at
 

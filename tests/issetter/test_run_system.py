@@ -27,7 +27,9 @@ def system(transactional_db, tmp_path):
     """`manage.py run_system` on a free port, answering HTTP; killed at the end if still running."""
     log = tmp_path / "system.log"
     process = start(
-        ["manage.py", "run_system", "--port", str(free_port())], log, {"FREESWITCH_ESL_PORT": str(free_port())}
+        ["manage.py", "run_system", "--port", str(free_port())],
+        log,
+        {"FREESWITCH_ESL_PORT": str(free_port()), "AGENT_PORT": str(free_port())},
     )
     process.log = log
     try:
@@ -46,9 +48,10 @@ def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(system):
         time.sleep(0.2)
     children = children_of(system.pid)
     commands = sorted(command_of(pid) for pid in children)
-    assert len(children) == 4, commands  # web, worker, the telephony listener and Phonify (the default switch)
+    assert len(children) == 5, commands  # web, worker, the telephony listener, the agent and Phonify (the switch)
     assert any("daphne" in c for c in commands) and any("qcluster" in c for c in commands)
     assert any("manage.py phonify" in c for c in commands) and any("telephony_events" in c for c in commands)
+    assert any("manage.py agent" in c for c in commands)
     deadline = time.monotonic() + 20
     while "telephony events: connected" not in system.log.read_text():  # the listener reached Phonify
         assert time.monotonic() < deadline, system.log.read_text()

@@ -28,7 +28,7 @@ class ProcessSpec:
 
 
 def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
-    """The processes of DESIGN.md's table that exist so far (the agent comes with its issue)."""
+    """The processes of DESIGN.md's table."""
     python = sys.executable
     processes = []
     if settings.TELEPHONY == "phonify":  # the simulated switch, on the address the telephony settings name
@@ -45,14 +45,23 @@ def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
                     str(settings.FREESWITCH_ESL_PORT),
                     "--password",
                     settings.FREESWITCH_ESL_PASSWORD,
+                    "--text",  # people speak to the agent in words until its speech pipeline lands (issue 7)
                 ),
             )
         )
-    return processes + [
+    processes += [
         ProcessSpec("web", (python, "-m", "daphne", "-b", host, "-p", str(port), "issetter.asgi:application")),
         ProcessSpec("worker", (python, "manage.py", "qcluster")),
         ProcessSpec("telephony", (python, "manage.py", "telephony_events")),
     ]
+    if agent_runs_here():
+        processes.append(ProcessSpec("agent", (python, "manage.py", "agent", "--port", str(settings.AGENT_PORT))))
+    return processes
+
+
+def agent_runs_here() -> bool:
+    """Without an AGENT_URL elsewhere, the agent runs on this machine and answered calls are forked to it."""
+    return not settings.AGENT_URL
 
 
 class Command(BaseCommand):
@@ -66,6 +75,8 @@ class Command(BaseCommand):
         self.stopping = False
         signal.signal(signal.SIGINT, self._request_stop)
         signal.signal(signal.SIGTERM, self._request_stop)
+        if agent_runs_here():
+            os.environ["AGENT_URL"] = f"ws://127.0.0.1:{settings.AGENT_PORT}/"  # for the listener we start
         self.children = {spec.name: self._start(spec) for spec in system_processes(host=host, port=port)}
         self.watcher = selectors.DefaultSelector()
         for name, child in self.children.items():
