@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Transfer
@@ -29,6 +29,7 @@ from agent.models import Script
 from agent.script_lines import lines_for
 from agent.tools import CallTools
 from calls.models import Call, Turn
+from calls.services import customer_profile_refresh
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,10 @@ class CallSession:
 
     @classmethod
     async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
-        call = await asyncio.to_thread(_load_call, str(metadata.get("call", "")))
+        call = await _in_thread(_load_call, str(metadata.get("call", "")))
         if call is None:
             return None
-        policy = await asyncio.to_thread(_policy_for, call, clock)
+        policy = await _in_thread(_policy_for, call, clock)
         return cls(socket, call, policy, timing or Timing())
 
     async def run(self) -> None:
@@ -105,7 +106,7 @@ class CallSession:
         async with self._lock:
             if self.closing:
                 return
-            actions = await asyncio.to_thread(_run_closing_connections, decide)
+            actions = await _in_thread(decide)
             for action in actions:
                 if isinstance(action, Say):
                     await self._say(action.text)
@@ -124,7 +125,7 @@ class CallSession:
     async def _finish(self, outcome: str, transfer_to: str = "") -> None:
         self.closing = True
         self._cancel_wait()
-        await asyncio.to_thread(_record_end, self.call.pk, outcome, self.policy.voicemail_message, self.machine)
+        await _in_thread(_record_end, self.call.pk, outcome, self.policy.voicemail_message, self.machine)
         if transfer_to:
             await self.socket.send(json.dumps({"type": "transfer", "data": {"number": transfer_to}}))
         await self.socket.send(json.dumps({"type": "mark", "data": {"name": GOODBYE_MARK}}))
@@ -132,7 +133,7 @@ class CallSession:
     async def _turn(self, speaker: str, text: str) -> None:
         self.turns += 1
         at = round((time.monotonic() - self.began) * 1000)
-        await asyncio.to_thread(_record_turn, self.call.pk, self.turns, speaker, text, at)
+        await _in_thread(_record_turn, self.call.pk, self.turns, speaker, text, at)
 
     # ---- waiting -----------------------------------------------------------------------------------
     def _wait(self, seconds: float, then: Callable) -> None:
@@ -151,13 +152,20 @@ def _pause() -> str:
     return base64.b64encode(bytes(640)).decode()
 
 
-def _run_closing_connections(decide: Callable[[], list]) -> list:
-    close_old_connections()
-    return decide()
+async def _in_thread(work: Callable, *args):
+    """Database work off the event loop, on a worker thread that gives its connection back afterwards (the
+    pool's threads outlive calls; a connection left open per thread would outlive them too)."""
+
+    def run():
+        try:
+            return work(*args)
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(run)
 
 
 def _load_call(call_id: str) -> Call | None:
-    close_old_connections()
     return Call.objects.select_related("customer", "office", "script", "dial_run").filter(pk=call_id).first()
 
 
@@ -183,3 +191,5 @@ def _record_end(call_id, outcome: str, voicemail_message: str, machine: bool) ->
         fields["answered_by"] = Call.AnsweredBy.MACHINE
     if fields:
         Call.objects.filter(pk=call_id).update(**fields)
+    customer_id = Call.objects.filter(pk=call_id).values_list("customer_id", flat=True).first()
+    customer_profile_refresh(customer_id=customer_id)  # in case the call's end was recorded first

@@ -1,6 +1,7 @@
 """The call state machine fed events directly, as the switch may send them: repeated, out of order,
 refused before a channel existed, and not ours."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -97,3 +98,24 @@ def test_events_of_channels_that_are_not_ours_are_ignored(db):
     assert call_event_record(headers={"Event-Name": "CHANNEL_ANSWER", "Unique-ID": str(uuid.uuid4())}) is None
     assert call_event_record(headers={"Event-Name": "CHANNEL_ANSWER", "Unique-ID": "not-a-uuid"}) is None
     assert call_event_record(headers={"Event-Name": "HEARTBEAT"}) is None
+
+
+def test_a_booking_made_before_the_line_dropped_still_makes_the_call_booked(dialing_call, customer, colleague):
+    from calendars.booking import appointment_book
+    from calendars.services import booking_calendar_of
+
+    Call.objects.filter(pk=dialing_call.pk).update(status=Call.Status.ANSWERED, answered_at=dialing_call.created_at)
+    start = dt.datetime(2030, 1, 8, 15, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in New York
+    calendar = booking_calendar_of(office=dialing_call.office, user=colleague)
+    booked = appointment_book(
+        account=calendar,
+        customer=customer,
+        starts_at=start,
+        call_uuid=dialing_call.uuid,
+        now=start - dt.timedelta(days=1),
+    )
+    assert booked.booked
+    call_event_record(headers=hangup_complete(dialing_call, 9))  # the callee hung up before the agent's goodbye
+    dialing_call.refresh_from_db()
+    customer.refresh_from_db()
+    assert dialing_call.outcome == Call.Outcome.BOOKED and customer.last_outcome == "booked"
