@@ -30,6 +30,10 @@ def callback_schedule(*, call, at, note: str = "") -> QueueEntry:
         QueueEntry.objects.filter(customer_id=call.customer_id, status=QueueEntry.Status.WAITING).update(
             status=QueueEntry.Status.REMOVED
         )
+        if call.queue_entry_id:  # the entry this call came from is done: the callback takes its place
+            QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).update(
+                status=QueueEntry.Status.DONE
+            )
         return QueueEntry.objects.create(
             office_id=call.office_id,
             customer_id=call.customer_id,

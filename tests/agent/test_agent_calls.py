@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 
+from agent.server_thread import AgentThread
 from agent.session import Timing
 from calendars.models import Appointment
 from calls.dialer import dial_run_drive, dial_run_start
@@ -16,7 +17,6 @@ from calls.telephony import telephony_open
 from customers.models import ConsentStatus, Customer
 from phonify.personas import personas_load
 from phonify.thread import SwitchThread
-from tests.agent.agent_thread import AgentThread
 from tests.calls.dialing_helpers import PINNED, ListenerThread, fast_policy, pinned_now
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")

@@ -20,6 +20,10 @@ NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=NEW_YORK)
 
 @pytest.fixture
 def agent(call, script, office, customer, colleague):
+    # As in a dial run: the customer's queue entry is being called.
+    call.queue_entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
+    call.save()
+
     def make(**script_fields) -> ScriptedPolicy:
         for name, value in script_fields.items():
             setattr(script, name, value)

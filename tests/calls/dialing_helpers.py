@@ -4,10 +4,9 @@ listener on another (gevent inside it), our settings pointed at that Phonify."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from calls.models import DialingPolicy
-from calls.telephony.listener import EventListener
+from calls.telephony.listener_thread import ListenerThread  # noqa: F401  (re-exported for the tests)
 from customers.models import ConsentStatus, Customer
 from phonify.personas import Persona
 from phonify.thread import SwitchThread
@@ -17,29 +16,6 @@ PINNED = dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in 
 
 def pinned_now() -> dt.datetime:
     return PINNED
-
-
-class ListenerThread:
-    def __init__(self, agent_url: str = "") -> None:
-        self.stopping = threading.Event()
-        self.listener = EventListener(agent_url=agent_url, fresh_call_grace=0.5)
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        from django.db import connection
-
-        try:
-            self.listener.run(stop=self.stopping.is_set, tick=0.1)
-        finally:
-            connection.close()
-
-    def start(self) -> ListenerThread:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=15)
 
 
 def start_switch(personas: list[Persona], port: int = 0, time_scale: float = 0.02) -> SwitchThread:

@@ -1,4 +1,5 @@
-"""The agent's server on a thread of its own (its own event loop), for tests that dial through Phonify."""
+"""The agent's server on a thread of its own (its own event loop): for `simulate` and tests, which run the
+switch, the listener and the agent in one process."""
 
 from __future__ import annotations
 

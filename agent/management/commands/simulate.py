@@ -1,0 +1,107 @@
+"""`manage.py simulate PERSONAS.yaml [--now ISO] [--tz ZONE] [--text] [--json]`: a real dial run against
+Phonify's people in a database of its own, each call judged against the persona's `expect`.
+
+The command runs itself again in a child process pointed at a fresh SQLite file (and no Redis), so the
+simulation never touches the office's data; the child prints the report as JSON for the parent."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zoneinfo
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from phonify.personas import PersonaError, personas_load
+
+
+class Command(BaseCommand):
+    help = "Dial a persona file's people with the whole system in an isolated database and judge every call."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("personas", help="A Phonify persona file (see phonify/README.md).")
+        parser.add_argument("--now", help="Pin the clock for calling hours and slots (ISO-8601 with offset).")
+        parser.add_argument("--tz", default="America/New_York", help="The simulated office's time zone.")
+        parser.add_argument("--text", action="store_true", help="People and agent speak in text, not audio.")
+        parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
+        parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options) -> None:
+        now = _pinned(options["now"])
+        try:
+            zoneinfo.ZoneInfo(options["tz"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise CommandError(f"--tz {options['tz']!r} is no time zone (e.g. America/Chicago)") from None
+        try:
+            personas_load(options["personas"])
+        except PersonaError as problem:
+            raise CommandError(str(problem)) from None
+        if not options["text"]:
+            raise CommandError("The agent's speech pipeline is not built yet: run with --text")
+        if options["inside"]:
+            from agent.simulation import simulation_run
+
+            report = simulation_run(personas_path=options["personas"], now=now, tz=options["tz"], text=options["text"])
+            self.stdout.write(json.dumps(report))
+            return
+        report = self._run_isolated(options)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2))
+        else:
+            self._print(report)
+        if report["summary"]["passed"] != report["summary"]["total"]:
+            raise CommandError("Some calls did not go as their persona expects (see above).", returncode=1)
+
+    def _run_isolated(self, options) -> dict:
+        with tempfile.TemporaryDirectory(prefix="issetter-simulation-") as folder:
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"sqlite:///{Path(folder) / 'simulation.sqlite3'}",
+                "REDIS_URL": "",
+                "AGENT_URL": "",
+            }
+            argv = [
+                sys.executable,
+                str(Path(settings.BASE_DIR) / "manage.py"),
+                "simulate",
+                options["personas"],
+                "--inside",
+            ]
+            argv += ["--tz", options["tz"], "--text"] + (["--now", options["now"]] if options["now"] else [])
+            child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+        if child.returncode != 0:
+            raise CommandError(f"The simulation failed:\n{child.stderr[-3000:]}")
+        return json.loads(child.stdout.strip().splitlines()[-1])
+
+    def _print(self, report: dict) -> None:
+        for row in report["personas"]:
+            mark = "ok  " if row["passed"] else "FAIL"
+            booked = f" — {row['appointment']['start']}" if row.get("appointment") else ""
+            self.stdout.write(f"{mark} {row['name']}: {row['outcome']} (expected {row['expected']}){booked}")
+            for problem in row.get("problems") or []:
+                if not row["passed"]:
+                    self.stdout.write(f"       {problem}")
+        summary = report["summary"]
+        self.stdout.write(
+            f"{summary['passed']}/{summary['total']} as expected; "
+            f"turn latency p50 {summary['turn_latency_p50_ms']} ms, p95 {summary['turn_latency_p95_ms']} ms"
+        )
+
+
+def _pinned(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError("--now must be ISO-8601, e.g. 2026-11-24T10:00:00-05:00") from None
+    if moment.tzinfo is None:
+        raise CommandError("--now needs a UTC offset, e.g. 2026-11-24T10:00:00-05:00")
+    return moment

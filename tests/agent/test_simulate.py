@@ -1,0 +1,42 @@
+"""`manage.py simulate` on the shipped persona suite, in text mode: every branch of the dialogue ends as its
+persona expects, through the real dialer, ESL client, listener and agent, in a database of its own."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.servers import ROOT
+
+SUITE = "agent/personas/suite.yaml"
+
+
+def simulate(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "simulate", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
+    )
+
+
+def test_every_branch_of_the_suite_ends_as_its_persona_expects():
+    result = simulate(SUITE, "--text", "--json", "--now", "2026-11-24T09:30:00-05:00")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    rows = {row["name"]: row for row in report["personas"]}
+    assert report["summary"]["passed"] == report["summary"]["total"] == 14
+    assert {row["outcome"] for row in rows.values()} >= {
+        "booked", "declined", "wrong_person", "callback", "do_not_call", "hung_up", "voicemail_left", "no_answer", "busy",
+    }  # fmt: skip
+    maria = rows["maria-books-an-offered-time"]
+    assert maria["appointment"]["start"].startswith("2026-11-26T") and maria["appointment"]["start"].endswith("-05:00")
+    assert maria["transcript"][0] == {"speaker": "callee", "text": "Hello?", "at_ms": maria["transcript"][0]["at_ms"]}
+    assert maria["first_response_ms"] is not None and len(maria["turn_latencies_ms"]) >= 3
+    assert "call us back" in rows["james-voicemail"]["voicemail_message"]
+    assert report["summary"]["turn_latency_p50_ms"] is not None
+
+
+def test_it_explains_bad_input():
+    result = simulate("no-such-file.yaml", "--text")
+    assert result.returncode != 0 and "no-such-file.yaml" in result.stderr
+    result = simulate(SUITE, "--text", "--now", "tomorrow")
+    assert result.returncode != 0 and "ISO-8601" in result.stderr
