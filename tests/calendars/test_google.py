@@ -3,7 +3,6 @@ calendar server that checks every request: connect, refresh, paging, sync tokens
 retried create that finds its event instead of making a second, freeBusy, 429, a revoked grant."""
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -13,9 +12,8 @@ from calendars.models import CalendarAccount, SyncedEvent
 from calendars.providers import provider_for
 from calendars.sync import calendar_sync
 from tests.calendars.fakes.google import FakeGoogle
+from tests.calendars.times import soon
 from tests.conftest import client_for
-
-NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -38,13 +36,6 @@ def connect(client, fake: FakeGoogle):
 def gcal(google, colleague) -> CalendarAccount:
     connect(client_for(colleague), google)
     return CalendarAccount.objects.get(provider="google")
-
-
-def soon(days: int, hour: int) -> dt.datetime:
-    day = dt.datetime.now(NEW_YORK).date() + dt.timedelta(days=days)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=NEW_YORK).astimezone(dt.UTC)
 
 
 def test_it_connects_google_with_offline_access_and_pkce(google, colleague):

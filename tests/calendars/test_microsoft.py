@@ -4,7 +4,6 @@ and a retried create, 429 with Retry-After, a revoked grant."""
 
 import datetime as dt
 import time
-import zoneinfo
 
 import pytest
 from django.db import connection
@@ -16,9 +15,9 @@ from calendars.providers import CalendarError, EventDraft, provider_for
 from calendars.sync import calendar_sync
 from tests.calendars.fakes.microsoft import FakeMicrosoft
 from tests.calendars.fakes.tls import ca_pem_path
+from tests.calendars.times import NEW_YORK, soon
 from tests.conftest import client_for
 
-NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 TENANT = "contoso-tenant"
 
 
@@ -45,14 +44,6 @@ def connect(client, fake: FakeMicrosoft):
 def outlook(microsoft, colleague) -> CalendarAccount:
     connect(client_for(colleague), microsoft)
     return CalendarAccount.objects.get(provider="microsoft")
-
-
-def soon(days: int, hour: int) -> dt.datetime:
-    """A weekday `days` or more ahead at `hour` New York time."""
-    day = dt.datetime.now(NEW_YORK).date() + dt.timedelta(days=days)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=NEW_YORK).astimezone(dt.UTC)
 
 
 def test_it_connects_outlook_with_pkce_and_keeps_the_tokens_encrypted(microsoft, colleague):
