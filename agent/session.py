@@ -125,7 +125,9 @@ class CallSession:
     async def _finish(self, outcome: str, transfer_to: str = "") -> None:
         self.closing = True
         self._cancel_wait()
-        await _in_thread(_record_end, self.call.pk, outcome, self.policy.voicemail_message, self.machine)
+        await _in_thread(
+            _record_end, self.call.pk, self.call.customer_id, outcome, self.policy.voicemail_message, self.machine
+        )
         if transfer_to:
             await self.socket.send(json.dumps({"type": "transfer", "data": {"number": transfer_to}}))
         await self.socket.send(json.dumps({"type": "mark", "data": {"name": GOODBYE_MARK}}))
@@ -181,7 +183,7 @@ def _record_turn(call_id, index: int, speaker: str, text: str, at_ms: int) -> No
     Turn.objects.create(call_id=call_id, index=index, speaker=speaker, text=text, started_ms=at_ms, ended_ms=at_ms)
 
 
-def _record_end(call_id, outcome: str, voicemail_message: str, machine: bool) -> None:
+def _record_end(call_id, customer_id: int, outcome: str, voicemail_message: str, machine: bool) -> None:
     fields: dict = {}
     if outcome and outcome != Call.Outcome.CALLBACK:  # a callback's outcome is written with its queue entry
         fields["outcome"] = outcome
@@ -191,5 +193,4 @@ def _record_end(call_id, outcome: str, voicemail_message: str, machine: bool) ->
         fields["answered_by"] = Call.AnsweredBy.MACHINE
     if fields:
         Call.objects.filter(pk=call_id).update(**fields)
-    customer_id = Call.objects.filter(pk=call_id).values_list("customer_id", flat=True).first()
     customer_profile_refresh(customer_id=customer_id)  # in case the call's end was recorded first

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from agent.dialogue.policy import Booked
-from calendars.availability import booking_rules, busy_known, slot_answer
+from calendars.availability import availability_of, slot_answer
 from calendars.booking import appointment_book
 from calendars.models import Appointment
 from calendars.services import booking_calendar_of
@@ -40,9 +40,8 @@ class CallTools:
         return frozenset(OfficeHoliday.objects.filter(office=self.office).values_list("date", flat=True))
 
     def _rules_and_busy(self):
-        rules = booking_rules(office=self.office, minutes=self.minutes, holidays=self._holidays())
         now = self.now()
-        busy = busy_known(account=self.calendar, start=now, end=now + dt.timedelta(days=rules.max_days_ahead + 2))
+        rules, busy = availability_of(account=self.calendar, now=now, minutes=self.minutes, holidays=self._holidays())
         return rules, busy, now
 
     def offer(self, *, count=3, day=None, part=None, not_before=None) -> list[dt.datetime]:

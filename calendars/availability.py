@@ -63,20 +63,26 @@ def busy_live(*, account: CalendarAccount, start: dt.datetime, end: dt.datetime)
     return [Interval(a, b) for a, b in provider_for(account).busy(start, end)]
 
 
-def slots_offer(*, account: CalendarAccount, now: dt.datetime, minutes: int | None = None, count: int = 3, holidays=()):
-    """A few well-spread times to offer (aware UTC)."""
+def availability_of(
+    *, account: CalendarAccount, now: dt.datetime, minutes: int | None = None, holidays=()
+) -> tuple[SlotRules, list[Interval]]:
+    """The slot rules for this office and the busy times we hold from now to the end of the horizon."""
     rules = booking_rules(office=account.office, minutes=minutes, holidays=holidays)
     horizon = now + dt.timedelta(days=rules.max_days_ahead + 1)
-    return slots_proposed(rules=rules, busy=busy_known(account=account, start=now, end=horizon), now=now, count=count)
+    return rules, busy_known(account=account, start=now, end=horizon)
+
+
+def slots_offer(*, account: CalendarAccount, now: dt.datetime, minutes: int | None = None, count: int = 3, holidays=()):
+    """A few well-spread times to offer (aware UTC)."""
+    rules, busy = availability_of(account=account, now=now, minutes=minutes, holidays=holidays)
+    return slots_proposed(rules=rules, busy=busy, now=now, count=count)
 
 
 def slot_answer(
     *, account: CalendarAccount, wanted: dt.datetime, now: dt.datetime, minutes: int | None = None, holidays=()
 ) -> tuple[bool, list[dt.datetime]]:
     """ "Is `wanted` free?" → (free, the nearest free times when it is not)."""
-    rules = booking_rules(office=account.office, minutes=minutes, holidays=holidays)
-    horizon = now + dt.timedelta(days=rules.max_days_ahead + 1)
-    busy = busy_known(account=account, start=now, end=horizon)
+    rules, busy = availability_of(account=account, now=now, minutes=minutes, holidays=holidays)
     if slot_is_free(rules=rules, busy=busy, now=now, start=wanted):
         return True, []
     return False, slot_nearest(rules=rules, busy=busy, now=now, wanted=wanted)
