@@ -110,7 +110,8 @@ def test_too_many_failures_pause_the_run_and_say_why(settings, office):
     unknown = people(15, answer="invalid")
     runner = start_switch(unknown)
     settings.FREESWITCH_ESL_PORT = runner.switch.port
-    fast_policy(office, max_concurrent_calls=5, failure_rate_pause_percent=50)
+    # Paced so the listener records failures as they happen (a burst could place everyone before the first ends).
+    fast_policy(office, max_concurrent_calls=5, calls_per_second=5, failure_rate_pause_percent=50)
     customers_for(office, unknown)
     queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
     listener = ListenerThread().start()
