@@ -50,6 +50,9 @@ class Script(models.Model):
     dialogue_policy = models.CharField(
         max_length=16, choices=[("scripted", "Scripted"), ("llm", "Language model")], default="scripted"
     )
+    llm_model = models.CharField(
+        "language model", max_length=100, blank=True, help_text="Model name for this script; empty: LLM_MODEL."
+    )
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

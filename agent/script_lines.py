@@ -9,6 +9,8 @@ from agent.models import Script
 from customers.models import Customer
 from issetter.models import Office
 
+PLACEHOLDERS = ("first_name", "agent_name", "office_name", "office_legal_name", "appointment_type", "callback_number")
+
 
 class _Keep(dict):
     def __missing__(self, key: str) -> str:

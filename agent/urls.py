@@ -5,5 +5,9 @@ from agent import views
 app_name = "agent"
 urlpatterns = [
     path("", views.script_index, name="script_list"),
+    path("new/", views.script_new, name="script_new"),
     path("<int:pk>/", views.script_detail, name="script_detail"),
+    path("<int:pk>/edit/", views.script_edit, name="script_edit"),
+    path("<int:pk>/default/", views.script_default, name="script_default"),
+    path("<int:pk>/preview/<slug:line>.wav", views.script_preview, name="script_preview"),
 ]

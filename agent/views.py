@@ -1,9 +1,13 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agent.forms import ScriptForm
 from agent.models import Script
-from agent.selectors import script_list
+from agent.selectors import script_list, script_preview_line, script_preview_lines
+from agent.services import ScriptNameTakenError, script_create, script_make_default, script_update
+from agent.speech.tts import VoiceError, wav_of
 from issetter.tenancy import get_for_office
 
 
@@ -15,4 +19,55 @@ def script_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def script_detail(request: HttpRequest, pk: int) -> HttpResponse:
     script = get_for_office(Script, request.office, pk=pk)
-    return render(request, "agent/script_detail.html", {"script": script})
+    context = {"script": script, "preview": script_preview_lines(script=script)}
+    return render(request, "agent/script_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def script_new(request: HttpRequest) -> HttpResponse:
+    form = ScriptForm(request.POST or None, office=request.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            script = script_create(office=request.office, values=form.cleaned_data)
+        except ScriptNameTakenError as problem:
+            form.add_error("name", str(problem))
+        else:
+            messages.success(request, f"Script {script.name} saved.")
+            return redirect("agent:script_detail", pk=script.pk)
+    return render(request, "agent/script_form.html", {"form": form, "script": None})
+
+
+@require_http_methods(["GET", "POST"])
+def script_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    script = get_for_office(Script, request.office, pk=pk)
+    form = ScriptForm(request.POST or None, office=request.office, script=script)
+    if request.method == "POST" and form.is_valid():
+        try:
+            script_update(script=script, values=form.cleaned_data)
+        except ScriptNameTakenError as problem:
+            form.add_error("name", str(problem))
+        else:
+            messages.success(request, f"Script {script.name} saved.")
+            return redirect("agent:script_detail", pk=script.pk)
+    return render(request, "agent/script_form.html", {"form": form, "script": script})
+
+
+@require_POST
+def script_default(request: HttpRequest, pk: int) -> HttpResponse:
+    script = script_make_default(script=get_for_office(Script, request.office, pk=pk))
+    messages.success(request, f"{script.name} is now the office's default script.")
+    return redirect("agent:script_detail", pk=script.pk)
+
+
+@require_GET
+def script_preview(request: HttpRequest, pk: int, line: str) -> HttpResponse:
+    """One line of the script, filled in for a sample customer and spoken by the script's voice (WAV)."""
+    script = get_for_office(Script, request.office, pk=pk)
+    preview = script_preview_line(script=script, key=line)
+    if preview is None or not preview.heard:
+        raise Http404("This script has no such line.")
+    try:
+        audio = wav_of(preview.heard, script.voice)
+    except VoiceError as problem:
+        return HttpResponse(str(problem), status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(audio, content_type="audio/wav", headers={"Cache-Control": "no-store"})

@@ -55,6 +55,20 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}")
         return value
 
+    def float(self, name: str, default: float, *, minimum: float | None = None) -> float:
+        raw = self.str(name, "").strip()
+        if raw == "":
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}")
+        if minimum is not None and value < minimum:
+            raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {raw}")
+        return value
+
     def list(self, name: str, default: list[str]) -> list[str]:
         raw = self.str(name, "")
         if raw.strip() == "":

@@ -160,6 +160,14 @@ FREESWITCH_GATEWAY = env.str("FREESWITCH_GATEWAY", "trunk")  # sofia/gateway/<th
 AGENT_URL = env.str("AGENT_URL", "")
 # Where `manage.py agent` listens; `make run` starts it there and forks calls to it when AGENT_URL is empty.
 AGENT_PORT = env.int("AGENT_PORT", 8091, minimum=1)
+# A language model for scripts whose dialogue policy is "llm": any OpenAI-compatible chat-completions
+# endpoint (the base URL up to /chat/completions, e.g. .../v1). It only interprets what the callee said; the
+# scripted policy still decides. Empty LLM_BASE_URL: not configured, such scripts run scripted. A script's
+# own model name overrides LLM_MODEL.
+LLM_BASE_URL = env.str("LLM_BASE_URL", "").strip().rstrip("/")
+LLM_API_KEY = env.str("LLM_API_KEY", "").strip()
+LLM_MODEL = env.str("LLM_MODEL", "").strip()
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0, minimum=0.1)
 
 # Calendars: staff connect Microsoft (through msal) or Google; the local calendar needs nothing. The same
 # app registrations as sign-in (MICROSOFT_CLIENT_ID/SECRET, GOOGLE_CLIENT_ID/SECRET). Base URLs are settings

@@ -91,10 +91,14 @@ class ScriptedPolicy:
 
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str) -> list:
+        return self.respond_to(understand(text, opt_out_phrases=self.lines.opt_out_phrases))
+
+    def respond_to(self, meant: Understood) -> list:
+        """What to do about words already understood (by the phrase rules, or by a language model whose
+        reading goes through the same states and checks as theirs)."""
         if self.state == "closed":
             return []
         self.silences = 0
-        meant = understand(text, opt_out_phrases=self.lines.opt_out_phrases)
         if self.state == "waiting_hello":
             return self._greet()
         return self._respond(meant)

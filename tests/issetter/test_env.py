@@ -34,6 +34,17 @@ def test_it_refuses_a_bad_number():
         Env({"Q_WORKERS": "0"}).int("Q_WORKERS", 2, minimum=1)
 
 
+def test_it_reads_a_decimal_number_strictly():
+    assert Env({}).float("LLM_TIMEOUT_SECONDS", 3.0) == 3.0
+    assert Env({"LLM_TIMEOUT_SECONDS": " 2.5 "}).float("LLM_TIMEOUT_SECONDS", 3.0) == 2.5
+    with pytest.raises(ImproperlyConfigured, match="LLM_TIMEOUT_SECONDS must be a number; got 'soon'"):
+        Env({"LLM_TIMEOUT_SECONDS": "soon"}).float("LLM_TIMEOUT_SECONDS", 3.0)
+    with pytest.raises(ImproperlyConfigured, match="at least 0.1"):
+        Env({"LLM_TIMEOUT_SECONDS": "0"}).float("LLM_TIMEOUT_SECONDS", 3.0, minimum=0.1)
+    with pytest.raises(ImproperlyConfigured, match="must be a number; got 'nan'"):
+        Env({"LLM_TIMEOUT_SECONDS": "nan"}).float("LLM_TIMEOUT_SECONDS", 3.0)
+
+
 def test_it_splits_lists_on_commas():
     assert Env({"ALLOWED_HOSTS": " a.example, b.example ,,"}).list("ALLOWED_HOSTS", []) == [
         "a.example",

@@ -43,6 +43,9 @@ def page_urls(customer, call, script, import_batch):
         "calendars:index": reverse("calendars:index"),
         "agent:script_list": reverse("agent:script_list"),
         "agent:script_detail": reverse("agent:script_detail", args=[script.pk]),
+        "agent:script_new": reverse("agent:script_new"),
+        "agent:script_edit": reverse("agent:script_edit", args=[script.pk]),
+        "agent:script_preview": reverse("agent:script_preview", args=[script.pk, "closing"]),
     }
 
 
@@ -67,6 +70,7 @@ def action_urls(customer, import_batch):
         "calls:queue_clear": reverse("calls:queue_clear"),
         "calls:queue_call": reverse("calls:queue_call"),
         "calls:run_control": reverse("calls:run_control", args=[1, "pause"]),
+        "agent:script_default": reverse("agent:script_default", args=[1]),
     }
 
 

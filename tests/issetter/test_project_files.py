@@ -27,7 +27,7 @@ def test_it_keeps_compose_valid_with_the_production_services():
 
 def test_it_documents_every_environment_variable_in_env_example():
     code = (ROOT / "issetter" / "settings.py").read_text() + (ROOT / "issetter" / "config.py").read_text()
-    read = set(re.findall(r'env\.(?:str|bool|int|list|choice)\(\s*"([A-Z0-9_]+)"', code))
+    read = set(re.findall(r'env\.(?:str|bool|int|float|list|choice)\(\s*"([A-Z0-9_]+)"', code))
     documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert read, "no variables found: has settings.py stopped using Env?"
     assert read - documented == set(), "add these to .env.example with a comment"

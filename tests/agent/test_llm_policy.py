@@ -1,0 +1,252 @@
+"""The language-model dialogue policy against a local OpenAI-compatible endpoint that checks every request,
+with the real tools and the clock pinned to Tuesday 24 November 2026, 08:00 in New York (as in
+test_dialogue): the model's reading of described times books through the scripted states; opt-outs never
+wait for it; every kind of model failure falls back to the phrase rules and the call goes on; what the model
+"chooses" is still checked by the tools; the API key is never logged."""
+
+import datetime as dt
+import logging
+import time
+import zoneinfo
+
+import pytest
+
+from agent.dialogue import choice
+from agent.dialogue.choice import policy_for
+from agent.dialogue.llm_policy import LanguageModelPolicy
+from agent.dialogue.policy import Hangup, Say, ScriptedPolicy
+from agent.script_lines import lines_for
+from agent.tools import CallTools
+from calendars.models import Appointment
+from calls.models import QueueEntry
+from customers.models import DoNotCallEntry
+from tests.agent.fake_chat import KEY, MODEL, Answer, FakeChat
+from tests.calendars.fakes.server import Reply
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=NEW_YORK)
+THURSDAY_NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=NEW_YORK)
+THURSDAY_AFTER_LUNCH = dt.datetime(2026, 11, 26, 13, 30, tzinfo=NEW_YORK)
+
+
+@pytest.fixture
+def chat():
+    with FakeChat() as fake:
+        yield fake
+
+
+@pytest.fixture
+def configured(settings, chat):
+    settings.LLM_BASE_URL = chat.base_url
+    settings.LLM_API_KEY = KEY
+    settings.LLM_MODEL = MODEL
+    settings.LLM_TIMEOUT_SECONDS = 2.0
+    return settings
+
+
+@pytest.fixture
+def agent(call, script, office, customer, colleague, configured):
+    call.queue_entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
+    call.save()
+
+    def make(**script_fields):
+        script.dialogue_policy = "llm"
+        for name, value in script_fields.items():
+            setattr(script, name, value)
+        tools = CallTools(call=call, script=script, clock=lambda: NOW)
+        return policy_for(script=script, lines=lines_for(script=script, customer=customer, office=office), tools=tools)
+
+    return make
+
+
+def said(actions) -> str:
+    return " ".join(action.text for action in actions if isinstance(action, Say))
+
+
+def ended(actions) -> str | None:
+    return next((action.outcome for action in actions if isinstance(action, Hangup)), None)
+
+
+def offering_thursday_afternoon(policy, chat) -> None:
+    """Maria is greeted, says yes, and asks for Thursday afternoon: noon and 1:30 PM are offered."""
+    policy.heard("Hello?")
+    assert "Which time works best" in said(policy.heard("Yes, speaking."))
+    chat.answer({"intent": "choose", "weekday": "thursday", "part_of_day": "afternoon"})
+    assert "I have Thursday, November 26 at noon or Thursday, November 26 at 1:30 PM" in said(
+        policy.heard("Thursday afternoon works for me.")
+    )
+    assert policy.offered == [THURSDAY_NOON, THURSDAY_AFTER_LUNCH]
+
+
+def test_it_books_the_offered_time_the_model_picks_out_of_a_description(agent, chat, call):
+    policy = agent()
+    assert isinstance(policy, LanguageModelPolicy)
+    offering_thursday_afternoon(policy, chat)
+    chat.answer({"intent": "choose", "choice_index": 1})
+    actions = policy.heard("uh, the one after lunch on thursday would do")
+    assert ended(actions) == "booked" and "You're all set for Thursday, November 26 at 1:30 PM" in said(actions)
+    assert Appointment.objects.get(source_call_uuid=call.uuid).starts_at == THURSDAY_AFTER_LUNCH
+    assert chat.answered_ok() and len(chat.requests) == 2  # "Hello?" and "Yes" needed no model
+    prompt = chat.prompts()[-1]
+    assert '"uh, the one after lunch on thursday would do"' in prompt
+    assert "0: Thursday 26 November, 12:00" in prompt and "1: Thursday 26 November, 13:30" in prompt
+    assert "Customer: Thursday afternoon works for me." in prompt  # the conversation so far
+    assert "Assistant: I have Thursday, November 26 at noon" in prompt
+
+
+def test_the_same_words_without_the_model_only_get_the_times_offered_again(agent, configured, forget_warnings):
+    configured.LLM_BASE_URL = ""
+    scripted = agent()
+    assert isinstance(scripted, ScriptedPolicy)
+    scripted.heard("Hello?")
+    scripted.heard("Yes")
+    scripted.heard("Thursday afternoon works for me.")
+    assert "Which one" in said(scripted.heard("uh, the one after lunch on thursday would do"))
+    assert not Appointment.objects.exists()
+
+
+def test_an_opt_out_is_honoured_without_asking_the_model_whatever_it_would_say(agent, chat, customer):
+    policy = agent(opt_out_phrases=["leave me be"])
+    offering_thursday_afternoon(policy, chat)
+    asked = len(chat.requests)
+    chat.answer({"intent": "yes", "choice_index": 0})
+    actions = policy.heard("Yes, the first one. No wait, leave me be.")
+    assert ended(actions) == "do_not_call" and "won't get any more calls" in said(actions)
+    assert len(chat.requests) == asked  # the model was never asked
+    assert DoNotCallEntry.objects.get(phone=customer.phone).source == DoNotCallEntry.Source.CALL
+    assert not Appointment.objects.exists()
+
+
+FAILURES = {
+    "an intent outside the list": Answer({"intent": "book_it_now", "choice_index": 1}),
+    "a choice that is not on offer": Answer({"intent": "choose", "choice_index": 7}),
+    "a negative choice": Answer({"intent": "choose", "choice_index": -1}),
+    "an hour of 25": Answer({"intent": "choose", "weekday": "thursday", "hour": 25}),
+    "arguments that are not JSON": Answer('{"intent": "choose", "choice_index": '),
+    "another function": Answer({"intent": "choose", "choice_index": 1}, function="book"),
+    "a server error": Answer(reply=Reply(500, {"error": {"message": "The server had an error"}})),
+    "an answer without a function call": Answer(
+        reply=Reply(200, {"choices": [{"index": 0, "message": {"role": "assistant", "content": "The second."}}]})
+    ),
+    "too slow an answer": Answer({"intent": "choose", "choice_index": 1}, delay=1.5),
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES.keys())
+def test_a_model_failure_falls_back_to_the_phrase_rules_and_the_call_goes_on(
+    agent, chat, configured, call, caplog, failure
+):
+    configured.LLM_TIMEOUT_SECONDS = 0.5
+    policy = agent()
+    offering_thursday_afternoon(policy, chat)
+    chat.answer(failure)
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="agent.dialogue.llm_policy"):
+        actions = policy.heard("uh, the one after lunch on thursday would do")
+    assert time.monotonic() - started < 1.4
+    # The phrase rules' reading: Thursday afternoon again, nothing booked, the call still open.
+    assert "I have Thursday, November 26 at noon" in said(actions) and ended(actions) is None
+    assert not Appointment.objects.exists()
+    assert "phrase rules' reading is used" in caplog.text
+    assert ended(policy.heard("The second one please.")) == "booked"  # the rules alone are sure of this one
+    assert Appointment.objects.get(source_call_uuid=call.uuid).starts_at == THURSDAY_AFTER_LUNCH
+
+
+def test_a_time_the_model_chooses_is_still_checked_and_a_closed_saturday_is_not_booked(agent, chat):
+    policy = agent()
+    offering_thursday_afternoon(policy, chat)
+    chat.answer({"intent": "choose", "weekday": "saturday", "hour": 15, "minute": 0})
+    answer = said(policy.heard("hmm, how about the weekend, mid afternoon"))
+    assert "Saturday, November 28 at 3 PM isn't free" in answer and "The nearest I have is" in answer
+    assert policy.state == "offer" and not Appointment.objects.exists()
+    assert chat.answered_ok()
+
+
+def test_an_unclear_model_reading_keeps_the_rules_reading(agent, chat):
+    policy = agent()
+    offering_thursday_afternoon(policy, chat)
+    chat.answer({"intent": "unclear"})
+    assert "I have Thursday, November 26 at noon" in said(policy.heard("uh, the one after lunch on thursday"))
+    chat.answer({"intent": "unclear"})
+    assert "didn't quite catch" in said(policy.heard("the weather is lovely"))
+    assert not Appointment.objects.exists() and chat.answered_ok()
+
+
+def test_the_model_can_catch_an_opt_out_the_phrases_miss(agent, chat, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    chat.answer({"intent": "opt_out"})
+    assert ended(policy.heard("Please never ring this number again.")) == "do_not_call"
+    assert DoNotCallEntry.objects.filter(phone=customer.phone).exists()
+
+
+def test_a_refused_key_is_never_logged_and_the_model_is_left_alone_for_the_rest_of_the_call(
+    agent, chat, configured, caplog
+):
+    configured.LLM_API_KEY = "sk-live-wrong-0123456789abcdef"
+    policy = agent()
+    policy.heard("Hello?")
+    with caplog.at_level(logging.DEBUG):
+        assert "didn't quite catch" in said(policy.heard("mmhm, er"))  # the fake answers 401, quoting the key
+        assert "didn't quite catch" in said(policy.heard("what"))
+    assert [request.status for request in chat.requests] == [401]  # not asked again after a refusal
+    assert chat.requests[0].bearer_token() == "sk-live-wrong-0123456789abcdef"
+    assert "HTTP 401" in caplog.text and "Incorrect API key provided: [key]" in caplog.text
+    assert "sk-live-wrong-0123456789abcdef" not in caplog.text and KEY not in caplog.text
+
+
+def test_the_key_is_not_in_the_logs_of_a_working_call_either(agent, chat, caplog):
+    policy = agent()
+    with caplog.at_level(logging.DEBUG):
+        offering_thursday_afternoon(policy, chat)
+        chat.answer({"intent": "choose", "choice_index": 5})
+        policy.heard("the later one")
+    assert "choice_index 5 is outside 0–1" in caplog.text and KEY not in caplog.text
+    assert KEY not in repr(policy.endpoint)
+
+
+# ---- which policy a call gets ---------------------------------------------------------------------------------
+@pytest.fixture
+def forget_warnings():
+    choice._told.clear()
+    yield
+    choice._told.clear()
+
+
+def test_it_uses_the_scripted_policy_and_says_why_once_when_no_endpoint_is_configured(
+    agent, configured, caplog, forget_warnings
+):
+    configured.LLM_BASE_URL = ""
+    with caplog.at_level(logging.WARNING, logger="agent.dialogue.choice"):
+        first, second = agent(), agent()
+    assert isinstance(first, ScriptedPolicy) and isinstance(second, ScriptedPolicy)
+    warnings = [record.getMessage() for record in caplog.records]
+    assert warnings == [
+        "Script 'Annual review' asks for the language model, but LLM_BASE_URL is not set: "
+        "its calls use the scripted policy."
+    ]
+
+
+def test_it_needs_a_model_name_from_the_settings_or_the_script(agent, configured, chat, forget_warnings):
+    configured.LLM_MODEL = ""
+    assert isinstance(agent(), ScriptedPolicy)
+    chat.model = "the-scripts-own-model"
+    policy = agent(llm_model="the-scripts-own-model")
+    assert isinstance(policy, LanguageModelPolicy)
+    policy.heard("Hello?")
+    chat.answer({"intent": "yes"})
+    assert "Which time works best" in said(policy.heard("mmhm"))
+    assert chat.requests[0].json["model"] == "the-scripts-own-model" and chat.answered_ok()
+
+
+def test_a_scripted_script_gets_the_scripted_policy_even_with_a_model_configured(agent):
+    assert isinstance(agent(dialogue_policy="scripted"), ScriptedPolicy)
+    assert isinstance(agent(), LanguageModelPolicy)
+
+
+def test_a_language_model_policy_leaves_the_voicemail_like_the_scripted_one(agent, chat):
+    policy = agent()
+    actions = policy.machine()
+    assert ended(actions) == "voicemail_left" and policy.voicemail_message == said(actions)
+    assert policy.outcome == "voicemail_left" and policy.state == "closed" and policy.heard("hello?") == []
+    assert chat.requests == []
