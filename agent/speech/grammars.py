@@ -1,0 +1,145 @@
+"""What the recogniser may hear, per dialogue state: a JSGF grammar built from the same phrases the
+understanding knows, the script (the callee's first name, its opt-out phrases and objections) and the
+times on offer. An utterance is a run of pieces (an answer, a time, a filler …), so "no thanks, I'm not
+interested" and "yes, Thursday at three works" are both in the grammar; anything else is out of grammar
+and the recogniser's confidence says so (see `recognizer.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+HOURS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+MINUTES = {0: "", 15: "fifteen", 30: "thirty", 45: "forty five"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+LEAD = ("um", "uh", "oh", "well", "so", "and", "hmm", "hi", "hello", "sorry", "okay", "yes", "yeah", "no", "actually")
+TAIL = ("please", "thanks", "thank you", "for me", "works for me", "would work", "is fine", "that works", "then",
+        "is good", "free", "works", "would be great", "sounds good")  # fmt: skip
+YES = ("yes", "yeah", "yep", "sure", "speaking", "yes speaking", "that's me", "this is she", "this is he", "it is",
+       "yes it is", "correct", "right", "that's right", "okay", "sounds good", "that works", "works for me", "works",
+       "that's fine", "fine", "perfect", "please do", "go ahead", "i am", "yes please")  # fmt: skip
+NO = ("no", "nope", "not really", "neither", "none of those", "neither of those", "no thanks", "no thank you",
+      "that doesn't work", "that does not work", "i can't", "i can't make it")  # fmt: skip
+NOT_INTERESTED = ("i'm not interested", "not interested", "i am not interested", "i don't need it",
+                  "i don't need that", "not for me")  # fmt: skip
+WRONG = ("wrong number", "you have the wrong number", "you've got the wrong number", "no one by that name",
+         "nobody by that name", "she doesn't live here", "he doesn't live here", "she's not here", "he's not here",
+         "wrong person")  # fmt: skip
+WHO = ("who is this", "who's this", "who is calling", "who's calling", "what is this about", "what's this about",
+       "what is this regarding", "who are you")  # fmt: skip
+REPEAT = ("can you repeat that", "repeat that", "say that again", "can you say that again", "come again", "pardon",
+          "what did you say", "sorry what", "i didn't catch that")  # fmt: skip
+CALLBACK = ("call me back", "can you call me back", "call me back later", "call back later", "call me later",
+            "i'm busy", "i'm busy right now", "this is a bad time", "bad time", "i'm driving", "i'm in a meeting",
+            "try", "try again")  # fmt: skip
+ASK_PERSON = ("a real person", "can i speak to a real person", "i want to talk to a person", "a human",
+              "can i speak to someone", "can i talk to someone", "can i speak to somebody", "a representative",
+              "someone else", "put me through to someone")  # fmt: skip
+OPT_OUT = ("stop calling", "stop calling me", "don't call me", "don't call me again", "do not call", "do not call me",
+           "take me off your list", "take me off", "remove my number", "remove me from your list",
+           "never call me again")  # fmt: skip
+PARTS = ("morning", "afternoon", "evening", "lunch", "the morning", "the afternoon", "the evening", "after lunch",
+         "something in the morning", "something in the afternoon", "in the morning", "in the afternoon")  # fmt: skip
+WEEKS = ("next week", "not this week", "later in the week", "the week after", "this week")
+CHOICES = ("the first one", "the second one", "the third one", "the last one", "the first", "the second",
+           "the third", "the last", "first one", "second one", "third one", "the first option", "the second option",
+           "the earlier one", "the later one")  # fmt: skip
+ASKING = ("how about", "what about", "can we do", "can you do", "let's do", "let's say", "i'd like", "do you have",
+          "is", "is there anything on", "i prefer", "i'd prefer", "try", "maybe")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listening:
+    """What the agent is listening for now."""
+
+    state: str
+    first_name: str = ""
+    offered: tuple[dt.datetime, ...] = ()  # local times on offer
+    opt_out_phrases: tuple[str, ...] = ()
+    objections: tuple[str, ...] = ()
+    extra: tuple[str, ...] = field(default=())
+
+
+def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word: True) -> str:
+    """JSGF for the state; `known(word)` says whether the recogniser's dictionary has a word (phrases with
+    a word it lacks — an unusual name — are left out rather than failing the grammar)."""
+    name = listening.first_name.lower()
+    named = []
+    if name:
+        named = [f"this is {name}", f"{name} speaking", f"yes this is {name}", f"it's {name}", f"this isn't {name}",
+                 f"this is not {name}", f"there's no {name} here", f"is this for {name}"]  # fmt: skip
+    timed = listening.state in ("identify", "offer", "wrong_person")
+    rules = {
+        "yes": [*YES, *named[:4]],
+        "no": NO,
+        "refuse": [*NOT_INTERESTED, *WRONG, *named[4:]],
+        "ask": [*WHO, *REPEAT, *ASK_PERSON],
+        "callback": CALLBACK,
+        "optout": [*OPT_OUT, *listening.opt_out_phrases],
+        "other": [*listening.objections, *listening.extra]
+        + (["hello", "hi", "hey", "hello hello", "good morning", "good afternoon", "yes hello"] if not timed else []),
+        "lead": LEAD,
+        "tail": TAIL,
+    }
+    core = ["<yes>", "<no> [<refuse>]", "<refuse>", "<ask>", "<optout> [and <optout>]", "<other>"]
+    if timed:
+        rules |= {"part": PARTS, "week": WEEKS, "choice": CHOICES, "offered": _offered(listening), "asking": ASKING}
+        core = [
+            "<yes> [<when>]",
+            "<no> [<refuse> | <when>]",
+            "<refuse>",
+            "<ask>",
+            "<callback> [<day> [in the <partname>]]",
+            "<optout> [and <optout>]",
+            "<other>",
+            "<when>",
+        ]
+    else:
+        core.append("<callback>")
+    lines = ["#JSGF V1.0;", "grammar call;", "public <utterance> = [<lead>] <core> [<tail>];"]
+    for rule, items in rules.items():
+        usable = sorted({_clean(i) for i in items if _clean(i) and all(known(w) for w in _clean(i).split())})
+        if usable:
+            lines.append(f"<{rule}> = {' | '.join(usable)};")
+        else:  # an empty rule would void every path through it
+            core = [choice for choice in core if f"<{rule}>" not in choice]
+    when = _time_rules("<offered>" in "".join(lines))
+    lines.append(f"<core> = {' | '.join(core)};")
+    if timed:
+        lines.append(when)
+    return "\n".join(lines)
+
+
+def _time_rules(offered: bool) -> str:
+    hours = " | ".join(HOURS)
+    days = " | ".join(WEEKDAYS + ("today", "tomorrow"))
+    return "\n".join(
+        [
+            f"<hour> = {hours};",
+            "<clock> = <hour> [fifteen | thirty | forty five] [a.m. | p.m. | o'clock] | noon;",
+            f"<day> = {days};",
+            "<partname> = morning | afternoon | evening;",
+            "<when> = [<asking>] ([next] <day> [at <clock> | <partname> | in the <partname>] | at <clock> [on <day>])"
+            f" | <part> | <week> [<week>] | <choice>{' | <offered>' if offered else ''};",
+        ]
+    )
+
+
+def _offered(listening: Listening) -> list[str]:
+    """Each time on offer the ways it may be said back: "thursday at twelve thirty", "twelve thirty"."""
+    said = []
+    for moment in listening.offered:
+        hour = HOURS[(moment.hour % 12 or 12) - 1]
+        minute = MINUTES.get(moment.minute, "")
+        clock = f"{hour} {minute}".strip()
+        day = WEEKDAYS[moment.weekday()]
+        said += [f"{day} at {clock}", clock, f"at {clock}", f"{day}"]
+    return said
+
+
+def _clean(phrase: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z' ]+", " ", phrase.lower())).strip()

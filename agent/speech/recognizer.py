@@ -1,0 +1,164 @@
+"""Speech recognition behind a small interface (`Recognizer`): `recognize(samples, grammar)` gives the
+words and a confidence, `spot(samples, phrases)` the phrases found anywhere in free speech.
+
+`SphinxRecognizer` is pocketsphinx with its bundled 16 kHz English model. Its open language model is
+useless on phone audio, but a grammar of what may be said now is near-perfect (notes/speech-stack.md §4).
+A grammar always finds *some* path, so every utterance is also decoded by a free phone loop: when the
+grammar's best path scores below the phone loop's, the words were not in the grammar and the confidence
+falls under one half — the policy then asks again instead of acting on a guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from agent.speech.audio import RATE
+
+PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
+CONFIDENT = 0.5
+EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-grammar speech meet (measured)
+# Wide beams, and noise words that cost more than the default: otherwise the end of "no thanks, I'm not
+# interested" is taken for noise after "no thanks".
+GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-12}
+SPOT_PHRASE = "/1e-{threshold}/"
+
+
+@dataclass(frozen=True)
+class Recognition:
+    text: str  # "" when nothing in the grammar was heard
+    confidence: float  # 0–1; under CONFIDENT means "probably not what the grammar expects"
+
+    @property
+    def understood(self) -> str:
+        return self.text if self.confidence >= CONFIDENT else ""
+
+
+class Recognizer(Protocol):
+    def recognize(self, samples: np.ndarray, grammar: str) -> Recognition: ...
+
+    def spot(self, samples: np.ndarray, phrases: tuple[str, ...]) -> set[str]: ...
+
+    def knows(self, word: str) -> bool: ...
+
+
+class SphinxRecognizer:
+    """Thread-safe: each worker thread has its own decoder (a pocketsphinx decoder is not thread-safe), with
+    its grammars compiled once."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def recognize(self, samples: np.ndarray, grammar: str) -> Recognition:
+        decoder = self._decoder()
+        audio = np.concatenate([PAD, samples.astype(np.int16, copy=False), PAD]).tobytes()
+        decoder.activate_search(self._grammar(decoder, grammar))
+        words, grammar_score = _decode(decoder, audio)
+        if not words:
+            return Recognition("", 0.0)
+        _, phone_score = _decode(self._phones(), audio)
+        return Recognition(_normalised(words), _confidence(grammar_score, phone_score))
+
+    def spot(self, samples: np.ndarray, phrases: tuple[str, ...]) -> set[str]:
+        decoder = self._spotter()
+        usable = tuple(sorted({p.lower() for p in phrases if all(decoder.lookup_word(w) for w in p.lower().split())}))
+        if not usable:
+            return set()
+        name = self._local.searches.get(usable)
+        if name is None:
+            name = self._local.searches[usable] = f"kws{len(self._local.searches)}"
+            with tempfile.NamedTemporaryFile("w", suffix=".kws") as listing:
+                for phrase in usable:  # longer phrases take a looser threshold without false alarms
+                    listing.write(f"{phrase} {SPOT_PHRASE.format(threshold=min(len(phrase) + 2, 30))}\n")
+                listing.flush()
+                decoder.add_kws(name, listing.name)
+        decoder.activate_search(name)
+        audio = np.concatenate([PAD, samples.astype(np.int16, copy=False), PAD]).tobytes()
+        _decode(decoder, audio)
+        return {segment.word.strip() for segment in decoder.seg() or ()}
+
+    def knows(self, word: str) -> bool:
+        return bool(self._decoder().lookup_word(word))
+
+    def _decoder(self):
+        decoder = getattr(self._local, "decoder", None)
+        if decoder is None:
+            from pocketsphinx import Decoder
+
+            decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch", **GRAMMAR_SEARCH)
+            self._local.decoder, self._local.grammars = decoder, {}
+        return decoder
+
+    def _spotter(self):
+        decoder = getattr(self._local, "spotter", None)
+        if decoder is None:
+            from pocketsphinx import Decoder
+
+            decoder = self._local.spotter = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch")
+            self._local.searches = {}
+        return decoder
+
+    def _phones(self):
+        """A second decoder holding only the free phone loop (switching one decoder's searches back and
+        forth loses accuracy on the grammar)."""
+        decoder = getattr(self._local, "phones", None)
+        if decoder is None:
+            import pocketsphinx
+            from pocketsphinx import Decoder
+
+            decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch")
+            model = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us-phone.lm.bin")
+            decoder.add_allphone_file("phones", model)
+            decoder.activate_search("phones")
+            self._local.phones = decoder
+        return decoder
+
+    def _grammar(self, decoder, grammar: str) -> str:
+        key = hashlib.sha1(grammar.encode()).hexdigest()[:16]  # noqa: S324  (a cache key, not security)
+        if key not in self._local.grammars:
+            if len(self._local.grammars) > 64:  # searches cannot be freed one by one: start over
+                self._local.decoder = None
+                decoder = self._decoder()
+            decoder.add_jsgf_string(f"g{key}", grammar)
+            self._local.grammars[key] = f"g{key}"
+        return self._local.grammars[key]
+
+
+def _decode(decoder, audio: bytes) -> tuple[str, float]:
+    decoder.start_utt()
+    decoder.process_raw(audio, full_utt=True)
+    decoder.end_utt()
+    hypothesis = decoder.hyp()
+    if hypothesis is None or not hypothesis.hypstr:
+        return "", 0.0
+    return hypothesis.hypstr, hypothesis.score
+
+
+def _confidence(grammar_score: float, phone_score: float) -> float:
+    """The grammar's path against the phone loop's (both as the decoder reports them): at EVEN_RATIO 0.5;
+    a grammar path clearly better is near 1, clearly worse near 0."""
+    if grammar_score <= 0 or phone_score <= 0:
+        return 0.0
+    margin = math.log(grammar_score) - math.log(phone_score) - math.log(EVEN_RATIO)
+    return round(1 / (1 + math.exp(-margin * 30)), 3)
+
+
+def _normalised(words: str) -> str:
+    return " ".join(words.replace("a.m.", "am").replace("p.m.", "pm").split())
+
+
+_shared: SphinxRecognizer | None = None
+
+
+def recognizer_default() -> Recognizer:
+    global _shared
+    if _shared is None:
+        _shared = SphinxRecognizer()
+    return _shared
