@@ -6,6 +6,6 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
-RUN useradd --system --home /app issetter && mkdir -p var/media && chown -R issetter var
+RUN useradd --system --home /app issetter && mkdir -p var/media var/recordings && chown -R issetter var
 USER issetter
 EXPOSE 8000

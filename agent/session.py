@@ -1,14 +1,22 @@
 """One answered call with the agent: the fork's messages in, the dialogue policy's actions out.
 
-What comes over the fork: the metadata frame (our call id), the callee's audio (binary L16 frames; the
-audio pipeline) or, in Phonify's text mode, their words ({"type": "phonify.speech"}); the telephony
-listener's word that the switch heard a voicemail beep ({"type": "machine.beep"}); and the answers to our
-marks. What goes back: `playAudio` (with its `textContent`), a mark after each utterance, and — when the
-policy hangs up — `disconnect` once the last words have played, on which the listener ends the call.
+What comes over the fork: the metadata frame (our call id); the callee's audio as binary L16 frames — or,
+in Phonify's text mode, their words ({"type": "phonify.speech"}); the telephony listener's word that the
+switch heard a voicemail beep ({"type": "machine.beep"}); and the answers to our marks.
+
+With audio (`agent/pipeline/`): the frames go through voice activity and end-of-turn detection; each
+utterance is recognised with a grammar for the dialogue's state, and the policy's replies are synthesised
+and streamed back sentence by sentence. When the callee talks over the agent, the agent stops (killAudio)
+and listens; if it was only a cough or an "mm-hm", it says the unfinished sentence again. The first words
+decide between a person and an answering machine (`pipeline/machine.py`); a machine hears nothing until
+its beep, or the silence after its greeting, and then the voicemail message once.
+
+In text mode the words travel as text and the agent answers with `playAudio` carrying `textContent`.
 
 Every turn is saved on the Call as it happens; the outcome and any voicemail message when the policy
-decides them. The policy and its tools run on a worker thread (they use the database); one call's
-failure closes only its own socket.
+decides them, and the recording when the call ends. When the policy hangs up, `disconnect` follows once
+the last words have played, on which the listener ends the call. The policy, its tools and recognition run
+on worker threads; one call's failure closes only its own socket.
 """
 
 from __future__ import annotations
@@ -19,14 +27,24 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
 from django.utils import timezone
 
-from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Transfer
-from agent.dialogue.understanding import sounds_like_machine
+from agent.dialogue.choice import policy_for
+from agent.dialogue.policy import Hangup, Say, Transfer
+from agent.dialogue.understanding import sounds_like_machine, understand
 from agent.models import Script
+from agent.pipeline.hearing import Heard, Hearing
+from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
+from agent.pipeline.machine import SHORT_HELLO, machine_verdict
+from agent.pipeline.recording import CallRecorder
+from agent.pipeline.speaking import Mouth
 from agent.script_lines import lines_for
+from agent.speech.grammars import Listening, grammar_for
+from agent.speech.recognizer import Recognition, recognizer_default
+from agent.speech.tts import VoiceError, voice_named
 from agent.tools import CallTools
 from calls.models import Call, Turn
 from calls.services import customer_profile_refresh
@@ -36,89 +54,300 @@ log = logging.getLogger(__name__)
 SPEECH = "phonify.speech"
 BEEP = "machine.beep"
 GOODBYE_MARK = "goodbye"
+BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
+MACHINE_LISTENING = 8.0  # seconds after answer during which a long first utterance is checked for a machine
+hearing_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-asr")  # recognition never waits on
+speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
 
 
 class Timing:
-    """How long the agent waits: for a first hello, for an answer, for the beep after a machine's greeting."""
+    """How long the agent waits: for a first hello, for an answer, for the beep after a machine's greeting,
+    and (with audio) the silence that ends the callee's turn — shorter for the first hello."""
 
-    def __init__(self, hello: float = 2.0, answer: float = 6.0, beep: float = 4.0) -> None:
+    def __init__(
+        self, hello: float = 2.0, answer: float = 6.0, beep: float = 4.0, end_of_turn: float = 0.35,
+        end_of_hello: float = 0.3,
+    ) -> None:  # fmt: skip
         self.hello, self.answer, self.beep = hello, answer, beep
+        self.end_of_turn, self.end_of_hello = end_of_turn, end_of_hello
 
 
 class CallSession:
-    def __init__(self, socket, call: Call, policy: ScriptedPolicy, timing: Timing) -> None:
+    def __init__(self, socket, call: Call, policy, timing: Timing, voice_name: str = "") -> None:
         self.socket, self.call, self.policy, self.timing = socket, call, policy, timing
+        self.voice_name = voice_name
         self.began = time.monotonic()
         self.turns = 0
         self.marks = 0
         self.closing = False
         self.machine = False
+        self.latencies_ms: list[int] = []
         self._timer: asyncio.TimerHandle | None = None
         self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task] = set()
+        # audio mode, set up when the first audio frame arrives
+        self.hearing: Hearing | None = None
+        self.mouth: Mouth | None = None
+        self.recorder = CallRecorder()
+        self._audio_began = 0.0
+        self._early: tuple[float, asyncio.Future] | None = None
+        self._interrupted: list[str] = []
+        self._barged_at: float | None = None
+        self._offers_ready = False
 
     @classmethod
     async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
         call = await _in_thread(_load_call, str(metadata.get("call", "")))
         if call is None:
             return None
-        policy = await _in_thread(_policy_for, call, clock)
-        return cls(socket, call, policy, timing or Timing())
+        policy, voice_name = await _in_thread(_policy_for, call, clock)
+        return cls(socket, call, policy, timing or Timing(), voice_name)
 
     async def run(self) -> None:
         self._wait(self.timing.hello, self._silence)  # greet even if nobody says hello
-        async for message in self.socket:
-            if isinstance(message, bytes):
-                continue  # the callee's audio: the speech pipeline's (text mode sends words instead)
-            try:
-                command = json.loads(message)
-            except ValueError:
-                continue
-            kind = command.get("type")
-            if kind == SPEECH:
-                await self._heard(str(command.get("text", "")))
-            elif kind == BEEP:
-                await self._act(self.policy.machine)
-            elif kind == "mark" and (command.get("data") or {}).get("event") == "playout":
-                await self._played((command.get("data") or {}).get("name", ""))
-        self._cancel_wait()
+        try:
+            async for message in self.socket:
+                if isinstance(message, bytes):
+                    if message:
+                        self._audio(message)
+                    continue
+                await self._command(message)
+        finally:
+            self._cancel_wait()
+            for task in self._tasks:
+                task.cancel()
+            if self.hearing is not None:
+                await _in_thread(_record_audio, self.call.pk, self.recorder, self.hearing.frames)
 
-    # ---- events ------------------------------------------------------------------------------------
-    async def _heard(self, text: str) -> None:
+    async def _command(self, message: str) -> None:
+        try:
+            command = json.loads(message)
+        except ValueError:
+            return
+        kind = command.get("type")
+        data = command.get("data") or {}
+        if kind == SPEECH:
+            await self._heard_text(str(command.get("text", "")))
+        elif kind == BEEP:
+            await self._beep()
+        elif kind == "mark" and data.get("event") in ("playout", "cleared"):
+            await self._played(str(data.get("name", "")), data.get("event") == "playout")
+
+    # ---- text mode -----------------------------------------------------------------------------------
+    async def _heard_text(self, text: str) -> None:
         self._cancel_wait()
         await self._turn(Turn.Speaker.CALLEE, text)
         if self.policy.state == "waiting_hello" and sounds_like_machine(text):
             self.machine = True  # a machine's greeting: say nothing over it; the beep (or silence) is the cue
-            self._wait(self.timing.beep, lambda: self._act(self.policy.machine))
+            self._wait(self.timing.beep, self._beep)
             return
         await self._act(lambda: self.policy.heard(text))
 
+    # ---- audio mode ----------------------------------------------------------------------------------
+    def _audio(self, message: bytes) -> None:
+        if self.hearing is None:
+            self._start_audio()
+        for heard in self.hearing.push(message):
+            self._on(heard)
+
+    def _start_audio(self) -> None:
+        self._audio_began = time.monotonic()
+        self.hearing = Hearing(end_silence=self.timing.end_of_hello)
+        try:
+            voice = voice_named(self.voice_name)
+        except VoiceError as problem:
+            log.warning("agent: %s; using the bundled voice", problem)
+            voice = voice_named("")
+        self.mouth = Mouth(
+            self.socket, voice=voice, executor=speaking_work, recorder=self.recorder, stream_clock=self._stream_now
+        )
+        lines = self.policy.lines
+        self.mouth.prepare([f"{lines.greeting} {lines.recording_notice}".strip()])  # said first: made first
+
+    def _stream_now(self) -> float:
+        return self.hearing.seconds if self.hearing is not None else 0.0
+
+    def _on(self, heard: Heard) -> None:
+        if heard.kind == "beep":
+            self._spawn(self._beep())
+        elif heard.kind == "started":
+            self._cancel_wait()
+            if self.mouth.playing and not self.closing and self.policy.state != "waiting_hello":
+                self._barged_at = heard.at
+                self._spawn(self._barge_in())
+        elif heard.kind == "pause" and self.policy.state != "waiting_hello":
+            self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
+        elif heard.kind == "ended":
+            self._spawn(self._utterance(heard.utterance))
+
+    async def _barge_in(self) -> None:
+        self._interrupted = await self.mouth.interrupt() or self._interrupted
+
+    async def _utterance(self, utterance) -> None:
+        ended_ms = self._ms_of_stream(utterance.ended)
+        started_ms = self._ms_of_stream(utterance.started)
+        if self.closing:
+            return
+        if self.policy.state == "waiting_hello" or (self.machine and not self.closing):
+            await self._first_words(utterance, started_ms, ended_ms)
+            return
+        if self._early is not None and self._early[0] == utterance.ended:
+            recognition = await self._early[1]
+        else:
+            recognition = await self._recognise_soon(utterance.samples)
+        self._early = None
+        said = recognition.understood
+        log.info(
+            "agent: heard %r (%.2f) %d ms after the turn ended",
+            recognition.text, recognition.confidence, round((time.monotonic() - self.began) * 1000) - ended_ms,
+        )  # fmt: skip
+        if self._interrupted and self._barely_said(utterance, said):
+            unfinished, self._interrupted = self._interrupted, []
+            await self._turn(Turn.Speaker.CALLEE, recognition.text or "(noise)", started_ms, ended_ms, recognition)
+            await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
+            return
+        self._interrupted = []
+        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition)
+        if self._young() and utterance.voiced_seconds > SHORT_HELLO and self.policy.state == "identify":
+            spotted = await self._spot(utterance.samples)
+            if machine_verdict(voiced_seconds=utterance.voiced_seconds, spotted=spotted):
+                await self._machine_heard()
+                return
+        await self._act(lambda: self.policy.heard(said), answered_at=ended_ms)
+
+    async def _first_words(self, utterance, started_ms: int, ended_ms: int) -> None:
+        """The first thing heard after answer: a person's hello (answer at once) or a machine's greeting."""
+        if self.machine:  # more of the machine's greeting: the wait for its beep starts again
+            self._wait(self.timing.beep, self._beep)
+            return
+        recognise = self._recognise_soon(utterance.samples)
+        if utterance.voiced_seconds > SHORT_HELLO:
+            spotted = await self._spot(utterance.samples)
+            if machine_verdict(voiced_seconds=utterance.voiced_seconds, spotted=spotted):
+                recognition = await recognise
+                await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
+                await self._machine_heard()
+                return
+        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms)  # words filled in below
+        self._spawn(self._fill_turn(index, recognise))
+        await self._act(lambda: self.policy.heard("hello"), answered_at=ended_ms)
+
+    async def _machine_heard(self) -> None:
+        self.machine = True
+        if self.mouth.playing:
+            await self.mouth.interrupt()
+        self._wait(self.timing.beep, self._beep)
+
+    def _barely_said(self, utterance, said: str) -> bool:
+        if utterance.voiced_seconds > BACKCHANNEL_SECONDS:
+            return False
+        return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
+
+    def _young(self) -> bool:
+        return time.monotonic() - self.began < MACHINE_LISTENING
+
+    def _recognise_soon(self, samples) -> asyncio.Future:
+        grammar = self._grammar()
+        return asyncio.get_running_loop().run_in_executor(
+            hearing_work, recognizer_default().recognize, samples, grammar
+        )
+
+    async def _spot(self, samples) -> set[str]:
+        return await asyncio.get_running_loop().run_in_executor(
+            hearing_work, recognizer_default().spot, samples, MACHINE_PHRASES
+        )
+
+    def _grammar(self) -> str:
+        policy, lines = self.policy, self.policy.lines
+        zone = getattr(getattr(policy, "tools", None), "zone", None)
+        offered = tuple(moment.astimezone(zone) if zone else moment for moment in (policy.offered or ()))
+        listening = Listening(
+            state=policy.state,
+            first_name=lines.first_name,
+            offered=offered,
+            opt_out_phrases=tuple(lines.opt_out_phrases),
+            objections=tuple(lines.objection_answers),
+        )
+        return grammar_for(listening, known=recognizer_default().knows)
+
+    async def _fill_turn(self, index: int, recognise: asyncio.Future) -> None:
+        recognition = await recognise
+        await _in_thread(_turn_words, self.call.pk, index, recognition.text or "(hello)", recognition.confidence)
+
+    def _ms_of_stream(self, seconds: float) -> int:
+        return round((self._audio_began - self.began + seconds) * 1000)
+
+    def _spawn(self, work) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("agent: call %s: %r", self.call.pk, task.exception())
+
+    # ---- events --------------------------------------------------------------------------------------
+    async def _beep(self) -> None:
+        if self.policy.state in ("waiting_hello", "identify") or self.machine:
+            self.machine = True
+            await self._act(self.policy.machine)
+
     async def _silence(self) -> None:
+        if self.hearing is not None and self.hearing.endpointer.speaking:
+            return  # they are talking: not silence
+        if self.machine:
+            await self._act(self.policy.machine)  # the greeting ended and no beep came: leave the message
+            return
         await self._act(self.policy.silence)
 
-    async def _played(self, name: str) -> None:
+    async def _played(self, name: str, played: bool) -> None:
+        if self.mouth is not None:
+            self.mouth.played(name)
+        if not played:
+            return
         if name == GOODBYE_MARK:
             await self.socket.send(json.dumps({"type": "disconnect"}))
-        elif not self.closing and name == f"said-{self.marks}":
+        elif not self.closing and name == f"said-{self.marks}" and not self.machine:
             self._wait(self.timing.answer, self._silence)  # their turn: wait for an answer
 
-    # ---- actions -----------------------------------------------------------------------------------
-    async def _act(self, decide: Callable[[], list]) -> None:
+    # ---- actions -------------------------------------------------------------------------------------
+    async def _act(self, decide: Callable[[], list], answered_at: int | None = None) -> None:
         async with self._lock:
             if self.closing:
                 return
+            decided = time.monotonic()
             actions = await _in_thread(decide)
+            log.info("agent: decided in %d ms", (time.monotonic() - decided) * 1000)
+            if self.policy.state != "waiting_hello" and not self._offers_ready:
+                self._offers_ready = True  # while the greeting plays, work out the times to offer
+                self._spawn(_in_thread(_offers_ahead, self.policy))
+                if self.mouth is not None:
+                    self.mouth.prepare([self.policy.lines.purpose, self.policy.lines.voicemail])
+            if self.hearing is not None and self.policy.state != "waiting_hello":
+                self.hearing.endpointer.end_silence = self.timing.end_of_turn
             for action in actions:
                 if isinstance(action, Say):
-                    await self._say(action.text)
+                    await self._speak(action.text, answered_at=answered_at)
+                    answered_at = None
                 elif isinstance(action, Hangup):
                     await self._finish(action.outcome)
                 elif isinstance(action, Transfer):
                     await self._finish("transferred", transfer_to=action.number)
 
-    async def _say(self, text: str) -> None:
-        await self._turn(Turn.Speaker.AGENT, text)
-        play = {"audioContentType": "raw", "sampleRate": 16000, "audioContent": _pause(), "textContent": text}
-        await self.socket.send(json.dumps({"type": "playAudio", "data": play}))
+    async def _speak(self, text: str, answered_at: int | None = None, remember: bool = True) -> None:
+        if self.mouth is None:  # text mode
+            await self._turn(Turn.Speaker.AGENT, text)
+            play = {"audioContentType": "raw", "sampleRate": 16000, "audioContent": _pause(), "textContent": text}
+            await self.socket.send(json.dumps({"type": "playAudio", "data": play}))
+        else:
+            first_sent = await self.mouth.say(text)
+            if remember:
+                at = round(((first_sent or time.monotonic()) - self.began) * 1000)
+                await self._turn(Turn.Speaker.AGENT, text, at, at)
+                if answered_at is not None and first_sent is not None:
+                    self.latencies_ms.append(at - answered_at)
+                    log.info("agent: answered %d ms after the turn ended", at - answered_at)
         self.marks += 1
         await self.socket.send(json.dumps({"type": "mark", "data": {"name": f"said-{self.marks}"}}))
 
@@ -132,16 +361,27 @@ class CallSession:
             await self.socket.send(json.dumps({"type": "transfer", "data": {"number": transfer_to}}))
         await self.socket.send(json.dumps({"type": "mark", "data": {"name": GOODBYE_MARK}}))
 
-    async def _turn(self, speaker: str, text: str) -> None:
+    async def _turn(
+        self, speaker: str, text: str, started_ms: int | None = None, ended_ms: int | None = None,
+        recognition: Recognition | None = None,
+    ) -> int:  # fmt: skip
         self.turns += 1
         at = round((time.monotonic() - self.began) * 1000)
-        await _in_thread(_record_turn, self.call.pk, self.turns, speaker, text, at)
+        started_ms = at if started_ms is None else started_ms
+        ended_ms = at if ended_ms is None else ended_ms
+        confidence = recognition.confidence if recognition is not None else None
+        if recognition is not None and not recognition.text:
+            text = "(not understood)"
+        elif recognition is not None and not recognition.understood:
+            text = f"({text}?)"  # kept for review, marked as a guess the agent did not act on
+        await _in_thread(_record_turn, self.call.pk, self.turns, speaker, text, started_ms, ended_ms, confidence)
+        return self.turns
 
-    # ---- waiting -----------------------------------------------------------------------------------
+    # ---- waiting -------------------------------------------------------------------------------------
     def _wait(self, seconds: float, then: Callable) -> None:
         self._cancel_wait()
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(seconds, lambda: loop.create_task(then()))
+        self._timer = loop.call_later(seconds, lambda: self._spawn(then()))
 
     def _cancel_wait(self) -> None:
         if self._timer is not None:
@@ -150,7 +390,7 @@ class CallSession:
 
 
 def _pause() -> str:
-    """20 ms of silence: text mode carries the words in `textContent`; the audio pipeline sends speech."""
+    """20 ms of silence: text mode carries the words in `textContent`."""
     return base64.b64encode(bytes(640)).decode()
 
 
@@ -171,16 +411,36 @@ def _load_call(call_id: str) -> Call | None:
     return Call.objects.select_related("customer", "office", "script", "dial_run").filter(pk=call_id).first()
 
 
-def _policy_for(call: Call, clock: Callable) -> ScriptedPolicy:
+def _policy_for(call: Call, clock: Callable):
     script = (
         call.script or Script.objects.filter(office=call.office, is_default=True).first() or Script(office=call.office)
     )
     tools = CallTools(call=call, script=script, clock=clock)
-    return ScriptedPolicy(lines=lines_for(script=script, customer=call.customer, office=call.office), tools=tools)
+    lines = lines_for(script=script, customer=call.customer, office=call.office)
+    return policy_for(script=script, lines=lines, tools=tools), script.voice
 
 
-def _record_turn(call_id, index: int, speaker: str, text: str, at_ms: int) -> None:
-    Turn.objects.create(call_id=call_id, index=index, speaker=speaker, text=text, started_ms=at_ms, ended_ms=at_ms)
+def _offers_ahead(policy) -> None:
+    tools = getattr(policy, "tools", None) or getattr(getattr(policy, "scripted", None), "tools", None)
+    if tools is not None and hasattr(tools, "offer"):
+        tools.offer(count=3)
+
+
+def _record_turn(call_id, index: int, speaker: str, text: str, started_ms: int, ended_ms: int, confidence) -> None:
+    Turn.objects.create(
+        call_id=call_id, index=index, speaker=speaker, text=text, started_ms=max(0, started_ms),
+        ended_ms=max(0, ended_ms), confidence=confidence,
+    )  # fmt: skip
+
+
+def _turn_words(call_id, index: int, text: str, confidence: float) -> None:
+    Turn.objects.filter(call_id=call_id, index=index).update(text=text, confidence=confidence)
+
+
+def _record_audio(call_id, recorder: CallRecorder, frames) -> None:
+    from calls.services import call_recording_save
+
+    call_recording_save(call_id=call_id, wav=recorder.wav(frames))
 
 
 def _record_end(call_id, customer_id: int, outcome: str, voicemail_message: str, machine: bool) -> None:

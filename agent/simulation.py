@@ -30,7 +30,18 @@ from phonify.thread import SwitchThread
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def simulation_run(*, personas_path: str, now: dt.datetime | None, tz: str, text: bool, seconds: float = 900) -> dict:
+def simulation_run(
+    *,
+    personas_path: str,
+    now: dt.datetime | None,
+    tz: str,
+    text: bool,
+    seconds: float = 900,
+    concurrency: int = 10,
+    agent_url: str = "",
+) -> dict:
+    """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
+    without it one runs in this process."""
     call_command("migrate", verbosity=0)
     personas = personas_load(personas_path)
     office, _ = office_ensure(
@@ -45,7 +56,7 @@ def simulation_run(*, personas_path: str, now: dt.datetime | None, tz: str, text
     DialingPolicy.objects.update_or_create(
         office=office,
         defaults={
-            "max_concurrent_calls": 10,
+            "max_concurrent_calls": concurrency,
             "calls_per_second": 5,
             "min_minutes_between_attempts": 0,
             "max_attempts": 1,
@@ -59,19 +70,33 @@ def simulation_run(*, personas_path: str, now: dt.datetime | None, tz: str, text
         )
     queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
     clock: Callable[[], dt.datetime] = (lambda: now) if now else timezone.now
-    switch = SwitchThread(port=0, personas=personas, text_mode=text)
+    switch = SwitchThread(
+        port=0, personas=personas, text_mode=text, transcribe=False
+    )  # the agent's Turns are the record
     switch.start()
     settings.FREESWITCH_ESL_HOST, settings.FREESWITCH_ESL_PORT = "127.0.0.1", switch.switch.port
-    agent = AgentThread(clock=clock).start()
-    listener = ListenerThread(agent_url=agent.url).start()
+    agent = None if agent_url else AgentThread(clock=clock).start()
+    listener = ListenerThread(agent_url=agent_url or agent.url).start()
     try:
         with telephony_open() as telephony:
             dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=clock, seconds=seconds, idle=0.2)
     finally:
         listener.stop()
-        agent.stop()
+        if agent is not None:
+            agent.stop()
         switch.stop()
-    return simulation_report(personas=list(personas.values()), zone=office.zone)
+    heard = None if text else _reply_gaps(switch.switch.channels.values())
+    return simulation_report(personas=list(personas.values()), zone=office.zone, reply_gaps=heard)
+
+
+def _reply_gaps(channels) -> dict[str, list[int]]:
+    """With audio, latency as the callee hears it (Phonify's clock): from the end of their words to the
+    agent's next audio reaching the switch, for people (a machine's greeting waits for its beep)."""
+    return {
+        channel.number: [round(gap * 1000) for gap in channel.reply_gaps]
+        for channel in channels
+        if channel.persona is not None and channel.persona.answer == "human"
+    }
 
 
 def first_name_of(persona: Persona) -> str:
@@ -79,8 +104,15 @@ def first_name_of(persona: Persona) -> str:
     return (persona.expect.get("first_name") or persona.name.split("-")[0]).capitalize()
 
 
-def simulation_report(*, personas: list[Persona], zone: zoneinfo.ZoneInfo) -> dict:
-    rows = [_judged(persona, zone) for persona in personas]
+def simulation_report(
+    *, personas: list[Persona], zone: zoneinfo.ZoneInfo, reply_gaps: dict[str, list[int]] | None = None
+) -> dict:
+    """`reply_gaps` (audio mode): each number's turn latencies measured at the switch; without them (text
+    mode) latency is read off the saved turns."""
+    rows = [
+        _judged(persona, zone, None if reply_gaps is None else reply_gaps.get(persona.number, []))
+        for persona in personas
+    ]
     latencies = [ms for row in rows for ms in row["turn_latencies_ms"]]
     return {
         "personas": rows,
@@ -95,7 +127,7 @@ def simulation_report(*, personas: list[Persona], zone: zoneinfo.ZoneInfo) -> di
     }
 
 
-def _judged(persona: Persona, zone: zoneinfo.ZoneInfo) -> dict:
+def _judged(persona: Persona, zone: zoneinfo.ZoneInfo, gaps: list[int] | None) -> dict:
     call = Call.objects.filter(to_number=persona.number).order_by("-created_at").first()
     expected = persona.expect.get("outcome", "")
     if call is None:
@@ -116,6 +148,8 @@ def _judged(persona: Persona, zone: zoneinfo.ZoneInfo) -> dict:
         for earlier, later in zip(turns, turns[1:], strict=False)
         if earlier["speaker"] == "callee" and later["speaker"] == "agent"
     ]
+    if gaps is not None:
+        latencies = gaps
     row = _row(persona, call.outcome, expected, not problems)
     row |= {
         "problems": problems,

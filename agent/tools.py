@@ -21,6 +21,7 @@ from customers.do_not_call import dnc_add
 from customers.models import DoNotCallEntry
 
 CALLBACK_DEFAULT = dt.timedelta(days=1)
+OFFERS_KEEP = dt.timedelta(minutes=2)  # offers worked out ahead (while the greeting plays) stay good this long
 
 
 class CallTools:
@@ -32,6 +33,7 @@ class CallTools:
         self.calendar = booking_calendar_of(office=self.office, user=starter)
         self.minutes = script.appointment_minutes if script else None
         self.appointment_type = script.appointment_type if script else ""
+        self._offers: dict[tuple, tuple[dt.datetime, list[dt.datetime]]] = {}
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -45,6 +47,17 @@ class CallTools:
         return rules, busy, now
 
     def offer(self, *, count=3, day=None, part=None, not_before=None) -> list[dt.datetime]:
+        """Free times to offer. Worked out once per question for a couple of minutes (the session asks for
+        the first offer while the greeting plays); every booking re-checks the time anyway."""
+        key = (count, day, part, not_before)
+        kept = self._offers.get(key)
+        if kept is not None and self.now() - kept[0] < OFFERS_KEEP:
+            return list(kept[1])
+        found = self._offer(count=count, day=day, part=part, not_before=not_before)
+        self._offers[key] = (self.now(), found)
+        return list(found)
+
+    def _offer(self, *, count, day, part, not_before) -> list[dt.datetime]:
         if self.calendar is None:
             return []  # nowhere to book: the policy offers a callback from staff
         rules, busy, now = self._rules_and_busy()
@@ -66,6 +79,7 @@ class CallTools:
         )
 
     def book(self, starts_at: dt.datetime) -> Booked:
+        self._offers.clear()  # whatever happens, the calendar has changed or was found to differ
         if self.calendar is None:
             return Booked(False)
         result = appointment_book(

@@ -122,6 +122,7 @@ class CallAdmin(OfficeScopedAdmin):
         "answered_by",
         "beep_detected_at",
         "voicemail_message",
+        "recording",
     )
     inlines = [TurnInline, CallEventInline]
     supervisor_can_add = False

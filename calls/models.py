@@ -225,6 +225,9 @@ class Call(models.Model):
     answered_by = models.CharField(max_length=16, choices=AnsweredBy.choices, default=AnsweredBy.UNKNOWN)
     beep_detected_at = models.DateTimeField(null=True, blank=True)
     voicemail_message = models.TextField(blank=True, help_text="What the agent said to the machine.")
+    recording = models.CharField(
+        max_length=255, blank=True, help_text="The call's audio (WAV), a path inside RECORDINGS_DIR."
+    )
     summary = models.TextField(blank=True)
     flagged = models.BooleanField(default=False)
     flag_reason = models.CharField(max_length=255, blank=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from calls.models import Call, CallingRule, DialingPolicy, DialRun, OfficeHoliday, QueueEntry
@@ -21,6 +23,17 @@ def queue_open_entries(*, office: Office) -> QuerySet[QueueEntry]:
 
 def call_list(*, office: Office) -> QuerySet[Call]:
     return Call.objects.filter(office=office).select_related("customer").order_by("-created_at")
+
+
+def call_recording_path(*, call: Call) -> Path | None:
+    """The absolute path of the call's recording when there is one on disk (never outside RECORDINGS_DIR)."""
+    if not call.recording:
+        return None
+    root = Path(settings.RECORDINGS_DIR).resolve()
+    path = (root / call.recording).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
 
 
 def call_figures_between(*, office: Office, start: dt.datetime, end: dt.datetime) -> dict[str, int]:

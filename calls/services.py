@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from calls.models import DialingPolicy, QueueEntry
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+from calls.models import Call, DialingPolicy, QueueEntry
 from calls.selectors import call_history_of
 from customers.services import customer_profile_record_calls
 from issetter.models import Office
@@ -42,3 +49,28 @@ def callback_schedule(*, call, at, note: str = "") -> QueueEntry:
             priority=10,  # a promise to the customer comes before the rest of the queue
             note=(note or "Callback requested on the call")[:255],
         )
+
+
+def call_recording_save(*, call_id: uuid.UUID | str, wav: bytes) -> str:
+    """Keep the call's audio (a whole WAV file) as RECORDINGS_DIR/<office id>/<call uuid>.wav and note it on the
+    call; returns that path relative to RECORDINGS_DIR. The file appears whole or not at all (written beside it,
+    then renamed), so the call page never plays half a file; saving again replaces it."""
+    if len(wav) < 12 or wav[:4] != b"RIFF" or wav[8:12] != b"WAVE":
+        raise ValueError("A call recording must be a WAV file (RIFF/WAVE).")
+    call = Call.objects.only("uuid", "office_id").get(pk=call_id)
+    relative = f"{call.office_id}/{call.uuid}.wav"
+    target = Path(settings.RECORDINGS_DIR) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{call.uuid}.", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(wav)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o640)  # the web process (same user or group) reads it; nobody else
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    Call.objects.filter(pk=call.pk).update(recording=relative)
+    return relative

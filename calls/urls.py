@@ -14,4 +14,5 @@ urlpatterns = [
     path("calling-rules/", views.calling_rules, name="calling_rules"),
     path("calls/", views.call_index, name="list"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
+    path("calls/<uuid:uuid>/audio/", views.call_audio, name="call_audio"),
 ]

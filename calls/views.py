@@ -11,7 +11,8 @@ from calls.dialer import dial_run_begin, dial_run_resume, dial_run_set_status
 from calls.live import live_context
 from calls.models import Call, DialRun
 from calls.queue_services import QueueError, queue_add_customer, queue_add_matching, queue_clear, queue_entry_remove
-from calls.selectors import call_list, calling_rules_overview, queue_counts, queue_open_entries
+from calls.ranged_files import ranged_file_response
+from calls.selectors import call_list, call_recording_path, calling_rules_overview, queue_counts, queue_open_entries
 from customers.criteria import CriteriaForm
 from customers.models import Customer
 from customers.selectors import customers_matching
@@ -107,7 +108,24 @@ def call_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def call_detail(request: HttpRequest, uuid) -> HttpResponse:
     call = get_for_office(Call.objects.select_related("customer", "dial_run"), request.office, uuid=uuid)
-    return render(request, "calls/call_detail.html", {"call": call, "turns": call.turns.all()})
+    context = {"call": call, "turns": call.turns.all(), "has_recording": call_recording_path(call=call) is not None}
+    return render(request, "calls/call_detail.html", context)
+
+
+@require_GET
+def call_audio(request: HttpRequest, uuid) -> HttpResponse:
+    """The call's recording (WAV) for the <audio> player and the Download link; seekable (Range requests)."""
+    call = get_for_office(Call, request.office, uuid=uuid)
+    path = call_recording_path(call=call)
+    if path is None:
+        raise Http404("This call has no recording.")
+    return ranged_file_response(
+        request=request,
+        path=path,
+        content_type="audio/wav",
+        filename=f"call-{call.uuid}.wav",
+        headers={"Cache-Control": "private"},
+    )
 
 
 @require_GET

@@ -146,6 +146,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Call recordings (WAV), one folder per office; written by the agent, served to the office's staff. A relative
+# path is taken from the project folder, so every process finds the same files whatever its working directory.
+RECORDINGS_DIR = BASE_DIR / env.str("RECORDINGS_DIR", "var/recordings")
 CUSTOMER_IMPORT_MAX_BYTES = env.int("CUSTOMER_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run
 

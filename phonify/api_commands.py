@@ -113,8 +113,14 @@ class ApiCommands:
             bug = words[5] if len(words) > 5 else "audio_fork"
             if bug in channel.forks:
                 return "-ERR Operation Failed\n"
+            streaming = len(words) > 9 and words[7] == "true" and words[8] == "true"  # bidirectional stream
             fork = AudioFork(
-                self, channel, url=words[2], rate=RATES[words[4]], metadata=words[6] if len(words) > 6 else ""
+                self,
+                channel,
+                url=words[2],
+                rate=RATES[words[4]],
+                metadata=words[6] if len(words) > 6 else "",
+                stream_rate=int(words[9]) if streaming and words[9].isdigit() else None,
             )
             channel.forks[bug] = fork
             fork.start()

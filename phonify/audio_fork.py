@@ -36,9 +36,12 @@ EVENT_PREFIX = "mod_audio_fork::"
 
 
 class AudioFork:
-    def __init__(self, switch: Switch, channel: Channel, *, url: str, rate: int, metadata: str) -> None:
+    def __init__(
+        self, switch: Switch, channel: Channel, *, url: str, rate: int, metadata: str, stream_rate: int | None = None
+    ) -> None:
         self.switch, self.channel = switch, channel
         self.url, self.rate, self.metadata = url, rate, metadata
+        self.stream_rate = stream_rate  # binary frames from the agent are played only with bidirectional streaming
         self.socket = None
         self.frames_sent = 0
         self.lateness_ms: list[float] = []  # how late each frame left, for the real-time bench
@@ -109,8 +112,11 @@ class AudioFork:
     async def _receive(self) -> None:
         async for message in self.socket:
             if isinstance(message, bytes):
-                self.playout.queue(message)  # bidirectional streaming: raw L16 at the fork's rate
-                continue
+                if self.stream_rate:  # bidirectional streaming: raw L16 at its rate, resampled to the call's
+                    self.channel.agent_audio_arrived()
+                    samples = np.frombuffer(message[: len(message) - len(message) % 2], dtype=np.int16)
+                    self.playout.queue(resample(samples, self.stream_rate, self.rate).tobytes())
+                continue  # without it the real module discards binary frames
             try:
                 command = json.loads(message)
             except ValueError:
@@ -125,6 +131,7 @@ class AudioFork:
             if self.conversation is not None:  # text mode: words, not audio; they are "played" at once
                 self.conversation.agent_text(data.get("textContent", ""))
                 return
+            self.channel.agent_audio_arrived()
             self.playout.queue(self._decoded(data))
         elif kind == "killAudio":
             for name in self.playout.kill():

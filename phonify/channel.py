@@ -58,6 +58,8 @@ class Channel:
     agent_frames: list[tuple[float, bytes, int]] = field(default_factory=list)  # agent audio played (clock, L16, rate)
     agent_playing: bool = False
     barge_ins: list[dict] = field(default_factory=list)  # persona talked over the agent: how soon it stopped
+    callee_said_until: float | None = None  # when the persona's last words ended, until the agent answers
+    reply_gaps: list[float] = field(default_factory=list)  # seconds from the end of their words to the agent's audio
     conversation: object = None  # the persona's side (phonify.conversation), once answered
     ear: object = None  # phonify.hearing.Ear of a speaking persona
     settled: threading.Event = field(default_factory=threading.Event)  # ended, transcribed, recorded
@@ -71,6 +73,15 @@ class Channel:
         self.agent_frames.append((at, frame, rate))
         if self.ear is not None:
             self.ear.hear(frame, rate, at)
+
+    def callee_finished_speaking(self, at: float) -> None:
+        self.callee_said_until = at
+
+    def agent_audio_arrived(self) -> None:
+        """The agent's audio reached the switch: after the persona's words, that is the turn's latency."""
+        if self.callee_said_until is not None:
+            self.reply_gaps.append(max(0.0, self.clock() - self.callee_said_until))
+            self.callee_said_until = None
 
     def agent_stopped_playing(self) -> None:
         self.agent_playing = False

@@ -131,7 +131,12 @@ class SpokenConversation(Conversation):
         persona_turns = self.persona.turns if self.persona else ()
         listen_for = [word for turn in persona_turns for word in turn.after_hearing]
         listen_for += (self.persona.expect if self.persona else {}).get("voicemail_contains") or []
-        channel.ear = Ear(listen_for=listen_for, on_start=self.agent_started.set, on_utterance=self._utterance)
+        channel.ear = Ear(
+            listen_for=listen_for,
+            on_start=self.agent_started.set,
+            on_utterance=self._utterance,
+            transcribe=switch.transcribe,
+        )
         self._barging = False
 
     async def speak(self, text: str) -> None:
@@ -147,6 +152,7 @@ class SpokenConversation(Conversation):
                 {"at": segment.start, "agent_stopped_after_ms": None if self.channel.agent_playing else 0}
             )
         await self.switch.wait(max(0.0, segment.end - self.channel.clock()))
+        self.channel.callee_finished_speaking(segment.end)
         return segment.start
 
     async def moment_to_barge_in(self) -> None:

@@ -56,8 +56,10 @@ class Switch(ApiCommands):
         hostname: str = "phonify",
         record_dir: Path | str | None = None,
         text_mode: bool = False,
+        transcribe: bool = True,
     ) -> None:
         self.text_mode = text_mode
+        self.transcribe = transcribe  # False: personas only spot their words in the agent's speech (cheaper)
         self.record_dir = Path(record_dir) if record_dir else None
         self.host, self.port, self.password = host, port, password
         self.personas = personas or {}

@@ -33,7 +33,15 @@ REPEAT = ("repeat", "say that again", "come again", "pardon", "didn't catch", "w
 CALLBACK = ("call me back", "call back", "call me later", "bad time", "busy right now", "in a meeting", "driving")
 WRONG = ("wrong number", "wrong person", "no one by that name", "nobody by that name", "doesn't live here",
          "does not live here", "not here", "you have the wrong", "this isn't", "this is not")  # fmt: skip
-NOT_INTERESTED = ("not interested", "no thanks", "no thank you", "not for me", "don't need", "do not need")
+NOT_INTERESTED = (
+    "not interested",
+    "no thanks",
+    "nope thanks",
+    "no thank you",
+    "not for me",
+    "don't need",
+    "do not need",
+)
 YES = ("yes", "yeah", "yep", "yup", "sure", "speaking", "that's me", "this is", "correct", "right", "okay", "ok",
        "sounds good", "works", "perfect", "fine", "please do", "go ahead", "i am")  # fmt: skip
 NO = ("no", "nope", "not really", "neither", "none of", "doesn't work", "don't work", "can't")

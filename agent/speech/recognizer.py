@@ -5,7 +5,7 @@ words and a confidence, `spot(samples, phrases)` the phrases found anywhere in f
 useless on phone audio, but a grammar of what may be said now is near-perfect (notes/speech-stack.md §4).
 A grammar always finds *some* path, so every utterance is also decoded by a free phone loop: when the
 grammar's best path scores below the phone loop's, the words were not in the grammar and the confidence
-falls under one half — the policy then asks again instead of acting on a guess.
+falls (under CONFIDENT) — the policy then asks again instead of acting on a guess.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import numpy as np
 from agent.speech.audio import RATE
 
 PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
-CONFIDENT = 0.5
+CONFIDENT = 0.15  # acted on from here: real out-of-grammar speech scores under 0.05 (cough, "purple",
+# "mm-hm"), while a clipped "yes it is" can score 0.2 — a wrong re-ask costs less than a wrong action
 EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-grammar speech meet (measured)
 # Wide beams, and noise words that cost more than the default: otherwise the end of "no thanks, I'm not
 # interested" is taken for noise after "no thanks".
@@ -34,7 +35,7 @@ SPOT_PHRASE = "/1e-{threshold}/"
 @dataclass(frozen=True)
 class Recognition:
     text: str  # "" when nothing in the grammar was heard
-    confidence: float  # 0–1; under CONFIDENT means "probably not what the grammar expects"
+    confidence: float  # 0–1 (0.5 where grammar and phone loop score alike); under CONFIDENT: not in the grammar
 
     @property
     def understood(self) -> str:

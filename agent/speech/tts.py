@@ -44,6 +44,7 @@ class Voice:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cached_bytes = 0
         self._lock = threading.Lock()
+        self._making: dict[str, threading.Event] = {}  # sentences being synthesised now
 
     def cached(self, sentence: str) -> np.ndarray | None:
         with self._lock:
@@ -53,9 +54,24 @@ class Voice:
             return audio
 
     def audio(self, sentence: str) -> np.ndarray:
-        hit = self.cached(sentence)
+        """The sentence's audio; made once even when many calls ask for it at the same moment."""
+        with self._lock:
+            hit = self._cache.get(sentence)
+            making = self._making.get(sentence) if hit is None else None
+            if hit is None and making is None:
+                self._making[sentence] = threading.Event()
         if hit is not None:
             return hit
+        if making is not None:
+            making.wait(timeout=30)
+            return self.cached(sentence) if self.cached(sentence) is not None else self._make(sentence)
+        try:
+            return self._make(sentence)
+        finally:
+            with self._lock:
+                self._making.pop(sentence).set()
+
+    def _make(self, sentence: str) -> np.ndarray:
         chunks = list(self._piper.synthesize(sentence))
         if chunks:
             audio = resample(np.concatenate([chunk.audio_int16_array for chunk in chunks]), chunks[0].sample_rate, RATE)

@@ -61,7 +61,9 @@ class EslTelephony:
         return self.socket.command(f"api uuid_kill {call_uuid} {cause}").data.startswith("+OK")
 
     def audio_fork_start(self, call_uuid: str, url: str, metadata: str) -> None:
-        self.socket.command(f"bgapi uuid_audio_fork {call_uuid} start {url} mono 16k agent {metadata}")
+        """The callee's audio to the agent at 16 kHz, and the agent's audio streamed back and played by the
+        module (jambonz's bidirectional flags: enabled, streaming, at 16 kHz)."""
+        self.socket.command(f"bgapi uuid_audio_fork {call_uuid} start {url} mono 16k agent {metadata} true true 16000")
 
     def audio_fork_send_text(self, call_uuid: str, text: str) -> None:
         """A text frame to the agent over the call's fork (mod_audio_fork's `send_text`)."""

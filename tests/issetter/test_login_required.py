@@ -26,7 +26,7 @@ def our_url_names() -> set[str]:
 
 
 @pytest.fixture
-def page_urls(customer, call, script, import_batch):
+def page_urls(customer, call, call_recording, script, import_batch):
     return {
         "home": reverse("home"),
         "customers:list": reverse("customers:list"),
@@ -40,6 +40,7 @@ def page_urls(customer, call, script, import_batch):
         "calls:calling_rules": reverse("calls:calling_rules"),
         "calls:list": reverse("calls:list"),
         "calls:detail": reverse("calls:detail", args=[call.uuid]),
+        "calls:call_audio": reverse("calls:call_audio", args=[call.uuid]),
         "calendars:index": reverse("calendars:index"),
         "agent:script_list": reverse("agent:script_list"),
         "agent:script_detail": reverse("agent:script_detail", args=[script.pk]),
@@ -72,6 +73,14 @@ def action_urls(customer, import_batch):
         "calls:run_control": reverse("calls:run_control", args=[1, "pause"]),
         "agent:script_default": reverse("agent:script_default", args=[1]),
     }
+
+
+@pytest.fixture
+def call_recording(call, settings, tmp_path):
+    from calls.services import call_recording_save
+
+    settings.RECORDINGS_DIR = tmp_path / "recordings"
+    call_recording_save(call_id=call.uuid, wav=b"RIFF\x24\x00\x00\x00WAVE" + bytes(32))
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--text", action="store_true", help="People and agent speak in text, not audio.")
         parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--concurrency", type=int, default=10, help=argparse.SUPPRESS)  # the latency bench
+        parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
 
     def handle(self, *args, **options) -> None:
         now = _pinned(options["now"])
@@ -43,12 +45,17 @@ class Command(BaseCommand):
             personas_load(options["personas"])
         except PersonaError as problem:
             raise CommandError(str(problem)) from None
-        if not options["text"]:
-            raise CommandError("The agent's speech pipeline is not built yet: run with --text")
         if options["inside"]:
             from agent.simulation import simulation_run
 
-            report = simulation_run(personas_path=options["personas"], now=now, tz=options["tz"], text=options["text"])
+            report = simulation_run(
+                personas_path=options["personas"],
+                now=now,
+                tz=options["tz"],
+                text=options["text"],
+                concurrency=options["concurrency"],
+                agent_url=options["agent_url"],
+            )
             self.stdout.write(json.dumps(report))
             return
         report = self._run_isolated(options)
@@ -66,6 +73,7 @@ class Command(BaseCommand):
                 "DATABASE_URL": f"sqlite:///{Path(folder) / 'simulation.sqlite3'}",
                 "REDIS_URL": "",
                 "AGENT_URL": "",
+                "RECORDINGS_DIR": str(Path(folder) / "recordings"),
             }
             argv = [
                 sys.executable,
@@ -74,7 +82,8 @@ class Command(BaseCommand):
                 options["personas"],
                 "--inside",
             ]
-            argv += ["--tz", options["tz"], "--text"] + (["--now", options["now"]] if options["now"] else [])
+            argv += ["--tz", options["tz"]] + (["--text"] if options["text"] else [])
+            argv += ["--now", options["now"]] if options["now"] else []
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if child.returncode != 0:
             raise CommandError(f"The simulation failed:\n{child.stderr[-3000:]}")

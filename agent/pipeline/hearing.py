@@ -1,0 +1,45 @@
+"""Transport in: the fork's binary L16 messages → 20 ms frames → voice activity and end of turn, plus the
+beep detector. `push` returns what happened in those frames, on the stream clock (seconds of audio in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.speech.audio import FRAME_SECONDS, RATE, Rechunker
+from agent.speech.endpointing import Endpointer, Utterance
+from agent.speech.tones import ToneDetector
+
+EARLY_AFTER = 0.12  # seconds of silence after which the words so far are recognised, before the turn ends
+
+
+@dataclass(frozen=True)
+class Heard:
+    kind: str  # "started" (speech began), "pause" (a short silence: recognise early), "ended", "beep"
+    at: float
+    utterance: Utterance | None = None
+
+
+class Hearing:
+    def __init__(self, *, rate: int = RATE, end_silence: float = 0.35) -> None:
+        self.rechunker = Rechunker(rate)
+        self.endpointer = Endpointer(end_silence=end_silence)
+        self.tones = ToneDetector()
+        self.seconds = 0.0  # audio received so far
+        self.frames = []  # every frame, for the recording (16 kHz int16 arrays)
+
+    def push(self, message: bytes) -> list[Heard]:
+        events = []
+        for frame in self.rechunker.frames(message):
+            at = self.seconds
+            self.seconds += FRAME_SECONDS
+            self.frames.append(frame)
+            if self.tones.push(frame):
+                events.append(Heard("beep", at))
+            state, utterance = self.endpointer.push(frame, at)
+            if state == "started":
+                events.append(Heard("started", at))
+            elif state == "ended":
+                events.append(Heard("ended", at, utterance))
+            elif state == "speaking" and abs(self.endpointer.silent_for() - EARLY_AFTER) < FRAME_SECONDS / 2:
+                events.append(Heard("pause", at, self.endpointer.so_far()))
+        return events

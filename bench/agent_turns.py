@@ -1,0 +1,162 @@
+"""The agent's speed with audio: turn latency, first response, how many calls two cores carry, memory.
+
+    .venv/bin/python bench/agent_turns.py [--levels 1,4,8,12] [--turns 50]
+
+Everything real, each part in its own process as in production: the agent (`manage.py agent`) and a
+`simulate` run (Phonify with speaking personas, the telephony listener, the dialer) sharing a scratch
+SQLite database. Each person answers "Hello?", then says five things the agent must answer (identify,
+"can you repeat that", "who is this", a day, a choice) and books. At each level that many calls run at
+once, in batches, until at least `--turns` turns are measured.
+
+- Turn latency: from the end of the person's words to the agent's audio reaching the switch, on
+  Phonify's clock (what the callee hears), p50 / p95. First response: the same after their "Hello?".
+- Concurrency: the most calls at once whose p95 stays within 20 % of one call's.
+- Memory: the agent's resident memory at the busiest moment, less its memory idle (after warm-up),
+  divided by the calls in progress.
+
+Both processes share the machine's two cores with Phonify's callers, as they would not in production
+(the callee is a real phone there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = "2026-11-24T08:00:00-05:00"  # a Tuesday morning: calling hours, a free calendar
+PERSON = {
+    "answer": "human",
+    "rings": 1,
+    "greeting": "Hello?",
+    "turns": [
+        {"say": "Yes, speaking."},
+        {"say": "Can you repeat that?", "after_hearing": ["time"]},
+        {"say": "Who is this?", "after_hearing": ["time"]},
+        {"say": "Thursday afternoon works for me.", "after_hearing": ["time"]},
+        {"say": "The second one please."},
+    ],
+    "hangup_after": 120,
+    "expect": {"outcome": "booked"},
+}
+TURNS_PER_CALL = 6  # the hello and five answers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def level_run(calls: int, concurrency: int, folder: Path) -> dict:
+    people = [{"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON} for n in range(calls)]
+    personas = folder / f"people-{concurrency}.yaml"
+    personas.write_text(yaml.safe_dump({"personas": people}, sort_keys=False))
+    database = folder / f"level-{concurrency}.sqlite3"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "",
+        "RECORDINGS_DIR": str(folder / "recordings"),
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    agent = subprocess.Popen(
+        [sys.executable, "manage.py", "agent", "--port", str(port), "--now", NOW],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    agent.stdout.readline()  # "Agent: listening on port …"
+    time.sleep(1.0)
+    idle = rss_mb(agent.pid)
+    peak = [idle]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], rss_mb(agent.pid))
+
+    threading.Thread(target=sample, daemon=True).start()
+    cpu_before, began = cpu_seconds(agent.pid), time.monotonic()
+    argv = [sys.executable, "manage.py", "simulate", str(personas), "--inside", "--now", NOW]
+    argv += ["--concurrency", str(concurrency), "--agent-url", f"ws://127.0.0.1:{port}/"]
+    child = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall, cpu = time.monotonic() - began, cpu_seconds(agent.pid) - cpu_before
+    done.set()
+    agent.terminate()
+    agent.wait(10)
+    if child.returncode != 0:
+        raise SystemExit(f"simulate failed:\n{child.stderr[-3000:]}")
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    rows = report["personas"]
+    firsts = [row["turn_latencies_ms"][0] for row in rows if row["turn_latencies_ms"]]
+    turns = [ms for row in rows for ms in row["turn_latencies_ms"][1:]]
+    ordered = sorted(turns)
+    return {
+        "concurrency": concurrency,
+        "calls": calls,
+        "booked": sum(row["outcome"] == "booked" for row in rows),
+        "turns": len(turns),
+        "p50": statistics.median(turns) if turns else None,
+        "p95": ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] if turns else None,
+        "first_p50": statistics.median(firsts) if firsts else None,
+        "first_p95": sorted(firsts)[max(0, math.ceil(len(firsts) * 0.95) - 1)] if firsts else None,
+        "mb_per_call": (peak[0] - idle) / concurrency,
+        "idle_mb": idle,
+        "agent_cpu_s": cpu,
+        "wall_s": wall,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--levels", default="1,4,8,12", help="calls at once, comma-separated")
+    parser.add_argument("--turns", type=int, default=50, help="answers to measure at each level (at least)")
+    options = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="issetter-agent-bench-") as folder:
+        for level in [int(value) for value in options.levels.split(",")]:
+            calls = max(level, math.ceil(options.turns / (TURNS_PER_CALL - 1) / level) * level)
+            result = level_run(calls, level, Path(folder))
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    base = results[0]["p95"]
+    carried = max((r["concurrency"] for r in results if r["p95"] is not None and r["p95"] <= base * 1.2), default=0)
+    print()
+    print("| calls at once | calls | booked | turns | turn p50 ms | turn p95 ms | first response p50 / p95 ms "
+          "| agent MB per call | agent CPU s |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['concurrency']} | {r['calls']} | {r['booked']} | {r['turns']} | {r['p50']:.0f} | {r['p95']:.0f} "
+            f"| {r['first_p50']:.0f} / {r['first_p95']:.0f} | {r['mb_per_call']:.1f} | {r['agent_cpu_s']:.0f} |"
+        )
+    print(f"\nCalls at once with p95 within 20 % of one call's ({base:.0f} ms): {carried}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""The call page in a real browser: the recording plays in the page's player, which can seek in it."""
+
+import io
+import math
+import wave
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from calls.models import Call
+from calls.services import call_recording_save
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_navigation import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tone(seconds: int, rate: int = 16000) -> bytes:
+    samples = (int(8000 * math.sin(2 * math.pi * 440 * n / rate)) for n in range(seconds * rate))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(b"".join(s.to_bytes(2, "little", signed=True) for s in samples))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def recorded_call(call):
+    """The server reads the same RECORDINGS_DIR as this process (both from the environment)."""
+    relative = call_recording_save(call_id=call.uuid, wav=tone(40))
+    yield call
+    (settings.RECORDINGS_DIR / relative).unlink(missing_ok=True)
+
+
+def test_it_plays_the_recording_and_seeks_in_it(page, live_server_url, colleague, recorded_call):
+    Call.objects.filter(pk=recorded_call.pk).update(
+        status=Call.Status.ENDED, outcome=Call.Outcome.VOICEMAIL_LEFT, voicemail_message="Hi Maria, this is Ava."
+    )
+    sign_in(page, live_server_url, email="bob@north.example")
+    audio_url = f"/calls/{recorded_call.uuid}/audio/"
+    statuses = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url.endswith(audio_url) else None)
+    page.goto(f"{live_server_url}/calls/{recorded_call.uuid}/")
+    expect(page.get_by_role("link", name="Download")).to_have_attribute("href", audio_url)
+    page.wait_for_function("document.querySelector('audio').duration > 0", timeout=15000)
+    assert round(page.evaluate("document.querySelector('audio').duration")) == 40
+    page.evaluate(
+        """() => new Promise(resolve => {
+            const audio = document.querySelector('audio');
+            audio.addEventListener('seeked', resolve, {once: true});
+            audio.currentTime = 35;
+        })"""
+    )
+    assert page.evaluate("document.querySelector('audio').currentTime") == pytest.approx(35, abs=0.5)
+    assert 206 in statuses, statuses  # the player asked for a part of the file and got it
+    expect(page.locator("blockquote")).to_have_text("Hi Maria, this is Ava.")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "call.png"), full_page=True)
+    assert not page.server_errors
