@@ -35,6 +35,9 @@ class AgentServer:
     async def _handle(self, socket) -> None:
         try:
             metadata = json.loads(await socket.recv())
+            if metadata.get("prepare"):  # the call is ringing: make its greeting now (CallSession.prepare)
+                await CallSession.prepare(str(metadata["prepare"]), clock=self.clock)
+                return
             session = await CallSession.open(socket, metadata, clock=self.clock, timing=self.timing)
             if session is None:
                 log.warning("agent: a fork for an unknown call (%s)", str(metadata)[:120])

@@ -44,7 +44,7 @@ from agent.pipeline.speaking import Mouth
 from agent.script_lines import lines_for
 from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizer import Recognition, recognizer_default
-from agent.speech.tts import VoiceError, voice_named
+from agent.speech.tts import VoiceError, sentences_of, voice_named
 from agent.tools import CallTools
 from calls.models import Call, Turn
 from calls.services import customer_profile_refresh
@@ -55,6 +55,8 @@ SPEECH = "phonify.speech"
 BEEP = "machine.beep"
 GOODBYE_MARK = "goodbye"
 BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
+UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
+UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
 MACHINE_LISTENING = 8.0  # seconds after answer during which a long first utterance is checked for a machine
 hearing_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-asr")  # recognition never waits on
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
@@ -65,8 +67,8 @@ class Timing:
     and (with audio) the silence that ends the callee's turn — shorter for the first hello."""
 
     def __init__(
-        self, hello: float = 2.0, answer: float = 6.0, beep: float = 4.0, end_of_turn: float = 0.35,
-        end_of_hello: float = 0.3,
+        self, hello: float = 2.0, answer: float = 6.0, beep: float = 3.0, end_of_turn: float = 0.35,
+        end_of_hello: float = 0.2,
     ) -> None:  # fmt: skip
         self.hello, self.answer, self.beep = hello, answer, beep
         self.end_of_turn, self.end_of_hello = end_of_turn, end_of_hello
@@ -94,6 +96,8 @@ class CallSession:
         self._interrupted: list[str] = []
         self._barged_at: float | None = None
         self._offers_ready = False
+        self._first_voiced = 0.0  # what the first words said about a machine, added up
+        self._first_spotted: set[str] = set()
 
     @classmethod
     async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
@@ -102,6 +106,23 @@ class CallSession:
             return None
         policy, voice_name = await _in_thread(_policy_for, call, clock)
         return cls(socket, call, policy, timing or Timing(), voice_name)
+
+    @classmethod
+    async def prepare(cls, call_id: str, *, clock: Callable = timezone.now) -> None:
+        """The call is ringing: synthesise its greeting (and the script's purpose line) into the voice's
+        cache, so the first answer after "Hello?" waits for nothing."""
+        call = await _in_thread(_load_call, call_id)
+        if call is None:
+            return
+        policy, voice_name = await _in_thread(_policy_for, call, clock)
+        try:
+            voice = voice_named(voice_name)
+        except VoiceError:
+            voice = voice_named("")
+        lines = policy.lines
+        for text in (f"{lines.greeting} {lines.recording_notice}".strip(), lines.purpose):
+            for sentence in sentences_of(text):
+                await asyncio.get_running_loop().run_in_executor(speaking_work, voice.audio, sentence)
 
     async def run(self) -> None:
         self._wait(self.timing.hello, self._silence)  # greet even if nobody says hello
@@ -201,6 +222,7 @@ class CallSession:
             "agent: heard %r (%.2f) %d ms after the turn ended",
             recognition.text, recognition.confidence, round((time.monotonic() - self.began) * 1000) - ended_ms,
         )  # fmt: skip
+        talked_over = bool(self._interrupted)
         if self._interrupted and self._barely_said(utterance, said):
             unfinished, self._interrupted = self._interrupted, []
             await self._turn(Turn.Speaker.CALLEE, recognition.text or "(noise)", started_ms, ended_ms, recognition)
@@ -208,28 +230,34 @@ class CallSession:
             return
         self._interrupted = []
         await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition)
-        if self._young() and utterance.voiced_seconds > SHORT_HELLO and self.policy.state == "identify":
-            spotted = await self._spot(utterance.samples)
-            if machine_verdict(voiced_seconds=utterance.voiced_seconds, spotted=spotted):
+        if self._young() and self.policy.state == "identify" and self._may_be_machine(utterance, said, talked_over):
+            self._first_voiced += utterance.voiced_seconds  # we greeted a machine's first sentence?
+            self._first_spotted |= await self._spot(utterance.samples)
+            if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
                 await self._machine_heard()
                 return
         await self._act(lambda: self.policy.heard(said), answered_at=ended_ms)
 
     async def _first_words(self, utterance, started_ms: int, ended_ms: int) -> None:
-        """The first thing heard after answer: a person's hello (answer at once) or a machine's greeting."""
+        """The first thing heard after answer: a person's hello (answer at once) or a machine's greeting.
+        Evidence adds up over the first utterances, since a machine's greeting pauses between sentences."""
         if self.machine:  # more of the machine's greeting: the wait for its beep starts again
             self._wait(self.timing.beep, self._beep)
             return
         recognise = self._recognise_soon(utterance.samples)
-        if utterance.voiced_seconds > SHORT_HELLO:
-            spotted = await self._spot(utterance.samples)
-            if machine_verdict(voiced_seconds=utterance.voiced_seconds, spotted=spotted):
-                recognition = await recognise
-                await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
-                await self._machine_heard()
-                return
+        self._first_voiced += utterance.voiced_seconds
+        if utterance.voiced_seconds > SHORT_HELLO or self._first_spotted:
+            self._first_spotted |= await self._spot(utterance.samples)
+        if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
+            recognition = await recognise
+            await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
+            await self._machine_heard()
+            return
         index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms)  # words filled in below
         self._spawn(self._fill_turn(index, recognise))
+        if self._first_spotted or self._first_voiced > UNSURE_AFTER:  # may be a machine: listen a moment more
+            self._wait(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard("hello")))
+            return
         await self._act(lambda: self.policy.heard("hello"), answered_at=ended_ms)
 
     async def _machine_heard(self) -> None:
@@ -242,6 +270,11 @@ class CallSession:
         if utterance.voiced_seconds > BACKCHANNEL_SECONDS:
             return False
         return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
+
+    def _may_be_machine(self, utterance, said: str, talked_over: bool) -> bool:
+        """Worth a look for a machine's phrases: long, unclear, or said over our greeting."""
+        meant = understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases)
+        return talked_over or utterance.voiced_seconds > SHORT_HELLO or meant.intent == "unclear"
 
     def _young(self) -> bool:
         return time.monotonic() - self.began < MACHINE_LISTENING
@@ -289,7 +322,7 @@ class CallSession:
 
     # ---- events --------------------------------------------------------------------------------------
     async def _beep(self) -> None:
-        if self.policy.state in ("waiting_hello", "identify") or self.machine:
+        if self.policy.state in ("waiting_hello", "identify") or self.machine or self._young():
             self.machine = True
             await self._act(self.policy.machine)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import wave
 import zoneinfo
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from calendars.models import Appointment
 from calls.dialer import dial_run_drive, dial_run_start
 from calls.models import Call, DialingPolicy, QueueEntry
 from calls.queue_services import queue_add_matching
+from calls.selectors import call_recording_path
 from calls.telephony import telephony_open
 from calls.telephony.listener_thread import ListenerThread
 from customers.models import ConsentStatus, Customer
@@ -86,7 +88,11 @@ def simulation_run(
             agent.stop()
         switch.stop()
     heard = None if text else _reply_gaps(switch.switch.channels.values())
-    return simulation_report(personas=list(personas.values()), zone=office.zone, reply_gaps=heard)
+    report = simulation_report(personas=list(personas.values()), zone=office.zone, reply_gaps=heard)
+    barge_ins = {channel.number: channel.barge_ins for channel in switch.switch.channels.values()}
+    for row, persona in zip(report["personas"], personas.values(), strict=True):
+        row["barge_ins"] = barge_ins.get(persona.number, [])  # how soon the agent stopped when talked over
+    return report
 
 
 def _reply_gaps(channels) -> dict[str, list[int]]:
@@ -158,8 +164,17 @@ def _judged(persona: Persona, zone: zoneinfo.ZoneInfo, gaps: list[int] | None) -
         "transcript": [{"speaker": t["speaker"], "text": t["text"], "at_ms": t["started_ms"]} for t in turns],
         "turn_latencies_ms": latencies,
         "first_response_ms": latencies[0] if latencies else None,
+        "recording_seconds": _recording_seconds(call),
     }
     return row
+
+
+def _recording_seconds(call: Call) -> float | None:
+    path = call_recording_path(call=call)
+    if path is None:
+        return None
+    with wave.open(str(path)) as recording:
+        return round(recording.getnframes() / recording.getframerate(), 1)
 
 
 def _row(persona: Persona, outcome: str, expected: str, passed: bool) -> dict:

@@ -43,9 +43,9 @@ PERSON = {
     "greeting": "Hello?",
     "turns": [
         {"say": "Yes, speaking."},
-        {"say": "Can you repeat that?", "after_hearing": ["time"]},
-        {"say": "Who is this?", "after_hearing": ["time"]},
-        {"say": "Thursday afternoon works for me.", "after_hearing": ["time"]},
+        {"say": "Can you repeat that?"},
+        {"say": "Who is this?"},
+        {"say": "Thursday afternoon works for me."},
         {"say": "The second one please."},
     ],
     "hangup_after": 120,

@@ -69,6 +69,7 @@ class Applied:
     call: Call
     answered_now: bool = False
     ended_now: bool = False
+    ringing_now: bool = False
     changed: bool = False
 
 
@@ -106,13 +107,14 @@ def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: 
     loaded = {field: getattr(call, field) for field in EVENT_FIELDS}
     before = (call.status, call.answered_by, call.outcome)
     call.last_event_at = now
-    answered_now = ended_now = False
+    answered_now = ended_now = ringing_now = False
     if name in ("CHANNEL_CREATE", "CHANNEL_OUTGOING"):
         _advance(call, Call.Status.DIALING)
         call.originated_at = call.originated_at or now
     elif name in ("CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA"):
         if _advance(call, Call.Status.RINGING):
             call.ringing_at = call.ringing_at or now
+            ringing_now = True
     elif name == "CHANNEL_ANSWER":
         answered_now = _advance(call, Call.Status.ANSWERED)
         call.answered_at = call.answered_at or now
@@ -128,7 +130,7 @@ def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: 
             ended_now = _end(call, {"Hangup-Cause": cause}, now)
     call.save(update_fields=[field for field in EVENT_FIELDS if getattr(call, field) != loaded[field]])
     changed = before != (call.status, call.answered_by, call.outcome) or ended_now
-    return Applied(call=call, answered_now=answered_now, ended_now=ended_now, changed=changed)
+    return Applied(call=call, answered_now=answered_now, ended_now=ended_now, changed=changed, ringing_now=ringing_now)
 
 
 def _advance(call: Call, status: str) -> bool:

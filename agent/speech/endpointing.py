@@ -18,6 +18,8 @@ from agent.speech.audio import FRAME_SECONDS, RATE
 
 START_FRAMES = 3  # 60 ms of voice before it counts as speech
 ONSET_KEEP = 10  # frames kept from before the start, so the first syllable is not lost
+QUIETEST_VOICE = 100.0  # mean absolute amplitude under which a frame is silence whatever the VAD says (its
+# hangover keeps calling frames voiced after a click)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Endpointer:
         self._voiced = 0
 
     def voiced(self, frame: np.ndarray) -> bool:
-        return self.vad.is_speech(frame.tobytes(), RATE)
+        loud = float(np.abs(frame.astype(np.int32)).mean()) >= QUIETEST_VOICE
+        return self.vad.is_speech(frame.tobytes(), RATE) and loud
 
     def push(self, frame: np.ndarray, at: float) -> tuple[str, Utterance | None]:
         """One 20 ms frame starting at `at`: ("started", None) when speech begins, ("ended", utterance) when

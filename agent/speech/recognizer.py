@@ -29,6 +29,9 @@ EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-gramm
 # Wide beams, and noise words that cost more than the default: otherwise the end of "no thanks, I'm not
 # interested" is taken for noise after "no thanks".
 GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-12}
+# The narrow beams decode in ~100 ms but now and then lose every path through a short answer ("Yes."
+# after silence); such an utterance is decoded again with the model's default beams (~0.5–1 s).
+WIDE_SEARCH = {"fillprob": 1e-12}
 SPOT_PHRASE = "/1e-{threshold}/"
 
 
@@ -63,6 +66,10 @@ class SphinxRecognizer:
         decoder.activate_search(self._grammar(decoder, grammar))
         words, grammar_score = _decode(decoder, audio)
         if not words:
+            wide = self._decoder(wide=True)
+            wide.activate_search(self._grammar(wide, grammar, wide=True))
+            words, grammar_score = _decode(wide, audio)
+        if not words:
             return Recognition("", 0.0)
         _, phone_score = _decode(self._phones(), audio)
         return Recognition(_normalised(words), _confidence(grammar_score, phone_score))
@@ -88,13 +95,15 @@ class SphinxRecognizer:
     def knows(self, word: str) -> bool:
         return bool(self._decoder().lookup_word(word))
 
-    def _decoder(self):
-        decoder = getattr(self._local, "decoder", None)
+    def _decoder(self, wide: bool = False):
+        slot = "wide" if wide else "decoder"
+        decoder = getattr(self._local, slot, None)
         if decoder is None:
             from pocketsphinx import Decoder
 
-            decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch", **GRAMMAR_SEARCH)
-            self._local.decoder, self._local.grammars = decoder, {}
+            decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch", **(WIDE_SEARCH if wide else GRAMMAR_SEARCH))
+            setattr(self._local, slot, decoder)
+            setattr(self._local, f"{slot}_grammars", {})
         return decoder
 
     def _spotter(self):
@@ -121,15 +130,20 @@ class SphinxRecognizer:
             self._local.phones = decoder
         return decoder
 
-    def _grammar(self, decoder, grammar: str) -> str:
+    def _grammar(self, decoder, grammar: str, wide: bool = False) -> str:
+        """The grammar's search name on this decoder, compiled once (a few dozen per decoder, then the
+        decoder's searches are dropped by removing them)."""
+        known = getattr(self._local, "wide_grammars" if wide else "decoder_grammars")
         key = hashlib.sha1(grammar.encode()).hexdigest()[:16]  # noqa: S324  (a cache key, not security)
-        if key not in self._local.grammars:
-            if len(self._local.grammars) > 64:  # searches cannot be freed one by one: start over
-                self._local.decoder = None
-                decoder = self._decoder()
+        if key not in known:
+            if len(known) >= 64:
+                for name in list(known.values())[:32]:
+                    decoder.remove_search(name)
+                for stale in list(known)[:32]:
+                    del known[stale]
             decoder.add_jsgf_string(f"g{key}", grammar)
-            self._local.grammars[key] = f"g{key}"
-        return self._local.grammars[key]
+            known[key] = f"g{key}"
+        return known[key]
 
 
 def _decode(decoder, audio: bytes) -> tuple[str, float]:

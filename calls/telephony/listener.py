@@ -24,6 +24,7 @@ from django.utils import timezone
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.live import LivePublisher
 from calls.models import Call
+from calls.telephony.agent_link import agent_prepare
 from calls.telephony.esl import EslTelephony
 from calls.telephony.event_lanes import EventLanes
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
@@ -133,6 +134,8 @@ class EventListener:
         if applied is None or not self.agent_url or self.socket is None:
             return
         subclass = headers.get("Event-Subclass", "")
+        if applied.ringing_now:
+            agent_prepare(self.agent_url, applied.call)  # the greeting is made while the phone rings
         if applied.answered_now:
             self._on_hub(self._fork_to_agent, applied.call)
         elif subclass == "avmd::beep" and applied.call.status != Call.Status.ENDED:

@@ -40,3 +40,28 @@ def test_it_explains_bad_input():
     assert result.returncode != 0 and "no-such-file.yaml" in result.stderr
     result = simulate(SUITE, "--text", "--now", "tomorrow")
     assert result.returncode != 0 and "ISO-8601" in result.stderr
+
+
+def test_with_audio_a_representative_set_ends_as_expected():
+    """The agent hears and speaks: Piper voices on both sides, pocketsphinx grammars, barge-in, machines
+    with and without a beep; each call's recording is kept."""
+    result = simulate(
+        "agent/personas/audio_sample.yaml", "--json", "--concurrency", "4", "--now", "2026-11-24T08:00:00-05:00"
+    )
+    report = json.loads(result.stdout) if result.stdout.strip().startswith("{") else None
+    failed = [row for row in report["personas"] if not row["passed"]] if report else result.stderr[-3000:]
+    assert result.returncode == 0, failed
+    rows = {row["name"]: row for row in report["personas"]}
+    assert report["summary"]["passed"] == report["summary"]["total"] == 7, report["summary"]
+    for name in ("olga-talks-over-the-agent", "nina-says-mm-hm"):
+        (barge_in,) = rows[name]["barge_ins"]
+        assert barge_in["agent_stopped_after_ms"] is not None and barge_in["agent_stopped_after_ms"] < 500, barge_in
+    nina = [turn["text"] for turn in rows["nina-says-mm-hm"]["transcript"] if turn["speaker"] == "agent"]
+    assert not any("didn't quite catch" in text for text in nina), nina  # "mm-hm" did not derail it
+    for name in ("james-voicemail", "grace-voicemail-without-a-beep"):
+        said = [turn["text"] for turn in rows[name]["transcript"] if turn["speaker"] == "agent"]
+        assert said == [rows[name]["voicemail_message"]], said  # nothing over the greeting; the message once
+    maria = rows["maria-books-an-offered-time"]
+    assert maria["first_response_ms"] is not None and len(maria["turn_latencies_ms"]) >= 3
+    assert maria["transcript"][1]["speaker"] == "agent" and "Is this Maria?" in maria["transcript"][1]["text"]
+    assert maria["recording_seconds"] and maria["recording_seconds"] > 10

@@ -67,7 +67,9 @@ def test_it_streams_metadata_then_real_time_frames_and_plays_what_the_agent_send
     raw.send(f"api originate {{origination_uuid={call}}}sofia/gateway/gw/+12025550143 &park()")
     assert raw.frame()[2] == f"+OK {call}\n".encode()
     metadata = json.dumps({"call": call}, separators=(",", ":"))
-    raw.send(f"api uuid_audio_fork {call} start ws://127.0.0.1:{agent_server.port}/calls mono 16k fork1 {metadata} true true 16000")
+    raw.send(
+        f"api uuid_audio_fork {call} start ws://127.0.0.1:{agent_server.port}/calls mono 16k fork1 {metadata} true true 16000"
+    )
     assert raw.frame()[2] == b"+OK Success\n"
     assert raw.event("mod_audio_fork::connect")[0]["Unique-ID"] == call
 

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--text", action="store_true", help="People and agent speak in text, not audio.")
         parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
-        parser.add_argument("--concurrency", type=int, default=10, help=argparse.SUPPRESS)  # the latency bench
+        parser.add_argument("--concurrency", type=int, default=10, help="Calls at once (the office's limit).")
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
 
     def handle(self, *args, **options) -> None:
@@ -82,7 +82,8 @@ class Command(BaseCommand):
                 options["personas"],
                 "--inside",
             ]
-            argv += ["--tz", options["tz"]] + (["--text"] if options["text"] else [])
+            argv += ["--tz", options["tz"], "--concurrency", str(options["concurrency"])]
+            argv += ["--text"] if options["text"] else []
             argv += ["--now", options["now"]] if options["now"] else []
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if child.returncode != 0:

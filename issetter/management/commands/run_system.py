@@ -45,7 +45,7 @@ def system_processes(*, host: str, port: int) -> list[ProcessSpec]:
                     str(settings.FREESWITCH_ESL_PORT),
                     "--password",
                     settings.FREESWITCH_ESL_PASSWORD,
-                    "--text",  # people speak to the agent in words until its speech pipeline lands (issue 7)
+                    "--no-transcribe",  # the agent's transcript is the record; leave the CPU to the agent
                 ),
             )
         )

@@ -28,6 +28,11 @@ class Command(BaseCommand):
             "--text", action="store_true", help="text mode: personas and agent exchange words, not audio"
         )
         parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every wait (tests: 0.01)")
+        parser.add_argument(
+            "--no-transcribe",
+            action="store_true",
+            help="people only listen for their cue words in the agent's speech (saves the CPU the agent needs)",
+        )
 
     def handle(self, *args, host, port, password, personas, time_scale, record, text, **options) -> None:
         try:
@@ -44,6 +49,7 @@ class Command(BaseCommand):
                     time_scale=time_scale,
                     record_dir=record,
                     text_mode=text,
+                    transcribe=not options["no_transcribe"],
                 )
             )
         )
