@@ -11,8 +11,8 @@ once, in batches, until at least `--turns` turns are measured.
 - Turn latency: from the end of the person's words to the agent's audio reaching the switch, on
   Phonify's clock (what the callee hears), p50 / p95. First response: the same after their "Hello?".
 - Concurrency: the most calls at once whose p95 stays within 20 % of one call's.
-- Memory: the agent's resident memory at the busiest moment, less its memory idle (after warm-up),
-  divided by the calls in progress.
+- Memory: the agent's resident memory at its peak at each level; per call, the growth from one call at
+  once to the most, divided by the extra calls (the models are loaded once per process).
 
 Both processes share the machine's two cores with Phonify's callers, as they would not in production
 (the callee is a real phone there).
@@ -125,7 +125,7 @@ def level_run(calls: int, concurrency: int, folder: Path) -> dict:
         "p95": ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] if turns else None,
         "first_p50": statistics.median(firsts) if firsts else None,
         "first_p95": sorted(firsts)[max(0, math.ceil(len(firsts) * 0.95) - 1)] if firsts else None,
-        "mb_per_call": (peak[0] - idle) / concurrency,
+        "peak_mb": peak[0],
         "idle_mb": idle,
         "agent_cpu_s": cpu,
         "wall_s": wall,
@@ -148,14 +148,18 @@ def main() -> None:
     carried = max((r["concurrency"] for r in results if r["p95"] is not None and r["p95"] <= base * 1.2), default=0)
     print()
     print("| calls at once | calls | booked | turns | turn p50 ms | turn p95 ms | first response p50 / p95 ms "
-          "| agent MB per call | agent CPU s |")  # fmt: skip
+          "| agent peak MB | agent CPU s |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
             f"| {r['concurrency']} | {r['calls']} | {r['booked']} | {r['turns']} | {r['p50']:.0f} | {r['p95']:.0f} "
-            f"| {r['first_p50']:.0f} / {r['first_p95']:.0f} | {r['mb_per_call']:.1f} | {r['agent_cpu_s']:.0f} |"
+            f"| {r['first_p50']:.0f} / {r['first_p95']:.0f} | {r['peak_mb']:.0f} | {r['agent_cpu_s']:.0f} |"
         )
     print(f"\nCalls at once with p95 within 20 % of one call's ({base:.0f} ms): {carried}")
+    if len(results) > 1:
+        most = results[-1]
+        grown = (most["peak_mb"] - results[0]["peak_mb"]) / max(1, most["concurrency"] - results[0]["concurrency"])
+        print(f"Agent memory: {results[0]['peak_mb']:.0f} MB with one call, about {grown:.1f} MB more per call")
 
 
 if __name__ == "__main__":

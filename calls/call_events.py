@@ -59,7 +59,10 @@ EVENT_FIELDS = (
     "answered_by",
     "beep_detected_at",
 )
-CUSTOM_EVENTS = "avmd::beep mod_audio_fork::connect mod_audio_fork::connect_failed mod_audio_fork::disconnect"
+CUSTOM_EVENTS = (
+    "avmd::beep mod_audio_fork::connect mod_audio_fork::connect_failed mod_audio_fork::disconnect"
+    " mod_audio_fork::transfer"
+)
 
 
 @dataclass(frozen=True)

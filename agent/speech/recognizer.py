@@ -25,6 +25,7 @@ from agent.speech.audio import RATE
 PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
 CONFIDENT = 0.15  # acted on from here: real out-of-grammar speech scores under 0.05 (cough, "purple",
 # "mm-hm"), while a clipped "yes it is" can score 0.2 — a wrong re-ask costs less than a wrong action
+CONFIDENT_RETRIED = 0.5  # the wide search finds a path through nearly anything ("purple" → "okay i", 0.3)
 EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-grammar speech meet (measured)
 # Wide beams, and noise words that cost more than the default: otherwise the end of "no thanks, I'm not
 # interested" is taken for noise after "no thanks".
@@ -40,9 +41,11 @@ class Recognition:
     text: str  # "" when nothing in the grammar was heard
     confidence: float  # 0–1 (0.5 where grammar and phone loop score alike); under CONFIDENT: not in the grammar
 
+    retried: bool = False  # found only by the wide search: held to a higher bar
+
     @property
     def understood(self) -> str:
-        return self.text if self.confidence >= CONFIDENT else ""
+        return self.text if self.confidence >= (CONFIDENT_RETRIED if self.retried else CONFIDENT) else ""
 
 
 class Recognizer(Protocol):
@@ -65,14 +68,15 @@ class SphinxRecognizer:
         audio = np.concatenate([PAD, samples.astype(np.int16, copy=False), PAD]).tobytes()
         decoder.activate_search(self._grammar(decoder, grammar))
         words, grammar_score = _decode(decoder, audio)
-        if not words:
+        retried = not words
+        if retried:
             wide = self._decoder(wide=True)
             wide.activate_search(self._grammar(wide, grammar, wide=True))
             words, grammar_score = _decode(wide, audio)
         if not words:
             return Recognition("", 0.0)
         _, phone_score = _decode(self._phones(), audio)
-        return Recognition(_normalised(words), _confidence(grammar_score, phone_score))
+        return Recognition(_normalised(words), _confidence(grammar_score, phone_score), retried)
 
     def spot(self, samples: np.ndarray, phrases: tuple[str, ...]) -> set[str]:
         decoder = self._spotter()

@@ -60,6 +60,11 @@ class EslTelephony:
     def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> bool:
         return self.socket.command(f"api uuid_kill {call_uuid} {cause}").data.startswith("+OK")
 
+    def transfer(self, call_uuid: str, number: str) -> None:
+        """Send the callee on to a person: the number as the destination in the default dialplan, which
+        bridges it out through the gateway (FreeSWITCH's `uuid_transfer <uuid> <dest> XML default`)."""
+        self.socket.command(f"bgapi uuid_transfer {call_uuid} {number} XML default")
+
     def audio_fork_start(self, call_uuid: str, url: str, metadata: str) -> None:
         """The callee's audio to the agent at 16 kHz, and the agent's audio streamed back and played by the
         module (jambonz's bidirectional flags: enabled, streaming, at 16 kHz)."""

@@ -63,6 +63,7 @@ class EventListener:
         self.events_handled = 0
         self.publisher = LivePublisher(PUBLISH_SECONDS)
         self._count_lock = threading.Lock()
+        self._transferring: set[str] = set()  # calls the agent handed to a person
         self.lanes: EventLanes | None = None
         self._hub = self._hub_thread = None
 
@@ -140,7 +141,11 @@ class EventListener:
             self._on_hub(self._fork_to_agent, applied.call)
         elif subclass == "avmd::beep" and applied.call.status != Call.Status.ENDED:
             self._on_hub(self._tell_agent, applied.call, {"type": "machine.beep"})
-        elif subclass in AGENT_GONE and applied.call.status != Call.Status.ENDED:
+        elif subclass == "mod_audio_fork::transfer" and applied.call.status != Call.Status.ENDED:
+            self._on_hub(self._transfer, applied.call, body)
+        elif (
+            subclass in AGENT_GONE and applied.call.status != Call.Status.ENDED and not self._transferred(applied.call)
+        ):
             self._on_hub(self._hang_up, applied.call, subclass)
 
     def _on_hub(self, work, *args) -> None:
@@ -155,6 +160,27 @@ class EventListener:
             self.switch.audio_fork_send_text(str(call.uuid), json.dumps(message, separators=(",", ":")))
         except SwitchUnavailableError:
             log.warning("telephony events: could not tell the agent about call %s", call.uuid)
+
+    def _transfer(self, call: Call, body: str) -> None:
+        """The agent asked to put the callee through to a person (the script's transfer number)."""
+        try:
+            number = str(json.loads(body or "{}").get("number", ""))
+        except ValueError:
+            number = ""
+        if not number.startswith("+") or not number[1:].isdigit():
+            log.warning("telephony events: call %s: the agent asked for a transfer without a number", call.uuid)
+            return
+        with self._count_lock:
+            self._transferring.add(str(call.uuid))
+        try:
+            self.switch.transfer(str(call.uuid), number)
+        except SwitchUnavailableError:
+            log.warning("telephony events: could not transfer call %s", call.uuid)
+
+    def _transferred(self, call: Call) -> bool:
+        """A transferred call goes on without the agent: its fork closing must not hang it up."""
+        with self._count_lock:
+            return str(call.uuid) in self._transferring or call.outcome == Call.Outcome.TRANSFERRED
 
     def _hang_up(self, call: Call, why: str) -> None:
         """The agent said goodbye (it closes its fork after its last words) or could not be reached: nobody

@@ -183,6 +183,7 @@ def test_an_answered_call_is_forked_to_the_agent_with_its_ids(settings, office):
         listener.stop()
         runner.stop()
     (call,) = Call.objects.all()
-    metadata = json.loads(received[0])
-    assert metadata == {"call": str(call.uuid), "office": office.pk, "customer": call.customer_id}
+    heard = [json.loads(message) for message in received]
+    assert {"call": str(call.uuid), "office": office.pk, "customer": call.customer_id} in heard  # the fork's metadata
+    assert {"prepare": str(call.uuid)} in heard  # and, while it rang, the word to make its greeting
     assert call.events.filter(subclass="mod_audio_fork::connect").exists()
