@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from websockets.asyncio.server import serve
 
-from agent.session import CallSession, Timing
+from agent.session import CallSession, Timing, speech_warm_up
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ class AgentServer:
         self.sessions = 0
 
     async def serve(self, stop: asyncio.Event, ready: Callable[[int], None] | None = None) -> None:
+        await asyncio.to_thread(speech_warm_up)  # load the voice and the recogniser before the first call
         async with serve(self._handle, self.host, self.port, subprotocols=[SUBPROTOCOL], compression=None) as server:
             port = next(iter(server.sockets)).getsockname()[1]
             log.info("agent: listening on ws://%s:%d/", self.host, port)

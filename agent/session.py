@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
@@ -38,10 +39,11 @@ from agent.dialogue.understanding import sounds_like_machine, understand
 from agent.models import Script
 from agent.pipeline.hearing import Heard, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
-from agent.pipeline.machine import SHORT_HELLO, machine_verdict
+from agent.pipeline.machine import machine_verdict
 from agent.pipeline.recording import CallRecorder
 from agent.pipeline.speaking import Mouth
 from agent.script_lines import lines_for
+from agent.speech.audio import RATE
 from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
@@ -55,9 +57,12 @@ SPEECH = "phonify.speech"
 BEEP = "machine.beep"
 GOODBYE_MARK = "goodbye"
 BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
+SPOT_AFTER = 0.9  # seconds of first words worth searching for a machine's phrases ("Hello?" is shorter)
 UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
 UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
-MACHINE_LISTENING = 8.0  # seconds after answer during which a long first utterance is checked for a machine
+MACHINE_LISTENING = 15.0
+SLOW_DECISION = 0.25  # seconds the policy and its tools may take before the agent says HOLD_ON
+HOLD_ON = "One moment."  # seconds after answer during which a long first utterance is checked for a machine
 hearing_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-asr")  # recognition never waits on
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
 
@@ -91,13 +96,13 @@ class CallSession:
         self.hearing: Hearing | None = None
         self.mouth: Mouth | None = None
         self.recorder = CallRecorder()
-        self._audio_began = 0.0
         self._early: tuple[float, asyncio.Future] | None = None
         self._interrupted: list[str] = []
         self._barged_at: float | None = None
         self._offers_ready = False
         self._first_voiced = 0.0  # what the first words said about a machine, added up
         self._first_spotted: set[str] = set()
+        self._writes: dict[int, asyncio.Task] = {}  # turns being saved, by index
 
     @classmethod
     async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
@@ -172,7 +177,6 @@ class CallSession:
             self._on(heard)
 
     def _start_audio(self) -> None:
-        self._audio_began = time.monotonic()
         self.hearing = Hearing(end_silence=self.timing.end_of_hello)
         try:
             voice = voice_named(self.voice_name)
@@ -198,15 +202,17 @@ class CallSession:
                 self._spawn(self._barge_in())
         elif heard.kind == "pause" and self.policy.state != "waiting_hello":
             self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
-        elif heard.kind == "ended":
-            self._spawn(self._utterance(heard.utterance))
+        elif heard.kind == "ended":  # when the words ended by this process's clock (not the stream's, which
+            # lags when the audio arrives late): the turn latency starts there
+            heard_end = time.monotonic() - (self.hearing.seconds - heard.utterance.ended)
+            self._spawn(self._utterance(heard.utterance, heard_end))
 
     async def _barge_in(self) -> None:
         self._interrupted = await self.mouth.interrupt() or self._interrupted
 
-    async def _utterance(self, utterance) -> None:
-        ended_ms = self._ms_of_stream(utterance.ended)
-        started_ms = self._ms_of_stream(utterance.started)
+    async def _utterance(self, utterance, heard_end: float) -> None:
+        ended_ms = round((heard_end - self.began) * 1000)
+        started_ms = ended_ms - round(utterance.seconds * 1000)
         if self.closing:
             return
         if self.policy.state == "waiting_hello" or (self.machine and not self.closing):
@@ -222,19 +228,23 @@ class CallSession:
             "agent: heard %r (%.2f) %d ms after the turn ended",
             recognition.text, recognition.confidence, round((time.monotonic() - self.began) * 1000) - ended_ms,
         )  # fmt: skip
-        talked_over = bool(self._interrupted)
         if self._interrupted and self._barely_said(utterance, said):
             unfinished, self._interrupted = self._interrupted, []
             await self._turn(Turn.Speaker.CALLEE, recognition.text or "(noise)", started_ms, ended_ms, recognition)
             await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
             return
         self._interrupted = []
-        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition)
-        if self._young() and self.policy.state == "identify" and self._may_be_machine(utterance, said, talked_over):
+        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
+        if self._young() and self.policy.state == "identify":  # no answer to "Is this …?" yet: a machine?
             self._first_voiced += utterance.voiced_seconds  # we greeted a machine's first sentence?
             self._first_spotted |= await self._spot(utterance.samples)
             if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
                 await self._machine_heard()
+                return
+            if understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent == "unclear":
+                # words that answer nothing, early on: perhaps a machine's greeting going on; ask again only
+                # if nothing follows them
+                self._wait(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard(said)))
                 return
         await self._act(lambda: self.policy.heard(said), answered_at=ended_ms)
 
@@ -246,14 +256,14 @@ class CallSession:
             return
         recognise = self._recognise_soon(utterance.samples)
         self._first_voiced += utterance.voiced_seconds
-        if utterance.voiced_seconds > SHORT_HELLO or self._first_spotted:
+        if utterance.voiced_seconds > SPOT_AFTER or self._first_spotted:  # "you've reached …" can be short
             self._first_spotted |= await self._spot(utterance.samples)
         if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
             recognition = await recognise
             await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
             await self._machine_heard()
             return
-        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms)  # words filled in below
+        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)  # words filled in below
         self._spawn(self._fill_turn(index, recognise))
         if self._first_spotted or self._first_voiced > UNSURE_AFTER:  # may be a machine: listen a moment more
             self._wait(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard("hello")))
@@ -270,11 +280,6 @@ class CallSession:
         if utterance.voiced_seconds > BACKCHANNEL_SECONDS:
             return False
         return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
-
-    def _may_be_machine(self, utterance, said: str, talked_over: bool) -> bool:
-        """Worth a look for a machine's phrases: long, unclear, or said over our greeting."""
-        meant = understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases)
-        return talked_over or utterance.voiced_seconds > SHORT_HELLO or meant.intent == "unclear"
 
     def _young(self) -> bool:
         return time.monotonic() - self.began < MACHINE_LISTENING
@@ -305,15 +310,16 @@ class CallSession:
 
     async def _fill_turn(self, index: int, recognise: asyncio.Future) -> None:
         recognition = await recognise
+        written = self._writes.pop(index, None)
+        if written is not None:
+            await asyncio.wait({written})
         await _in_thread(_turn_words, self.call.pk, index, recognition.text or "(hello)", recognition.confidence)
 
-    def _ms_of_stream(self, seconds: float) -> int:
-        return round((self._audio_began - self.began + seconds) * 1000)
-
-    def _spawn(self, work) -> None:
+    def _spawn(self, work) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._done)
+        return task
 
     def _done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
@@ -349,14 +355,18 @@ class CallSession:
         async with self._lock:
             if self.closing:
                 return
-            decided = time.monotonic()
-            actions = await _in_thread(decide)
-            log.info("agent: decided in %d ms", (time.monotonic() - decided) * 1000)
+            deciding = asyncio.ensure_future(_in_thread(decide))
+            if self.mouth is not None and answered_at is not None:
+                done, _ = await asyncio.wait({deciding}, timeout=SLOW_DECISION)
+                if not done:  # the calendar is taking its time: say so rather than leave a silence
+                    await self._speak(HOLD_ON, answered_at=answered_at)
+                    answered_at = None
+            actions = await deciding
             if self.policy.state != "waiting_hello" and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
                 self._spawn(_in_thread(_offers_ahead, self.policy))
                 if self.mouth is not None:
-                    self.mouth.prepare([self.policy.lines.purpose, self.policy.lines.voicemail])
+                    self.mouth.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
             if self.hearing is not None and self.policy.state != "waiting_hello":
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn
             for action in actions:
@@ -375,12 +385,12 @@ class CallSession:
             await self.socket.send(json.dumps({"type": "playAudio", "data": play}))
         else:
             first_sent = await self.mouth.say(text)
+            at = round(((first_sent or time.monotonic()) - self.began) * 1000)
+            if answered_at is not None and first_sent is not None:
+                self.latencies_ms.append(at - answered_at)
+                log.info("agent: answered %d ms after the turn ended", at - answered_at)
             if remember:
-                at = round(((first_sent or time.monotonic()) - self.began) * 1000)
                 await self._turn(Turn.Speaker.AGENT, text, at, at)
-                if answered_at is not None and first_sent is not None:
-                    self.latencies_ms.append(at - answered_at)
-                    log.info("agent: answered %d ms after the turn ended", at - answered_at)
         self.marks += 1
         await self.socket.send(json.dumps({"type": "mark", "data": {"name": f"said-{self.marks}"}}))
 
@@ -396,9 +406,12 @@ class CallSession:
 
     async def _turn(
         self, speaker: str, text: str, started_ms: int | None = None, ended_ms: int | None = None,
-        recognition: Recognition | None = None,
+        recognition: Recognition | None = None, wait: bool = True,
     ) -> int:  # fmt: skip
+        """Save a turn (numbered now, in the order things happened); `wait=False` saves it alongside
+        whatever comes next (the callee's words need not be in the database before the agent answers)."""
         self.turns += 1
+        index = self.turns
         at = round((time.monotonic() - self.began) * 1000)
         started_ms = at if started_ms is None else started_ms
         ended_ms = at if ended_ms is None else ended_ms
@@ -407,8 +420,13 @@ class CallSession:
             text = "(not understood)"
         elif recognition is not None and not recognition.understood:
             text = f"({text}?)"  # kept for review, marked as a guess the agent did not act on
-        await _in_thread(_record_turn, self.call.pk, self.turns, speaker, text, started_ms, ended_ms, confidence)
-        return self.turns
+        write = _in_thread(_record_turn, self.call.pk, index, speaker, text, started_ms, ended_ms, confidence)
+        if wait:
+            await write
+        else:
+            self._writes[index] = self._spawn(write)
+            self._writes[index].add_done_callback(lambda _: self._writes.pop(index, None))
+        return index
 
     # ---- waiting -------------------------------------------------------------------------------------
     def _wait(self, seconds: float, then: Callable) -> None:
@@ -425,6 +443,17 @@ class CallSession:
 def _pause() -> str:
     """20 ms of silence: text mode carries the words in `textContent`."""
     return base64.b64encode(bytes(640)).decode()
+
+
+def speech_warm_up() -> None:
+    """Load the bundled voice and a recogniser on each recognition thread (seconds, once per process),
+    so the first call does not wait for them."""
+    voice_named("")
+    silence = np.zeros(RATE // 2, np.int16)
+    grammar = grammar_for(Listening(state="identify"), known=recognizer_default().knows)
+    jobs = [hearing_work.submit(recognizer_default().recognize, silence, grammar) for _ in range(2)]
+    for job in jobs:
+        job.result()
 
 
 async def _in_thread(work: Callable, *args):

@@ -5,6 +5,7 @@ in this process; then each call judged against the persona's `expect`."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 import wave
 import zoneinfo
@@ -113,24 +114,31 @@ def first_name_of(persona: Persona) -> str:
 def simulation_report(
     *, personas: list[Persona], zone: zoneinfo.ZoneInfo, reply_gaps: dict[str, list[int]] | None = None
 ) -> dict:
-    """`reply_gaps` (audio mode): each number's turn latencies measured at the switch; without them (text
-    mode) latency is read off the saved turns."""
+    """Turn latency is read off the saved turns: from the end of the callee's words (where the agent's
+    voice activity put it) to the agent's first audio sent. `reply_gaps` (audio mode) add the same as the
+    callee hears it, measured at the switch from the end of the person's scheduled audio (which ends with
+    the synthesiser's own trailing silence) to the agent's audio arriving."""
     rows = [
         _judged(persona, zone, None if reply_gaps is None else reply_gaps.get(persona.number, []))
         for persona in personas
     ]
     latencies = [ms for row in rows for ms in row["turn_latencies_ms"]]
+    heard = [ms for row in rows for ms in row.get("heard_latencies_ms", [])]
     return {
         "personas": rows,
         "summary": {
             "passed": sum(row["passed"] for row in rows),
             "total": len(rows),
             "turn_latency_p50_ms": round(statistics.median(latencies)) if latencies else None,
-            "turn_latency_p95_ms": round(sorted(latencies)[max(0, int(len(latencies) * 0.95) - 1)])
-            if latencies
-            else None,
+            "turn_latency_p95_ms": _p95(latencies),
+            "heard_latency_p50_ms": round(statistics.median(heard)) if heard else None,
+            "heard_latency_p95_ms": _p95(heard),
         },
     }
+
+
+def _p95(samples: list[int]) -> int | None:
+    return round(sorted(samples)[max(0, math.ceil(len(samples) * 0.95) - 1)]) if samples else None
 
 
 def _judged(persona: Persona, zone: zoneinfo.ZoneInfo, gaps: list[int] | None) -> dict:
@@ -154,8 +162,8 @@ def _judged(persona: Persona, zone: zoneinfo.ZoneInfo, gaps: list[int] | None) -
         for earlier, later in zip(turns, turns[1:], strict=False)
         if earlier["speaker"] == "callee" and later["speaker"] == "agent"
     ]
-    if gaps is not None:
-        latencies = gaps
+    if persona.answer != "human":
+        latencies = []  # a machine's greeting and the message after its beep are no conversation
     row = _row(persona, call.outcome, expected, not problems)
     row |= {
         "problems": problems,
@@ -164,6 +172,7 @@ def _judged(persona: Persona, zone: zoneinfo.ZoneInfo, gaps: list[int] | None) -
         "transcript": [{"speaker": t["speaker"], "text": t["text"], "at_ms": t["started_ms"]} for t in turns],
         "turn_latencies_ms": latencies,
         "first_response_ms": latencies[0] if latencies else None,
+        "heard_latencies_ms": gaps if gaps is not None else latencies,  # the same, as the callee hears it
         "recording_seconds": _recording_seconds(call),
     }
     return row

@@ -1,16 +1,18 @@
 """The agent's speed with audio: turn latency, first response, how many calls two cores carry, memory.
 
-    .venv/bin/python bench/agent_turns.py [--levels 1,4,8,12] [--turns 50]
+    .venv/bin/python bench/agent_turns.py [--levels 1,4,8,12] [--turns 50] [--postgres postgres://postgres@127.0.0.1:5432]
 
 Everything real, each part in its own process as in production: the agent (`manage.py agent`) and a
 `simulate` run (Phonify with speaking personas, the telephony listener, the dialer) sharing a scratch
-SQLite database. Each person answers "Hello?", then says five things the agent must answer (identify,
+SQLite database (or, with `--postgres`, a fresh PostgreSQL database per level). Each person answers "Hello?", then says five things the agent must answer (identify,
 "can you repeat that", "who is this", a day, a choice) and books. At each level that many calls run at
 once, in batches, until at least `--turns` turns are measured.
 
-- Turn latency: from the end of the person's words to the agent's audio reaching the switch, on
-  Phonify's clock (what the callee hears), p50 / p95. First response: the same after their "Hello?".
-- Concurrency: the most calls at once whose p95 stays within 20 % of one call's.
+- Turn latency: from the end of the person's words (where the agent's voice activity puts it) to the
+  agent's first audio frame sent, by the agent's clock, p50 / p95 — what `simulate` reports; and the same
+  as the callee hears it, on Phonify's clock (from the end of the person's audio, which carries the
+  synthesiser's trailing silence, to the agent's audio arriving). First response: after their "Hello?".
+- Concurrency: the most calls at once whose p95 (agent's clock) stays within 20 % of one call's.
 - Memory: the agent's resident memory at its peak at each level; per call, the growth from one call at
   once to the most, divided by the extra calls (the models are loaded once per process).
 
@@ -24,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -46,7 +49,7 @@ PERSON = {
         {"say": "Can you repeat that?"},
         {"say": "Who is this?"},
         {"say": "Thursday afternoon works for me."},
-        {"say": "The second one please."},
+        {"say": "The first one please."},  # always on offer, however full the calendar gets
     ],
     "hangup_after": 120,
     "expect": {"outcome": "booked"},
@@ -72,15 +75,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def level_run(calls: int, concurrency: int, folder: Path) -> dict:
+def fresh_postgres(base: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def level_run(calls: int, concurrency: int, folder: Path, postgres: str = "") -> dict:
     people = [{"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON} for n in range(calls)]
     personas = folder / f"people-{concurrency}.yaml"
     personas.write_text(yaml.safe_dump({"personas": people}, sort_keys=False))
     database = folder / f"level-{concurrency}.sqlite3"
+    url = fresh_postgres(postgres, f"issetter_agent_bench_{concurrency}") if postgres else f"sqlite:///{database}"
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         "REDIS_URL": "",
         "RECORDINGS_DIR": str(folder / "recordings"),
     }
@@ -104,7 +117,10 @@ def level_run(calls: int, concurrency: int, folder: Path) -> dict:
     cpu_before, began = cpu_seconds(agent.pid), time.monotonic()
     argv = [sys.executable, "manage.py", "simulate", str(personas), "--inside", "--now", NOW]
     argv += ["--concurrency", str(concurrency), "--agent-url", f"ws://127.0.0.1:{port}/"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     child = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    simulator_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     wall, cpu = time.monotonic() - began, cpu_seconds(agent.pid) - cpu_before
     done.set()
     agent.terminate()
@@ -114,8 +130,9 @@ def level_run(calls: int, concurrency: int, folder: Path) -> dict:
     report = json.loads(child.stdout.strip().splitlines()[-1])
     rows = report["personas"]
     firsts = [row["turn_latencies_ms"][0] for row in rows if row["turn_latencies_ms"]]
-    turns = [ms for row in rows for ms in row["turn_latencies_ms"][1:]]
+    turns = [ms for row in rows for ms in row["heard_latencies_ms"][1:]]
     ordered = sorted(turns)
+    by_agent = sorted(ms for row in rows for ms in row["turn_latencies_ms"][1:])
     return {
         "concurrency": concurrency,
         "calls": calls,
@@ -123,11 +140,14 @@ def level_run(calls: int, concurrency: int, folder: Path) -> dict:
         "turns": len(turns),
         "p50": statistics.median(turns) if turns else None,
         "p95": ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] if turns else None,
+        "agent_p50": statistics.median(by_agent) if by_agent else None,
+        "agent_p95": by_agent[max(0, math.ceil(len(by_agent) * 0.95) - 1)] if by_agent else None,
         "first_p50": statistics.median(firsts) if firsts else None,
         "first_p95": sorted(firsts)[max(0, math.ceil(len(firsts) * 0.95) - 1)] if firsts else None,
         "peak_mb": peak[0],
         "idle_mb": idle,
         "agent_cpu_s": cpu,
+        "simulator_cpu_s": simulator_cpu,
         "wall_s": wall,
     }
 
@@ -136,24 +156,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--levels", default="1,4,8,12", help="calls at once, comma-separated")
     parser.add_argument("--turns", type=int, default=50, help="answers to measure at each level (at least)")
+    parser.add_argument(
+        "--postgres", default="", help="a server URL without database, e.g. postgres://postgres@127.0.0.1:5432"
+    )
     options = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="issetter-agent-bench-") as folder:
         for level in [int(value) for value in options.levels.split(",")]:
             calls = max(level, math.ceil(options.turns / (TURNS_PER_CALL - 1) / level) * level)
-            result = level_run(calls, level, Path(folder))
+            result = level_run(calls, level, Path(folder), options.postgres)
             results.append(result)
             print(json.dumps(result), flush=True)
-    base = results[0]["p95"]
-    carried = max((r["concurrency"] for r in results if r["p95"] is not None and r["p95"] <= base * 1.2), default=0)
+    base = results[0]["agent_p95"]
+    carried = max(
+        (r["concurrency"] for r in results if r["agent_p95"] is not None and r["agent_p95"] <= base * 1.2), default=0
+    )
     print()
-    print("| calls at once | calls | booked | turns | turn p50 ms | turn p95 ms | first response p50 / p95 ms "
-          "| agent peak MB | agent CPU s |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| calls at once | calls | booked | turns | turn p50 / p95 ms (as heard) | turn p50 / p95 ms (agent) "
+          "| first response p50 / p95 ms | agent peak MB | CPU s agent / simulator | wall s |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['concurrency']} | {r['calls']} | {r['booked']} | {r['turns']} | {r['p50']:.0f} | {r['p95']:.0f} "
-            f"| {r['first_p50']:.0f} / {r['first_p95']:.0f} | {r['peak_mb']:.0f} | {r['agent_cpu_s']:.0f} |"
+            f"| {r['concurrency']} | {r['calls']} | {r['booked']} | {r['turns']} | {r['p50']:.0f} / {r['p95']:.0f} "
+            f"| {r['agent_p50']:.0f} / {r['agent_p95']:.0f} | {r['first_p50']:.0f} / {r['first_p95']:.0f} "
+            f"| {r['peak_mb']:.0f} | {r['agent_cpu_s']:.0f} / {r['simulator_cpu_s']:.0f} | {r['wall_s']:.0f} |"
         )
     print(f"\nCalls at once with p95 within 20 % of one call's ({base:.0f} ms): {carried}")
     if len(results) > 1:
