@@ -30,26 +30,30 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from django.db import connection
 from django.utils import timezone
 
-from agent.dialogue.choice import policy_for
 from agent.dialogue.policy import Hangup, Say, Transfer
 from agent.dialogue.understanding import sounds_like_machine, understand
-from agent.models import Script
 from agent.pipeline.hearing import Heard, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import machine_verdict
 from agent.pipeline.recording import CallRecorder
 from agent.pipeline.speaking import Mouth
-from agent.script_lines import lines_for
+from agent.session_records import (
+    call_end_record,
+    call_load,
+    call_policy,
+    in_thread,
+    offers_ahead,
+    recording_save,
+    turn_record,
+    turn_words_set,
+)
 from agent.speech.audio import RATE
 from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
-from agent.tools import CallTools
 from calls.models import Call, Turn
-from calls.services import customer_profile_refresh
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +64,9 @@ BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough
 SPOT_AFTER = 0.9  # seconds of first words worth searching for a machine's phrases ("Hello?" is shorter)
 UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
 UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
-MACHINE_LISTENING = 15.0
+MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
 SLOW_DECISION = 0.25  # seconds the policy and its tools may take before the agent says HOLD_ON
-HOLD_ON = "One moment."  # seconds after answer during which a long first utterance is checked for a machine
+HOLD_ON = "One moment."
 hearing_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-asr")  # recognition never waits on
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
 
@@ -106,20 +110,20 @@ class CallSession:
 
     @classmethod
     async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
-        call = await _in_thread(_load_call, str(metadata.get("call", "")))
+        call = await in_thread(call_load, str(metadata.get("call", "")))
         if call is None:
             return None
-        policy, voice_name = await _in_thread(_policy_for, call, clock)
+        policy, voice_name = await in_thread(call_policy, call, clock)
         return cls(socket, call, policy, timing or Timing(), voice_name)
 
     @classmethod
     async def prepare(cls, call_id: str, *, clock: Callable = timezone.now) -> None:
         """The call is ringing: synthesise its greeting (and the script's purpose line) into the voice's
         cache, so the first answer after "Hello?" waits for nothing."""
-        call = await _in_thread(_load_call, call_id)
+        call = await in_thread(call_load, call_id)
         if call is None:
             return
-        policy, voice_name = await _in_thread(_policy_for, call, clock)
+        policy, voice_name = await in_thread(call_policy, call, clock)
         try:
             voice = voice_named(voice_name)
         except VoiceError:
@@ -143,7 +147,7 @@ class CallSession:
             for task in self._tasks:
                 task.cancel()
             if self.hearing is not None:
-                await _in_thread(_record_audio, self.call.pk, self.recorder, self.hearing.frames)
+                await in_thread(recording_save, self.call.pk, self.recorder, self.hearing.frames)
 
     async def _command(self, message: str) -> None:
         try:
@@ -313,7 +317,7 @@ class CallSession:
         written = self._writes.pop(index, None)
         if written is not None:
             await asyncio.wait({written})
-        await _in_thread(_turn_words, self.call.pk, index, recognition.text or "(hello)", recognition.confidence)
+        await in_thread(turn_words_set, self.call.pk, index, recognition.text or "(hello)", recognition.confidence)
 
     def _spawn(self, work) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(work)
@@ -355,7 +359,7 @@ class CallSession:
         async with self._lock:
             if self.closing:
                 return
-            deciding = asyncio.ensure_future(_in_thread(decide))
+            deciding = asyncio.ensure_future(in_thread(decide))
             if self.mouth is not None and answered_at is not None:
                 done, _ = await asyncio.wait({deciding}, timeout=SLOW_DECISION)
                 if not done:  # the calendar is taking its time: say so rather than leave a silence
@@ -364,7 +368,7 @@ class CallSession:
             actions = await deciding
             if self.policy.state != "waiting_hello" and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
-                self._spawn(_in_thread(_offers_ahead, self.policy))
+                self._spawn(in_thread(offers_ahead, self.policy))
                 if self.mouth is not None:
                     self.mouth.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
             if self.hearing is not None and self.policy.state != "waiting_hello":
@@ -397,8 +401,8 @@ class CallSession:
     async def _finish(self, outcome: str, transfer_to: str = "") -> None:
         self.closing = True
         self._cancel_wait()
-        await _in_thread(
-            _record_end, self.call.pk, self.call.customer_id, outcome, self.policy.voicemail_message, self.machine
+        await in_thread(
+            call_end_record, self.call.pk, self.call.customer_id, outcome, self.policy.voicemail_message, self.machine
         )
         if transfer_to:
             await self.socket.send(json.dumps({"type": "transfer", "data": {"number": transfer_to}}))
@@ -420,7 +424,7 @@ class CallSession:
             text = "(not understood)"
         elif recognition is not None and not recognition.understood:
             text = f"({text}?)"  # kept for review, marked as a guess the agent did not act on
-        write = _in_thread(_record_turn, self.call.pk, index, speaker, text, started_ms, ended_ms, confidence)
+        write = in_thread(turn_record, self.call.pk, index, speaker, text, started_ms, ended_ms, confidence)
         if wait:
             await write
         else:
@@ -454,65 +458,3 @@ def speech_warm_up() -> None:
     jobs = [hearing_work.submit(recognizer_default().recognize, silence, grammar) for _ in range(2)]
     for job in jobs:
         job.result()
-
-
-async def _in_thread(work: Callable, *args):
-    """Database work off the event loop, on a worker thread that gives its connection back afterwards (the
-    pool's threads outlive calls; a connection left open per thread would outlive them too)."""
-
-    def run():
-        try:
-            return work(*args)
-        finally:
-            connection.close()
-
-    return await asyncio.to_thread(run)
-
-
-def _load_call(call_id: str) -> Call | None:
-    return Call.objects.select_related("customer", "office", "script", "dial_run").filter(pk=call_id).first()
-
-
-def _policy_for(call: Call, clock: Callable):
-    script = (
-        call.script or Script.objects.filter(office=call.office, is_default=True).first() or Script(office=call.office)
-    )
-    tools = CallTools(call=call, script=script, clock=clock)
-    lines = lines_for(script=script, customer=call.customer, office=call.office)
-    return policy_for(script=script, lines=lines, tools=tools), script.voice
-
-
-def _offers_ahead(policy) -> None:
-    tools = getattr(policy, "tools", None) or getattr(getattr(policy, "scripted", None), "tools", None)
-    if tools is not None and hasattr(tools, "offer"):
-        tools.offer(count=3)
-
-
-def _record_turn(call_id, index: int, speaker: str, text: str, started_ms: int, ended_ms: int, confidence) -> None:
-    Turn.objects.create(
-        call_id=call_id, index=index, speaker=speaker, text=text, started_ms=max(0, started_ms),
-        ended_ms=max(0, ended_ms), confidence=confidence,
-    )  # fmt: skip
-
-
-def _turn_words(call_id, index: int, text: str, confidence: float) -> None:
-    Turn.objects.filter(call_id=call_id, index=index).update(text=text, confidence=confidence)
-
-
-def _record_audio(call_id, recorder: CallRecorder, frames) -> None:
-    from calls.services import call_recording_save
-
-    call_recording_save(call_id=call_id, wav=recorder.wav(frames))
-
-
-def _record_end(call_id, customer_id: int, outcome: str, voicemail_message: str, machine: bool) -> None:
-    fields: dict = {}
-    if outcome and outcome != Call.Outcome.CALLBACK:  # a callback's outcome is written with its queue entry
-        fields["outcome"] = outcome
-    if voicemail_message:
-        fields |= {"voicemail_message": voicemail_message, "answered_by": Call.AnsweredBy.MACHINE}
-    elif machine:
-        fields["answered_by"] = Call.AnsweredBy.MACHINE
-    if fields:
-        Call.objects.filter(pk=call_id).update(**fields)
-    customer_profile_refresh(customer_id=customer_id)  # in case the call's end was recorded first
