@@ -92,7 +92,6 @@ class CallSession:
         self.marks = 0
         self.closing = False
         self.machine = False
-        self.latencies_ms: list[int] = []
         self._timer: asyncio.TimerHandle | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
@@ -102,7 +101,6 @@ class CallSession:
         self.recorder = CallRecorder()
         self._early: tuple[float, asyncio.Future] | None = None
         self._interrupted: list[str] = []
-        self._barged_at: float | None = None
         self._offers_ready = False
         self._first_voiced = 0.0  # what the first words said about a machine, added up
         self._first_spotted: set[str] = set()
@@ -202,7 +200,6 @@ class CallSession:
         elif heard.kind == "started":
             self._cancel_wait()
             if self.mouth.playing and not self.closing and self.policy.state != "waiting_hello":
-                self._barged_at = heard.at
                 self._spawn(self._barge_in())
         elif heard.kind == "pause" and self.policy.state != "waiting_hello":
             self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
@@ -391,7 +388,6 @@ class CallSession:
             first_sent = await self.mouth.say(text)
             at = round(((first_sent or time.monotonic()) - self.began) * 1000)
             if answered_at is not None and first_sent is not None:
-                self.latencies_ms.append(at - answered_at)
                 log.info("agent: answered %d ms after the turn ended", at - answered_at)
             if remember:
                 await self._turn(Turn.Speaker.AGENT, text, at, at)

@@ -5,7 +5,6 @@ someone, and "Hi, I'm not available, who is this?" is a busy person who did pick
 
 from __future__ import annotations
 
-SHORT_HELLO = 1.6  # seconds: a greeting this short is a person; answer at once
 LONG_GREETING = 4.5  # seconds of speech in one breath: only a recording talks this long unprompted
 STRONG = (
     "leave a message",
