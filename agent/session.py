@@ -39,6 +39,7 @@ from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import machine_verdict
 from agent.pipeline.recording import CallRecorder
 from agent.pipeline.speaking import Mouth
+from agent.pipeline.status import status_board
 from agent.session_records import (
     call_end_record,
     call_load,
@@ -67,7 +68,7 @@ UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
 MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
 SLOW_DECISION = 0.25  # seconds the policy and its tools may take before the agent says HOLD_ON
 HOLD_ON = "One moment."
-hearing_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-asr")  # recognition never waits on
+hearing_work = ThreadPoolExecutor(max_workers=4, thread_name_prefix="agent-asr")  # recognition never waits on
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
 
 
@@ -101,6 +102,7 @@ class CallSession:
         self.recorder = CallRecorder()
         self._early: tuple[float, asyncio.Future] | None = None
         self._interrupted: list[str] = []
+        self._greeting_unheard = False  # the greeting was held or cut off while the first words went on
         self._offers_ready = False
         self._first_voiced = 0.0  # what the first words said about a machine, added up
         self._first_spotted: set[str] = set()
@@ -132,6 +134,7 @@ class CallSession:
                 await asyncio.get_running_loop().run_in_executor(speaking_work, voice.audio, sentence)
 
     async def run(self) -> None:
+        self._status("listening")
         self._wait(self.timing.hello, self._silence)  # greet even if nobody says hello
         try:
             async for message in self.socket:
@@ -202,16 +205,32 @@ class CallSession:
             if self.mouth.playing and not self.closing and self.policy.state != "waiting_hello":
                 self._spawn(self._barge_in())
         elif heard.kind == "pause" and self.policy.state != "waiting_hello":
+            if self._early is not None:
+                self._early[1].cancel()  # words went on after the last pause: its guess is stale (if not begun)
             self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
         elif heard.kind == "ended":  # when the words ended by this process's clock (not the stream's, which
             # lags when the audio arrives late): the turn latency starts there
             heard_end = time.monotonic() - (self.hearing.seconds - heard.utterance.ended)
-            self._spawn(self._utterance(heard.utterance, heard_end))
+            early, self._early = self._early, None  # a guess made at its last pause, if the words stopped there
+            guess = early[1] if early is not None and early[0] == heard.utterance.ended else None
+            if early is not None and guess is None:
+                early[1].cancel()
+            self._spawn(self._utterance(heard.utterance, heard_end, guess))
 
     async def _barge_in(self) -> None:
         self._interrupted = await self.mouth.interrupt() or self._interrupted
+        self._status("listening")
+        if self._first_moments():
+            self._greeting_unheard = True  # they (or their machine) went on talking: the greeting was not heard
 
-    async def _utterance(self, utterance, heard_end: float) -> None:
+    def _first_moments(self) -> bool:
+        """Still working out who answered: the agent has greeted, had no answer yet, and it is early."""
+        return self.policy.state == "identify" and self._young()
+
+    def _callee_speaking(self) -> bool:
+        return self.hearing is not None and self.hearing.endpointer.speaking
+
+    async def _utterance(self, utterance, heard_end: float, guess: asyncio.Future | None = None) -> None:
         ended_ms = round((heard_end - self.began) * 1000)
         started_ms = ended_ms - round(utterance.seconds * 1000)
         if self.closing:
@@ -219,34 +238,37 @@ class CallSession:
         if self.policy.state == "waiting_hello" or (self.machine and not self.closing):
             await self._first_words(utterance, started_ms, ended_ms)
             return
-        if self._early is not None and self._early[0] == utterance.ended:
-            recognition = await self._early[1]
-        else:
-            recognition = await self._recognise_soon(utterance.samples)
-        self._early = None
+        recognition = await (guess or self._recognise_soon(utterance.samples))
         said = recognition.understood
         log.info(
             "agent: heard %r (%.2f) %d ms after the turn ended",
             recognition.text, recognition.confidence, round((time.monotonic() - self.began) * 1000) - ended_ms,
         )  # fmt: skip
-        if self._interrupted and self._barely_said(utterance, said):
-            unfinished, self._interrupted = self._interrupted, []
-            await self._turn(Turn.Speaker.CALLEE, recognition.text or "(noise)", started_ms, ended_ms, recognition)
-            await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
-            return
-        self._interrupted = []
-        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
-        if self._young() and self.policy.state == "identify":  # no answer to "Is this …?" yet: a machine?
-            self._first_voiced += utterance.voiced_seconds  # we greeted a machine's first sentence?
+        unclear = understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent == "unclear"
+        first_moments = self._first_moments()  # no answer to "Is this …?" yet: a machine's greeting going on?
+        if first_moments:
+            self._first_voiced += utterance.voiced_seconds
             self._first_spotted |= await self._spot(utterance.samples)
+            log.debug("agent: first moments: %.1f s voiced, spotted %s", self._first_voiced, self._first_spotted)
             if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
+                await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
                 await self._machine_heard()
                 return
-            if understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent == "unclear":
-                # words that answer nothing, early on: perhaps a machine's greeting going on; ask again only
-                # if nothing follows them
-                self._wait(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard(said)))
-                return
+        if self._interrupted and (self._barely_said(utterance, said) or (self._greeting_unheard and unclear)):
+            text = recognition.text or "(noise)"
+            await self._turn(Turn.Speaker.CALLEE, text, started_ms, ended_ms, recognition, wait=False)
+            if self._greeting_unheard:  # the greeting again, once they (or a machine's greeting) pause
+                self._wait_quiet(UNSURE_WAIT, self._greet_again)
+            else:
+                unfinished, self._interrupted = self._interrupted, []
+                await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
+            return
+        self._interrupted, self._greeting_unheard = [], False
+        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
+        if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting
+            # going on; ask again only if nothing follows them
+            self._wait_quiet(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard(said)))
+            return
         await self._act(lambda: self.policy.heard(said), answered_at=ended_ms)
 
     async def _first_words(self, utterance, started_ms: int, ended_ms: int) -> None:
@@ -267,9 +289,15 @@ class CallSession:
         index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)  # words filled in below
         self._spawn(self._fill_turn(index, recognise))
         if self._first_spotted or self._first_voiced > UNSURE_AFTER:  # may be a machine: listen a moment more
-            self._wait(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard("hello")))
+            self._wait_quiet(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard("hello")))
             return
         await self._act(lambda: self.policy.heard("hello"), answered_at=ended_ms)
+
+    async def _greet_again(self) -> None:
+        unfinished, self._interrupted = self._interrupted, []
+        self._greeting_unheard = False
+        if unfinished and not self.machine:
+            await self._speak(" ".join(unfinished))
 
     async def _machine_heard(self) -> None:
         self.machine = True
@@ -286,15 +314,16 @@ class CallSession:
         return time.monotonic() - self.began < MACHINE_LISTENING
 
     def _recognise_soon(self, samples) -> asyncio.Future:
-        grammar = self._grammar()
-        return asyncio.get_running_loop().run_in_executor(
-            hearing_work, recognizer_default().recognize, samples, grammar
-        )
+        recognizer, grammar = recognizer_default(), self._grammar()
+        if hasattr(recognizer, "recognize_later"):  # decoders in worker processes
+            return asyncio.wrap_future(recognizer.recognize_later(samples, grammar))
+        return asyncio.get_running_loop().run_in_executor(hearing_work, recognizer.recognize, samples, grammar)
 
     async def _spot(self, samples) -> set[str]:
-        return await asyncio.get_running_loop().run_in_executor(
-            hearing_work, recognizer_default().spot, samples, MACHINE_PHRASES
-        )
+        recognizer = recognizer_default()
+        if hasattr(recognizer, "spot_later"):
+            return await asyncio.wrap_future(recognizer.spot_later(samples, MACHINE_PHRASES))
+        return await asyncio.get_running_loop().run_in_executor(hearing_work, recognizer.spot, samples, MACHINE_PHRASES)
 
     def _grammar(self) -> str:
         policy, lines = self.policy, self.policy.lines
@@ -349,6 +378,7 @@ class CallSession:
         if name == GOODBYE_MARK:
             await self.socket.send(json.dumps({"type": "disconnect"}))
         elif not self.closing and name == f"said-{self.marks}" and not self.machine:
+            self._status("listening")
             self._wait(self.timing.answer, self._silence)  # their turn: wait for an answer
 
     # ---- actions -------------------------------------------------------------------------------------
@@ -356,6 +386,7 @@ class CallSession:
         async with self._lock:
             if self.closing:
                 return
+            self._status("thinking")
             deciding = asyncio.ensure_future(in_thread(decide))
             if self.mouth is not None and answered_at is not None:
                 done, _ = await asyncio.wait({deciding}, timeout=SLOW_DECISION)
@@ -381,10 +412,16 @@ class CallSession:
 
     async def _speak(self, text: str, answered_at: int | None = None, remember: bool = True) -> None:
         if self.mouth is None:  # text mode
+            self._status("voicemail" if self.machine else "speaking")
             await self._turn(Turn.Speaker.AGENT, text)
             play = {"audioContentType": "raw", "sampleRate": 16000, "audioContent": _pause(), "textContent": text}
             await self.socket.send(json.dumps({"type": "playAudio", "data": play}))
+        elif self._first_moments() and self._callee_speaking():
+            self._interrupted = sentences_of(text)  # never start talking over the first words: say it after them
+            self._greeting_unheard = True
+            return
         else:
+            self._status("voicemail" if self.machine else "speaking")
             first_sent = await self.mouth.say(text)
             at = round(((first_sent or time.monotonic()) - self.began) * 1000)
             if answered_at is not None and first_sent is not None:
@@ -401,6 +438,7 @@ class CallSession:
             call_end_record, self.call.pk, self.call.customer_id, outcome, self.policy.voicemail_message, self.machine
         )
         if transfer_to:
+            self._status("")  # the call goes on without the agent
             await self.socket.send(json.dumps({"type": "transfer", "data": {"number": transfer_to}}))
         await self.socket.send(json.dumps({"type": "mark", "data": {"name": GOODBYE_MARK}}))
 
@@ -428,11 +466,25 @@ class CallSession:
             self._writes[index].add_done_callback(lambda _: self._writes.pop(index, None))
         return index
 
+    def _status(self, status: str) -> None:
+        """What the agent is doing now, for the Queue page (written and published off the event loop)."""
+        status_board().changed(str(self.call.pk), status)
+
     # ---- waiting -------------------------------------------------------------------------------------
     def _wait(self, seconds: float, then: Callable) -> None:
         self._cancel_wait()
         loop = asyncio.get_running_loop()
         self._timer = loop.call_later(seconds, lambda: self._spawn(then()))
+
+    def _wait_quiet(self, seconds: float, then: Callable) -> None:
+        """Like `_wait`, but only if the callee is not talking by then (they may have started while the
+        decision to wait was being made, after the start of their words cancelled the waits)."""
+
+        async def unless_talking() -> None:
+            if not self._callee_speaking():
+                await then()
+
+        self._wait(seconds, unless_talking)
 
     def _cancel_wait(self) -> None:
         if self._timer is not None:
@@ -449,8 +501,12 @@ def speech_warm_up() -> None:
     """Load the bundled voice and a recogniser on each recognition thread (seconds, once per process),
     so the first call does not wait for them."""
     voice_named("")
+    recognizer = recognizer_default()
+    if hasattr(recognizer, "warm_up"):  # decoders in worker processes: start them all
+        recognizer.warm_up()
+        return
     silence = np.zeros(RATE // 2, np.int16)
-    grammar = grammar_for(Listening(state="identify"), known=recognizer_default().knows)
-    jobs = [hearing_work.submit(recognizer_default().recognize, silence, grammar) for _ in range(2)]
+    grammar = grammar_for(Listening(state="identify"), known=recognizer.knows)
+    jobs = [hearing_work.submit(recognizer.recognize, silence, grammar) for _ in range(2)]
     for job in jobs:
         job.result()

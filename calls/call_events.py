@@ -58,6 +58,7 @@ EVENT_FIELDS = (
     "cdr",
     "answered_by",
     "beep_detected_at",
+    "agent_status",
 )
 CUSTOM_EVENTS = (
     "avmd::beep mod_audio_fork::connect mod_audio_fork::connect_failed mod_audio_fork::disconnect"
@@ -149,6 +150,7 @@ def _end(call: Call, headers: dict, now: dt.datetime) -> bool:
     variables = {key.removeprefix("variable_"): value for key, value in headers.items() if key.startswith("variable_")}
     cause = headers.get("Hangup-Cause") or variables.get("hangup_cause") or "NORMAL_CLEARING"
     call.status = Call.Status.ENDED
+    call.agent_status = ""  # nobody is speaking or listening on an ended call
     call.ended_at = _moment(variables.get("end_uepoch")) or now
     answered = _moment(variables.get("answer_uepoch"))
     if answered and not call.answered_at:

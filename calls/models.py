@@ -198,6 +198,14 @@ class Call(models.Model):
         HUMAN = "human", "Person"
         MACHINE = "machine", "Answering machine"
 
+    class AgentStatus(models.TextChoices):
+        """What the AI agent is doing on the call right now (shown live); blank when no agent is on it."""
+
+        LISTENING = "listening", "Agent listening"
+        THINKING = "thinking", "Agent thinking"
+        SPEAKING = "speaking", "Agent speaking"
+        VOICEMAIL = "voicemail", "Leaving voicemail"
+
     FINAL_STATUSES = (Status.ENDED,)
 
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, help_text="= origination_uuid")
@@ -227,6 +235,12 @@ class Call(models.Model):
     voicemail_message = models.TextField(blank=True, help_text="What the agent said to the machine.")
     recording = models.CharField(
         max_length=255, blank=True, help_text="The call's audio (WAV), a path inside RECORDINGS_DIR."
+    )
+    agent_status = models.CharField(
+        max_length=16,
+        choices=AgentStatus.choices,
+        blank=True,
+        help_text="What the agent is doing right now; cleared when the call ends.",
     )
     summary = models.TextField(blank=True)
     flagged = models.BooleanField(default=False)

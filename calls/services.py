@@ -74,3 +74,21 @@ def call_recording_save(*, call_id: uuid.UUID | str, wav: bytes) -> str:
         raise
     Call.objects.filter(pk=call.pk).update(recording=relative)
     return relative
+
+
+def call_agent_status_set(*, call_id: uuid.UUID | str, status: str) -> int | None:
+    """Note what the agent is doing on the call now (one of `Call.AgentStatus`, "" when it is off the call), with
+    one UPDATE that changes the row only when the status differs and the call has not ended — so a late word
+    from the agent never outlives the call. Returns the call's office id when the status changed (the caller
+    publishes that office's live block), None when nothing changed: no such call, the status was already so, or
+    the call has ended."""
+    if status and status not in Call.AgentStatus.values:
+        raise ValueError(f"Unknown agent status {status!r}.")
+    try:
+        call_id = uuid.UUID(str(call_id))
+    except ValueError:
+        return None  # not a call id at all: no such call
+    calls = Call.objects.filter(pk=call_id)
+    if not calls.exclude(status=Call.Status.ENDED).exclude(agent_status=status).update(agent_status=status):
+        return None
+    return calls.values_list("office_id", flat=True).first()

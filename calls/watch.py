@@ -36,6 +36,7 @@ def call_end_unseen(*, call: Call) -> int:
             .update(
                 status=Call.Status.ENDED,
                 ended_at=now,
+                agent_status="",
                 outcome=call.outcome
                 or (Call.Outcome.HUNG_UP if call.status == Call.Status.ANSWERED else Call.Outcome.NO_ANSWER),
                 flagged=True,

@@ -163,6 +163,9 @@ FREESWITCH_GATEWAY = env.str("FREESWITCH_GATEWAY", "trunk")  # sofia/gateway/<th
 AGENT_URL = env.str("AGENT_URL", "")
 # Where `manage.py agent` listens; `make run` starts it there and forks calls to it when AGENT_URL is empty.
 AGENT_PORT = env.int("AGENT_PORT", 8091, minimum=1)
+# Processes the agent recognises speech in (pocketsphinx holds the GIL while it decodes, so in-process
+# threads would stall every call's audio); 0 decodes on the agent's own threads.
+AGENT_RECOGNITION_PROCESSES = env.int("AGENT_RECOGNITION_PROCESSES", os.cpu_count() or 1, minimum=0)
 # A language model for scripts whose dialogue policy is "llm": any OpenAI-compatible chat-completions
 # endpoint (the base URL up to /chat/completions, e.g. .../v1). It only interprets what the callee said; the
 # scripted policy still decides. Empty LLM_BASE_URL: not configured, such scripts run scripted. A script's

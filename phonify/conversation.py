@@ -49,7 +49,9 @@ class Conversation:
     async def run(self) -> None:
         if self.persona is None:
             return
+        ready = asyncio.ensure_future(self.prepare(self.persona.greeting))  # a machine's greeting is recorded
         await self.switch.wait(self.first_words_after)
+        await ready
         await self.say(self.persona.greeting)
         if self.persona.answer == "voicemail":
             await self.after_greeting()
@@ -85,6 +87,9 @@ class Conversation:
 
     async def speak(self, text: str) -> None:
         raise NotImplementedError
+
+    async def prepare(self, text: str) -> None:
+        """Get ready to say `text` (a person knows their hello; a machine has its greeting recorded)."""
 
     async def after_greeting(self) -> None:
         """A voicemail box after its greeting (the text mode's switch beeps by the clock)."""
@@ -142,6 +147,10 @@ class SpokenConversation(Conversation):
     async def speak(self, text: str) -> None:
         speech = await voice.speech_of(text, self.voice)
         await self._sound(speech)
+
+    async def prepare(self, text: str) -> None:
+        if text:
+            await voice.speech_of(text, self.voice)
 
     async def _sound(self, samples) -> float:
         """Send audio into the call from now on; returns when it has been heard (on the call's clock)."""

@@ -231,6 +231,8 @@ class Switch(ApiCommands):
             await self._fail(channel, outcome, ANSWER_FAILURES[answer])
             return
         channel.progress_us, channel.call_state, channel.answer_state = now_us(), "RINGING", "early"
+        if not self.text_mode and answer == "voicemail":  # a machine's greeting is recorded: ready at answer
+            self._spawn(voice.speech_of(persona.greeting, persona.voice))
         self.publish("CHANNEL_PROGRESS", channel=channel)
         ringing = persona.rings * self.ring_seconds if answer in ("human", "voicemail") else float("inf")
         if persona.early_media:

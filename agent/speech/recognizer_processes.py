@@ -1,0 +1,139 @@
+"""Recognition in worker processes, behind the same `Recognizer` interface.
+
+pocketsphinx holds Python's GIL while it decodes: measured on this machine, two threads recognising a
+3.5 s utterance ten times each stalled an asyncio loop in the same process by up to 1.2 s (0.3 s on
+average), so every call's audio, barge-in and playback waited on every other call's recognition. Here
+each decoder lives in a process of its own (one per core by default), and the agent's threads only wait
+on a result, with the GIL free.
+
+A worker that dies (a crash inside the decoder) breaks the pool: the pool is built again and the request
+tried once more, so one bad utterance costs its own call a re-ask at most.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+
+from agent.speech.recognizer import Recognition, SphinxRecognizer
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 20.0  # seconds one request may take, queueing included, before it counts as failed
+
+WARM_GRAMMAR = "#JSGF V1.0;\ngrammar warm;\npublic <answer> = yes | no;\n"
+_worker: SphinxRecognizer | None = None
+
+
+def _worker_load() -> None:
+    """In each worker as it starts: the decoders (seconds), so no request waits for them."""
+    global _worker
+    _worker = SphinxRecognizer()
+    _worker.recognize(np.zeros(8000, np.int16), WARM_GRAMMAR)
+    _worker.spot(np.zeros(8000, np.int16), ("leave a message",))
+
+
+def _recognize(samples: np.ndarray, grammar: str) -> Recognition:
+    return _worker.recognize(samples, grammar)
+
+
+def _spot(samples: np.ndarray, phrases: tuple[str, ...]) -> set[str]:
+    return _worker.spot(samples, phrases)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class RecognizerProcesses:
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+        self._words: frozenset[str] | None = None
+        atexit.register(self.close)  # before the interpreter takes apart what the pool's thread needs
+
+    def recognize(self, samples: np.ndarray, grammar: str) -> Recognition:
+        return self.recognize_later(samples, grammar).result(timeout=TIMEOUT)
+
+    def spot(self, samples: np.ndarray, phrases: tuple[str, ...]) -> set[str]:
+        return self.spot_later(samples, phrases).result(timeout=TIMEOUT)
+
+    def recognize_later(self, samples: np.ndarray, grammar: str) -> Future:
+        """The recognition as a future (for `asyncio.wrap_future`; cancelling it before a worker takes it
+        up drops it)."""
+        return self._submit(_recognize, samples, grammar)
+
+    def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future:
+        return self._submit(_spot, samples, phrases)
+
+    def knows(self, word: str) -> bool:
+        if self._words is None:
+            self._words = _dictionary_words()
+        return word in self._words
+
+    def warm_up(self) -> None:
+        """Start every worker now (each loads its decoders as it starts)."""
+        jobs = [self._pool.submit(_ready) for _ in range(self.processes * 2)]
+        for job in jobs:
+            job.result(timeout=120)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, function, *args) -> Future:
+        """Submit to the workers; if the pool broke (a worker died), build it again and submit once more."""
+        outcome: Future = Future()
+        pool = self._pool
+
+        def settle(job: Future, retried: bool) -> None:
+            if job.cancelled():
+                outcome.cancel()
+                return
+            problem = job.exception()
+            if isinstance(problem, BrokenProcessPool) and not retried:
+                log.warning("agent: a recognition worker died; starting the workers again")
+                again = self._fresh_pool(pool).submit(function, *args)
+                again.add_done_callback(lambda job: settle(job, True))
+            elif outcome.set_running_or_notify_cancel():
+                if problem is not None:
+                    outcome.set_exception(problem)
+                else:
+                    outcome.set_result(job.result())
+
+        try:
+            job = pool.submit(function, *args)
+        except BrokenProcessPool:
+            job = self._fresh_pool(pool).submit(function, *args)
+        outcome.add_done_callback(lambda mine: job.cancel() if mine.cancelled() else None)
+        job.add_done_callback(lambda job: settle(job, False))
+        return outcome
+
+    def _fresh_pool(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is broken:
+                self._pool = self._new_pool()
+            return self._pool
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),  # never fork a process that runs threads
+            initializer=_worker_load,
+        )
+
+
+def _dictionary_words() -> frozenset[str]:
+    """The words of the decoders' pronunciation dictionary ("word(2)" is a second pronunciation)."""
+    import pocketsphinx
+
+    path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
+    with open(path, encoding="utf-8") as dictionary:
+        return frozenset(line.split(maxsplit=1)[0].split("(")[0] for line in dictionary if line.strip())
