@@ -49,7 +49,10 @@ PERSON = {
         {"say": "Can you repeat that?"},
         {"say": "Who is this?"},
         {"say": "Thursday afternoon works for me."},
-        {"say": "The first one please."},  # always on offer, however full the calendar gets
+        {"say": "The first one please."},
+        # calls at once may reach for the same time; whoever loses takes the first of the next offers
+        {"say": "The first one please.", "after_hearing": ["taken"]},
+        {"say": "The first one please.", "after_hearing": ["taken"]},
     ],
     "hangup_after": 120,
     "expect": {"outcome": "booked"},
@@ -63,16 +66,38 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def family(pid: int) -> list[int]:
+    """The process and its children (the agent's recognition workers), as they are now."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            pids += family(int(child))
+    return pids
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of the process and its children."""
+    total = 0.0
+    for member in family(pid):
+        try:
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except FileNotFoundError:
+            continue
+    return total
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of the process and its children."""
+    total = 0.0
+    for member in family(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def fresh_postgres(base: str, name: str) -> str:
@@ -85,7 +110,9 @@ def fresh_postgres(base: str, name: str) -> str:
 
 
 def level_run(calls: int, concurrency: int, folder: Path, postgres: str = "") -> dict:
-    people = [{"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON} for n in range(calls)]
+    people = [  # picking up after one to four rings, as people do: calls at once do not speak in lockstep
+        {"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON, "rings": 1 + n % 4} for n in range(calls)
+    ]
     personas = folder / f"people-{concurrency}.yaml"
     personas.write_text(yaml.safe_dump({"personas": people}, sort_keys=False))
     database = folder / f"level-{concurrency}.sqlite3"

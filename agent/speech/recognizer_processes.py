@@ -17,12 +17,12 @@ import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from agent.speech.recognizer import Recognition, SphinxRecognizer
+from agent.speech.recognizer import Recognition, SphinxRecognizer, recognition_of
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,12 @@ def _worker_load() -> None:
     _worker.spot(np.zeros(8000, np.int16), ("leave a message",))
 
 
-def _recognize(samples: np.ndarray, grammar: str) -> Recognition:
-    return _worker.recognize(samples, grammar)
+def _grammar_pass(samples: np.ndarray, grammar: str) -> tuple[str, float, bool]:
+    return _worker.grammar_pass(samples, grammar)
+
+
+def _phone_pass(samples: np.ndarray) -> float:
+    return _worker.phone_pass(samples)
 
 
 def _spot(samples: np.ndarray, phrases: tuple[str, ...]) -> set[str]:
@@ -67,9 +71,32 @@ class RecognizerProcesses:
         return self.spot_later(samples, phrases).result(timeout=TIMEOUT)
 
     def recognize_later(self, samples: np.ndarray, grammar: str) -> Future:
-        """The recognition as a future (for `asyncio.wrap_future`; cancelling it before a worker takes it
-        up drops it)."""
-        return self._submit(_recognize, samples, grammar)
+        """The recognition as a future (for `asyncio.wrap_future`; cancelling it before the workers take
+        it up drops it). The grammar's search and the phone loop run at once, in two workers when both are
+        free: a lone call's answer waits for the longer of the two, not their sum."""
+        found, yardstick = self._submit(_grammar_pass, samples, grammar), self._submit(_phone_pass, samples)
+        outcome: Future = Future()
+        settling = threading.Lock()  # the two callbacks may run on different threads
+
+        def both_done(_: Future) -> None:
+            with settling:
+                if not (found.done() and yardstick.done()) or outcome.done() or outcome.running():
+                    return
+                if outcome.set_running_or_notify_cancel():
+                    settle()
+
+        def settle() -> None:
+            if found.cancelled() or yardstick.cancelled():
+                outcome.set_exception(CancelledError())
+            elif found.exception() or yardstick.exception():
+                outcome.set_exception(found.exception() or yardstick.exception())
+            else:
+                outcome.set_result(recognition_of(found.result(), yardstick.result()))
+
+        found.add_done_callback(both_done)
+        yardstick.add_done_callback(both_done)
+        outcome.add_done_callback(lambda mine: (found.cancel(), yardstick.cancel()) if mine.cancelled() else None)
+        return outcome
 
     def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future:
         return self._submit(_spot, samples, phrases)
@@ -84,6 +111,10 @@ class RecognizerProcesses:
         jobs = [self._pool.submit(_ready) for _ in range(self.processes * 2)]
         for job in jobs:
             job.result(timeout=120)
+
+    def workers(self) -> list[int]:
+        """The worker processes' ids (those started so far)."""
+        return sorted(process.pid for process in (self._pool._processes or {}).values())
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
