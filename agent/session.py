@@ -4,7 +4,7 @@ What comes over the fork: the metadata frame (our call id); the callee's audio a
 in Phonify's text mode, their words ({"type": "phonify.speech"}); the telephony listener's word that the
 switch heard a voicemail beep ({"type": "machine.beep"}); and the answers to our marks.
 
-With audio (`agent/pipeline/`): the frames go through voice activity and end-of-turn detection; each
+With audio (`agent/pipeline/`, and the session's audio side in `session_hearing.py`): the frames go through voice activity and end-of-turn detection; each
 utterance is recognised with a grammar for the dialogue's state, and the policy's replies are synthesised
 and streamed back sentence by sentence. When the callee talks over the agent, the agent stops (killAudio)
 and listens; if it was only a cough or an "mm-hm", it says the unfinished sentence again. The first words
@@ -27,19 +27,17 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from django.utils import timezone
 
 from agent.dialogue.policy import Hangup, Say, Transfer
-from agent.dialogue.understanding import sounds_like_machine, understand
-from agent.pipeline.hearing import Heard, Hearing
-from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
-from agent.pipeline.machine import machine_verdict
+from agent.dialogue.understanding import sounds_like_machine
+from agent.pipeline.hearing import Hearing
 from agent.pipeline.recording import CallRecorder
 from agent.pipeline.speaking import Mouth
 from agent.pipeline.status import status_board
+from agent.session_hearing import AudioTurns, hearing_work, speaking_work
 from agent.session_records import (
     call_end_record,
     call_load,
@@ -48,7 +46,6 @@ from agent.session_records import (
     offers_ahead,
     recording_save,
     turn_record,
-    turn_words_set,
 )
 from agent.speech.audio import RATE
 from agent.speech.grammars import Listening, grammar_for
@@ -61,15 +58,8 @@ log = logging.getLogger(__name__)
 SPEECH = "phonify.speech"
 BEEP = "machine.beep"
 GOODBYE_MARK = "goodbye"
-BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
-SPOT_AFTER = 0.9  # seconds of first words worth searching for a machine's phrases ("Hello?" is shorter)
-UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
-UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
-MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
 SLOW_DECISION = 0.25  # seconds the policy and its tools may take before the agent says HOLD_ON
 HOLD_ON = "One moment."
-hearing_work = ThreadPoolExecutor(max_workers=4, thread_name_prefix="agent-asr")  # recognition never waits on
-speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
 
 
 class Timing:
@@ -84,7 +74,7 @@ class Timing:
         self.end_of_turn, self.end_of_hello = end_of_turn, end_of_hello
 
 
-class CallSession:
+class CallSession(AudioTurns):
     def __init__(self, socket, call: Call, policy, timing: Timing, voice_name: str = "") -> None:
         self.socket, self.call, self.policy, self.timing = socket, call, policy, timing
         self.voice_name = voice_name
@@ -173,177 +163,6 @@ class CallSession:
             self._wait(self.timing.beep, self._beep)
             return
         await self._act(lambda: self.policy.heard(text))
-
-    # ---- audio mode ----------------------------------------------------------------------------------
-    def _audio(self, message: bytes) -> None:
-        if self.hearing is None:
-            self._start_audio()
-        for heard in self.hearing.push(message):
-            self._on(heard)
-
-    def _start_audio(self) -> None:
-        self.hearing = Hearing(end_silence=self.timing.end_of_hello)
-        try:
-            voice = voice_named(self.voice_name)
-        except VoiceError as problem:
-            log.warning("agent: %s; using the bundled voice", problem)
-            voice = voice_named("")
-        self.mouth = Mouth(
-            self.socket, voice=voice, executor=speaking_work, recorder=self.recorder, stream_clock=self._stream_now
-        )
-        lines = self.policy.lines
-        self.mouth.prepare([f"{lines.greeting} {lines.recording_notice}".strip()])  # said first: made first
-
-    def _stream_now(self) -> float:
-        return self.hearing.seconds if self.hearing is not None else 0.0
-
-    def _on(self, heard: Heard) -> None:
-        if heard.kind == "beep":
-            self._spawn(self._beep())
-        elif heard.kind == "started":
-            self._cancel_wait()
-            if self.mouth.playing and not self.closing and self.policy.state != "waiting_hello":
-                self._spawn(self._barge_in())
-        elif heard.kind == "pause" and self.policy.state != "waiting_hello":
-            if self._early is not None:
-                self._early[1].cancel()  # words went on after the last pause: its guess is stale (if not begun)
-            self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
-        elif heard.kind == "ended":  # when the words ended by this process's clock (not the stream's, which
-            # lags when the audio arrives late): the turn latency starts there
-            heard_end = time.monotonic() - (self.hearing.seconds - heard.utterance.ended)
-            early, self._early = self._early, None  # a guess made at its last pause, if the words stopped there
-            guess = early[1] if early is not None and early[0] == heard.utterance.ended else None
-            if early is not None and guess is None:
-                early[1].cancel()
-            self._spawn(self._utterance(heard.utterance, heard_end, guess))
-
-    async def _barge_in(self) -> None:
-        self._interrupted = await self.mouth.interrupt() or self._interrupted
-        self._status("listening")
-        if self._first_moments():
-            self._greeting_unheard = True  # they (or their machine) went on talking: the greeting was not heard
-
-    def _first_moments(self) -> bool:
-        """Still working out who answered: the agent has greeted, had no answer yet, and it is early."""
-        return self.policy.state == "identify" and self._young()
-
-    def _callee_speaking(self) -> bool:
-        return self.hearing is not None and self.hearing.endpointer.speaking
-
-    async def _utterance(self, utterance, heard_end: float, guess: asyncio.Future | None = None) -> None:
-        ended_ms = round((heard_end - self.began) * 1000)
-        started_ms = ended_ms - round(utterance.seconds * 1000)
-        if self.closing:
-            return
-        if self.policy.state == "waiting_hello" or (self.machine and not self.closing):
-            await self._first_words(utterance, started_ms, ended_ms)
-            return
-        recognition = await (guess or self._recognise_soon(utterance.samples))
-        said = recognition.understood
-        log.info(
-            "agent: heard %r (%.2f) %d ms after the turn ended",
-            recognition.text, recognition.confidence, round((time.monotonic() - self.began) * 1000) - ended_ms,
-        )  # fmt: skip
-        unclear = understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent == "unclear"
-        first_moments = self._first_moments()  # no answer to "Is this …?" yet: a machine's greeting going on?
-        if first_moments:
-            self._first_voiced += utterance.voiced_seconds
-            self._first_spotted |= await self._spot(utterance.samples)
-            log.debug("agent: first moments: %.1f s voiced, spotted %s", self._first_voiced, self._first_spotted)
-            if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
-                await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
-                await self._machine_heard()
-                return
-        if self._interrupted and (self._barely_said(utterance, said) or (self._greeting_unheard and unclear)):
-            text = recognition.text or "(noise)"
-            await self._turn(Turn.Speaker.CALLEE, text, started_ms, ended_ms, recognition, wait=False)
-            if self._greeting_unheard:  # the greeting again, once they (or a machine's greeting) pause
-                self._wait_quiet(UNSURE_WAIT, self._greet_again)
-            else:
-                unfinished, self._interrupted = self._interrupted, []
-                await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
-            return
-        self._interrupted, self._greeting_unheard = [], False
-        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
-        if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting
-            # going on; ask again only if nothing follows them
-            self._wait_quiet(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard(said)))
-            return
-        await self._act(lambda: self.policy.heard(said), answered_at=ended_ms)
-
-    async def _first_words(self, utterance, started_ms: int, ended_ms: int) -> None:
-        """The first thing heard after answer: a person's hello (answer at once) or a machine's greeting.
-        Evidence adds up over the first utterances, since a machine's greeting pauses between sentences."""
-        if self.machine:  # more of the machine's greeting: the wait for its beep starts again
-            self._wait(self.timing.beep, self._beep)
-            return
-        recognise = self._recognise_soon(utterance.samples)
-        self._first_voiced += utterance.voiced_seconds
-        if utterance.voiced_seconds > SPOT_AFTER or self._first_spotted:  # "you've reached …" can be short
-            self._first_spotted |= await self._spot(utterance.samples)
-        if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
-            recognition = await recognise
-            await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
-            await self._machine_heard()
-            return
-        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)  # words filled in below
-        self._spawn(self._fill_turn(index, recognise))
-        if self._first_spotted or self._first_voiced > UNSURE_AFTER:  # may be a machine: listen a moment more
-            self._wait_quiet(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard("hello")))
-            return
-        await self._act(lambda: self.policy.heard("hello"), answered_at=ended_ms)
-
-    async def _greet_again(self) -> None:
-        unfinished, self._interrupted = self._interrupted, []
-        self._greeting_unheard = False
-        if unfinished and not self.machine:
-            await self._speak(" ".join(unfinished))
-
-    async def _machine_heard(self) -> None:
-        self.machine = True
-        if self.mouth.playing:
-            await self.mouth.interrupt()
-        self._wait(self.timing.beep, self._beep)
-
-    def _barely_said(self, utterance, said: str) -> bool:
-        if utterance.voiced_seconds > BACKCHANNEL_SECONDS:
-            return False
-        return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
-
-    def _young(self) -> bool:
-        return time.monotonic() - self.began < MACHINE_LISTENING
-
-    def _recognise_soon(self, samples) -> asyncio.Future:
-        recognizer, grammar = recognizer_default(), self._grammar()
-        if hasattr(recognizer, "recognize_later"):  # decoders in worker processes
-            return asyncio.wrap_future(recognizer.recognize_later(samples, grammar))
-        return asyncio.get_running_loop().run_in_executor(hearing_work, recognizer.recognize, samples, grammar)
-
-    async def _spot(self, samples) -> set[str]:
-        recognizer = recognizer_default()
-        if hasattr(recognizer, "spot_later"):
-            return await asyncio.wrap_future(recognizer.spot_later(samples, MACHINE_PHRASES))
-        return await asyncio.get_running_loop().run_in_executor(hearing_work, recognizer.spot, samples, MACHINE_PHRASES)
-
-    def _grammar(self) -> str:
-        policy, lines = self.policy, self.policy.lines
-        zone = getattr(getattr(policy, "tools", None), "zone", None)
-        offered = tuple(moment.astimezone(zone) if zone else moment for moment in (policy.offered or ()))
-        listening = Listening(
-            state=policy.state,
-            first_name=lines.first_name,
-            offered=offered,
-            opt_out_phrases=tuple(lines.opt_out_phrases),
-            objections=tuple(lines.objection_answers),
-        )
-        return grammar_for(listening, known=recognizer_default().knows)
-
-    async def _fill_turn(self, index: int, recognise: asyncio.Future) -> None:
-        recognition = await recognise
-        written = self._writes.pop(index, None)
-        if written is not None:
-            await asyncio.wait({written})
-        await in_thread(turn_words_set, self.call.pk, index, recognition.text or "(hello)", recognition.confidence)
 
     def _spawn(self, work) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(work)
