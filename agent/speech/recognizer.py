@@ -34,6 +34,7 @@ GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-
 # after silence); such an utterance is decoded again with the model's default beams (~0.5–1 s).
 WIDE_SEARCH = {"fillprob": 1e-12}
 SPOT_PHRASE = "/1e-{threshold}/"
+GRAMMARS_KEPT = 6  # compiled grammar searches kept per decoder
 # Every search here is a grammar, a phone loop or keywords: the decoders load no language model (lm=None),
 # which keeps each at about 27 MB instead of 91 MB.
 
@@ -143,19 +144,19 @@ class SphinxRecognizer:
         return decoder
 
     def _grammar(self, decoder, grammar: str, wide: bool = False) -> str:
-        """The grammar's search name on this decoder, compiled once (a few dozen per decoder, then the
-        decoder's searches are dropped by removing them)."""
+        """The grammar's search name on this decoder, compiled once (~50 ms); the GRAMMARS_KEPT used last
+        stay compiled (each holds ~10 MB: a grammar differs per dialogue state and times on offer, so an
+        unbounded cache grew the workers by hundreds of MB)."""
         known = getattr(self._local, "wide_grammars" if wide else "decoder_grammars")
         key = hashlib.sha1(grammar.encode()).hexdigest()[:16]  # noqa: S324  (a cache key, not security)
-        if key not in known:
-            if len(known) >= 64:
-                for name in list(known.values())[:32]:
-                    decoder.remove_search(name)
-                for stale in list(known)[:32]:
-                    del known[stale]
-            decoder.add_jsgf_string(f"g{key}", grammar)
-            known[key] = f"g{key}"
-        return known[key]
+        name = known.pop(key, None)
+        if name is None:
+            while len(known) >= GRAMMARS_KEPT:
+                decoder.remove_search(known.pop(next(iter(known))))
+            name = f"g{key}"
+            decoder.add_jsgf_string(name, grammar)
+        known[key] = name  # the most recently used last
+        return name
 
 
 def recognition_of(found: tuple[str, float, bool], phone_score: float) -> Recognition:
