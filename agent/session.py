@@ -4,12 +4,13 @@ What comes over the fork: the metadata frame (our call id); the callee's audio a
 in Phonify's text mode, their words ({"type": "phonify.speech"}); the telephony listener's word that the
 switch heard a voicemail beep ({"type": "machine.beep"}); and the answers to our marks.
 
-With audio (`agent/pipeline/`, and the session's audio side in `session_hearing.py`): the frames go through voice activity and end-of-turn detection; each
-utterance is recognised with a grammar for the dialogue's state, and the policy's replies are synthesised
-and streamed back sentence by sentence. When the callee talks over the agent, the agent stops (killAudio)
-and listens; if it was only a cough or an "mm-hm", it says the unfinished sentence again. The first words
-decide between a person and an answering machine (`pipeline/machine.py`); a machine hears nothing until
-its beep, or the silence after its greeting, and then the voicemail message once.
+With audio (`agent/pipeline/`, and the session's audio side in `session_hearing.py`): the frames go through
+voice activity and end-of-turn detection; each utterance is recognised with a grammar for the dialogue's
+state, and the policy's replies are synthesised and streamed back sentence by sentence. When the callee
+talks over the agent, the agent stops (killAudio) and listens; if it was only a cough or an "mm-hm", it says
+the unfinished sentence again. The first words decide between a person and an answering machine
+(`pipeline/machine.py`); a machine hears nothing until its beep, or the silence after its greeting, and then
+the voicemail message once.
 
 In text mode the words travel as text and the agent answers with `playAudio` carrying `textContent`.
 
