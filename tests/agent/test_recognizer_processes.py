@@ -40,6 +40,6 @@ def test_a_worker_that_dies_is_replaced_and_the_request_answered(workers):
     before = workers.workers()
     assert len(before) == 2
     os.kill(before[0], signal.SIGKILL)
-    assert workers.recognize(audio, grammar).text == "the first one please"
-    assert workers.recognize(audio, grammar).text == "the first one please"
+    assert workers.recognize(audio, grammar).text.endswith("first one please")
+    assert workers.recognize(audio, grammar).text.endswith("first one please")
     assert not set(workers.workers()) & {before[0]}
