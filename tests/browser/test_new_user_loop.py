@@ -68,6 +68,8 @@ def test_a_new_user_calls_the_demo_customers_and_sees_what_happened(page, demo_s
     main.get_by_role("link", name="Queue").click()
     page.get_by_role("button", name="Call queued").click()
     expect(page.locator("[id^=call-]").first).to_be_visible(timeout=30_000)  # calls appear live
+    agent = page.locator("[data-agent-status]").first  # and what the agent is doing on them, as it changes
+    expect(agent).to_have_text(re.compile(r"^(Agent (listening|thinking|speaking)|Leaving voicemail)$"), timeout=30_000)
 
     main.get_by_role("link", name="Calls").click()
     deadline = time.monotonic() + 180
