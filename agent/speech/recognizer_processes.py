@@ -16,6 +16,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,8 +34,10 @@ _worker: SphinxRecognizer | None = None
 
 
 def _worker_load() -> None:
-    """In each worker as it starts: the decoders (seconds), so no request waits for them."""
+    """In each worker as it starts: the decoders (seconds), so no request waits for them. Ctrl-C reaches
+    the whole process group; the agent, not the terminal, stops its workers."""
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = SphinxRecognizer()
     _worker.recognize(np.zeros(8000, np.int16), WARM_GRAMMAR)
     _worker.spot(np.zeros(8000, np.int16), ("leave a message",))
