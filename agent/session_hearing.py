@@ -26,7 +26,9 @@ from calls.models import Turn
 log = logging.getLogger("agent.session")
 
 BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
-SPOT_AFTER = 0.9  # seconds of first words worth searching for a machine's phrases ("Hello?" is shorter)
+SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a person's "Hello?" or "Yes,
+# speaking." is shorter (the keyword search heard "after the beep" in 1 of 8 syntheses of "Yes, speaking."),
+# a machine's sentence with one of them longer ("Hello, you have reached the Smiths." 1.02 s, measured)
 UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
 UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
 MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
@@ -108,7 +110,8 @@ class AudioTurns:
         first_moments = self._first_moments()  # no answer to "Is this …?" yet: a machine's greeting going on?
         if first_moments:
             self._first_voiced += utterance.voiced_seconds
-            self._first_spotted |= await self._spot(utterance.samples)
+            if utterance.voiced_seconds >= SPOT_AFTER:
+                self._first_spotted |= await self._spot(utterance.samples)
             log.debug("agent: first moments: %.1f s voiced, spotted %s", self._first_voiced, self._first_spotted)
             if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
                 await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
@@ -139,7 +142,7 @@ class AudioTurns:
             return
         recognise = self._recognise_soon(utterance.samples)
         self._first_voiced += utterance.voiced_seconds
-        if utterance.voiced_seconds > SPOT_AFTER or self._first_spotted:  # "you've reached …" can be short
+        if utterance.voiced_seconds >= SPOT_AFTER or self._first_spotted:  # after a phrase, any words may say more
             self._first_spotted |= await self._spot(utterance.samples)
         if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
             recognition = await recognise
