@@ -45,36 +45,27 @@ def office_live_publish(*, office_id: int, event_at: str = "") -> None:
         log.exception("could not publish the live block of office %s", office_id)
 
 
-class LivePublisher:
-    """Publishes the live block of each office whose calls changed, on a thread of its own (rendering reads
-    the database; the thread reading the switch must not wait for that). The first change after a quiet
-    spell goes out at once; while changes keep coming, an office's block goes out at most every `spacing`
-    seconds and carries every change since the last one (`event_at`: its oldest event)."""
+class SpacedWork:
+    """Changes noted by key from any thread, handed to `_work` on a daemon thread of the object's own: the
+    first change after a quiet spell at once, then at most every `spacing` seconds, carrying every change
+    since the last round. `flush` does the same work now on the caller's thread; `stop` ends the thread
+    after a last flush (changes noted after that are ignored)."""
 
-    def __init__(self, spacing: float, publish=office_live_publish) -> None:
+    thread_name = "spaced-work"
+
+    def __init__(self, spacing: float) -> None:
         self.spacing = spacing
-        self._publish = publish
-        self._pending: dict[int, str] = {}
+        self._pending: dict = {}
         self._changed = threading.Condition()
         self._stopping = False
-        self._thread = threading.Thread(target=self._serve, name="live-publisher", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=self.thread_name, daemon=True)
 
-    def start(self) -> LivePublisher:
+    def start(self):
         self._thread.start()
         return self
 
-    def changed(self, office_id: int, event_at: str = "") -> None:
-        with self._changed:
-            self._pending.setdefault(office_id, event_at)
-            self._changed.notify()
-
     def flush(self) -> int:
-        """Publish what is pending now; returns how many offices were published."""
-        with self._changed:
-            pending, self._pending = self._pending, {}
-        for office_id, event_at in pending.items():
-            self._publish(office_id=office_id, event_at=event_at)
-        return len(pending)
+        return self._work()
 
     def stop(self) -> None:
         with self._changed:
@@ -83,6 +74,24 @@ class LivePublisher:
         if self._thread.is_alive():
             self._thread.join(timeout=10)
         self.flush()
+
+    def _note(self, key, value, *, first_wins: bool) -> None:
+        with self._changed:
+            if self._stopping:
+                return
+            if first_wins:
+                self._pending.setdefault(key, value)
+            else:
+                self._pending[key] = value
+            self._changed.notify()
+
+    def _take(self) -> dict:
+        with self._changed:
+            pending, self._pending = self._pending, {}
+        return pending
+
+    def _work(self) -> int:
+        raise NotImplementedError
 
     def _serve(self) -> None:
         last = 0.0
@@ -95,9 +104,32 @@ class LivePublisher:
                 time.sleep(max(0.0, last + self.spacing - time.monotonic()))
                 last = time.monotonic()
                 try:
-                    self.flush()
+                    self._work()
                 except Exception:  # noqa: BLE001  (a dropped database connection: the next round opens a new one)
-                    log.exception("could not publish live blocks")
+                    log.exception("%s: could not do its work", self.thread_name)
                     connection.close()
         finally:
             connection.close()
+
+
+class LivePublisher(SpacedWork):
+    """Publishes the live block of each office whose calls changed, on a thread of its own (rendering reads
+    the database; the thread reading the switch must not wait for that). The first change after a quiet
+    spell goes out at once; while changes keep coming, an office's block goes out at most every `spacing`
+    seconds and carries every change since the last one (`event_at`: its oldest event)."""
+
+    thread_name = "live-publisher"
+
+    def __init__(self, spacing: float, publish=office_live_publish) -> None:
+        super().__init__(spacing)
+        self._publish = publish
+
+    def changed(self, office_id: int, event_at: str = "") -> None:
+        self._note(office_id, event_at, first_wins=True)
+
+    def _work(self) -> int:
+        """Publish what is pending; returns how many offices were published."""
+        pending = self._take()
+        for office_id, event_at in pending.items():
+            self._publish(office_id=office_id, event_at=event_at)
+        return len(pending)

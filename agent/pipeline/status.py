@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from django.db import connection
 
-from calls.live import LivePublisher, office_live_publish
+from calls.live import LivePublisher, SpacedWork, office_live_publish
 from calls.models import Call
 from calls.services import call_agent_status_set
 
@@ -24,56 +23,44 @@ SPACING = 0.3  # seconds: while statuses keep changing, writes (and each office'
 STATUSES = frozenset(Call.AgentStatus.values) | {""}  # "": the agent is off the call
 
 
-class AgentStatusBoard:
-    """Collects status changes from the event loop and writes and publishes them on a daemon thread. `changed`
-    never touches the database; `flush` writes what is pending on the caller's thread (tests, shutdown); `stop`
-    ends the thread after writing and publishing what is pending (a stopped board ignores further changes)."""
+class AgentStatusBoard(SpacedWork):
+    """Collects status changes from the event loop and writes them on a daemon thread, handing the offices
+    they changed to a `LivePublisher` of its own. `changed` never touches the database; `flush` writes and
+    publishes what is pending on the caller's thread (tests, shutdown); `stop` ends both threads after
+    writing and publishing what is pending (a stopped board ignores further changes)."""
+
+    thread_name = "agent-status-board"
 
     def __init__(self, spacing: float = SPACING, publish=office_live_publish) -> None:
-        self.spacing = spacing
+        super().__init__(spacing)
         self.publisher = LivePublisher(spacing, publish=publish)
-        self._pending: dict[str, str] = {}
-        self._changed = threading.Condition()
         self._writing = threading.Lock()  # one writer at a time, so a call's statuses are written in order
-        self._stopping = False
-        self._thread = threading.Thread(target=self._serve, name="agent-status-board", daemon=True)
 
     def start(self) -> AgentStatusBoard:
         self.publisher.start()
-        self._thread.start()
-        return self
+        return super().start()
 
     def changed(self, call_id: str, status: str) -> None:
         """The agent on `call_id` is now `status` (a `Call.AgentStatus` value, "" when it left the call)."""
         if status not in STATUSES:
             raise ValueError(f"Unknown agent status {status!r}.")
-        with self._changed:
-            if self._stopping:
-                return
-            self._pending[str(call_id)] = status  # only the latest status of a call matters
-            self._changed.notify()
+        self._note(str(call_id), status, first_wins=False)  # only the latest status of a call matters
 
     def flush(self) -> int:
         """Write what is pending now and publish the offices it changed; returns how many calls changed."""
-        written = self._write()
+        written = self._work()
         self.publisher.flush()
         return written
 
     def stop(self) -> None:
-        with self._changed:
-            self._stopping = True
-            self._changed.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-        self._write()
-        self.publisher.stop()  # publishes what is still pending
+        super().stop()
+        self.publisher.stop()
 
-    def _write(self) -> int:
+    def _work(self) -> int:
+        """Write what is pending (the thread's round: the publisher's own thread publishes)."""
         with self._writing:
-            with self._changed:
-                pending, self._pending = self._pending, {}
             written = 0
-            for call_id, status in pending.items():
+            for call_id, status in self._take().items():
                 try:
                     office_id = call_agent_status_set(call_id=call_id, status=status)
                 except Exception:  # noqa: BLE001  (a dropped database connection: the next change opens a new one)
@@ -84,20 +71,6 @@ class AgentStatusBoard:
                     written += 1
                     self.publisher.changed(office_id)
             return written
-
-    def _serve(self) -> None:
-        last = 0.0
-        try:
-            while True:
-                with self._changed:
-                    self._changed.wait_for(lambda: self._pending or self._stopping)
-                    if self._stopping:
-                        return
-                time.sleep(max(0.0, last + self.spacing - time.monotonic()))  # a quiet spell's first change: at once
-                last = time.monotonic()
-                self._write()
-        finally:
-            connection.close()
 
 
 _board: AgentStatusBoard | None = None
