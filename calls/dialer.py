@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from calls.compliance import RuleBook, call_permission
@@ -126,8 +126,13 @@ def dial_run_step(
                     result.blocked += verdict.permanent
                     result.skipped += not verdict.permanent
                     continue
-                if result.originated:
-                    sleep(gap)
+                sleep(gap if result.originated else _pace_left(run, gap))  # the pace holds across steps too
+                tripped = _breaker_reason(run, policy)  # and a line that broke meanwhile gets no more calls
+                if tripped:
+                    pending.insert(0, entry)
+                    dial_run_set_status(run=run, status=DialRun.Status.PAUSED, reason=tripped)
+                    result.stopped = True
+                    break
                 if _originate(run, entry, policy, telephony, timezone.now()):
                     result.originated += 1
         finally:
@@ -165,6 +170,14 @@ def dial_run_drive(
 
 BREAKER_WINDOW = 20  # the run's last ended calls the failure rate is taken over
 BREAKER_MINIMUM = 10  # ended calls needed before the breaker may trip
+
+
+def _pace_left(run: DialRun, gap: float) -> float:
+    """Seconds to wait before the run's next call so that it keeps its pace after its last one."""
+    last = run.calls.exclude(originated_at=None).aggregate(last=Max("originated_at"))["last"]
+    if last is None:
+        return 0.0
+    return max(0.0, gap - (timezone.now() - last).total_seconds())
 
 
 def _breaker_reason(run: DialRun, policy: DialingPolicy) -> str:
