@@ -29,7 +29,6 @@ import logging
 import time
 from collections.abc import Callable
 
-import numpy as np
 from django.utils import timezone
 
 from agent.dialogue.policy import Hangup, Say, Transfer
@@ -38,7 +37,7 @@ from agent.pipeline.hearing import Hearing
 from agent.pipeline.recording import CallRecorder
 from agent.pipeline.speaking import Mouth
 from agent.pipeline.status import status_board
-from agent.session_hearing import AudioTurns, hearing_work, speaking_work
+from agent.session_hearing import AudioTurns, speaking_work
 from agent.session_records import (
     call_end_record,
     call_load,
@@ -48,8 +47,6 @@ from agent.session_records import (
     recording_save,
     turn_record,
 )
-from agent.speech.audio import RATE
-from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
 from calls.models import Call, Turn
@@ -321,12 +318,4 @@ def speech_warm_up() -> None:
     """Load the bundled voice and a recogniser on each recognition thread (seconds, once per process),
     so the first call does not wait for them."""
     voice_named("")
-    recognizer = recognizer_default()
-    if hasattr(recognizer, "warm_up"):  # decoders in worker processes: start them all
-        recognizer.warm_up()
-        return
-    silence = np.zeros(RATE // 2, np.int16)
-    grammar = grammar_for(Listening(state="identify"), known=recognizer.knows)
-    jobs = [hearing_work.submit(recognizer.recognize, silence, grammar) for _ in range(2)]
-    for job in jobs:
-        job.result()
+    recognizer_default().warm_up()

@@ -32,8 +32,8 @@ SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a 
 UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
 UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
 MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
-hearing_work = ThreadPoolExecutor(max_workers=4, thread_name_prefix="agent-asr")  # recognition never waits on
-speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis, nor the reverse
+speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis (recognition has
+# threads or processes of its own: agent/speech/recognizer*.py)
 
 
 class AudioTurns:
@@ -177,16 +177,10 @@ class AudioTurns:
         return time.monotonic() - self.began < MACHINE_LISTENING
 
     def _recognise_soon(self, samples) -> asyncio.Future:
-        recognizer, grammar = recognizer_default(), self._grammar()
-        if hasattr(recognizer, "recognize_later"):  # decoders in worker processes
-            return asyncio.wrap_future(recognizer.recognize_later(samples, grammar))
-        return asyncio.get_running_loop().run_in_executor(hearing_work, recognizer.recognize, samples, grammar)
+        return asyncio.wrap_future(recognizer_default().recognize_later(samples, self._grammar()))
 
     async def _spot(self, samples) -> set[str]:
-        recognizer = recognizer_default()
-        if hasattr(recognizer, "spot_later"):
-            return await asyncio.wrap_future(recognizer.spot_later(samples, MACHINE_PHRASES))
-        return await asyncio.get_running_loop().run_in_executor(hearing_work, recognizer.spot, samples, MACHINE_PHRASES)
+        return await asyncio.wrap_future(recognizer_default().spot_later(samples, MACHINE_PHRASES))
 
     def _grammar(self) -> str:
         policy, lines = self.policy, self.policy.lines

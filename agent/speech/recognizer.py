@@ -15,6 +15,7 @@ import math
 import os
 import tempfile
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,6 +35,7 @@ GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-
 # after silence); such an utterance is decoded again with the model's default beams (~0.5–1 s).
 WIDE_SEARCH = {"fillprob": 1e-12}
 SPOT_PHRASE = "/1e-{threshold}/"
+WARM_GRAMMAR = "#JSGF V1.0;\ngrammar warm;\npublic <answer> = yes | no;\n"  # loads a decoder, nothing more
 GRAMMARS_KEPT = 6  # compiled grammar searches kept per decoder
 # Every search here is a grammar, a phone loop or keywords: the decoders load no language model (lm=None),
 # which keeps each at about 27 MB instead of 91 MB.
@@ -58,13 +60,38 @@ class Recognizer(Protocol):
 
     def knows(self, word: str) -> bool: ...
 
+    def recognize_later(self, samples: np.ndarray, grammar: str) -> Future: ...
+
+    def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future: ...
+
+    def warm_up(self) -> None: ...
+
 
 class SphinxRecognizer:
     """Thread-safe: each worker thread has its own decoder (a pocketsphinx decoder is not thread-safe), with
     its grammars compiled once."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 2) -> None:
         self._local = threading.local()
+        self.threads = threads
+        self._work = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="agent-asr")
+
+    def recognize_later(self, samples: np.ndarray, grammar: str) -> Future:
+        return self._work.submit(self.recognize, samples, grammar)
+
+    def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future:
+        return self._work.submit(self.spot, samples, phrases)
+
+    def warm_up(self) -> None:
+        """Load the decoders on each of this recogniser's threads (seconds, once)."""
+        barrier = threading.Barrier(self.threads)
+        silence = np.zeros(RATE // 2, np.int16)
+        grammar = "#JSGF V1.0;\ngrammar warm;\npublic <answer> = yes | no;\n"
+        jobs = [
+            self._work.submit(lambda: (barrier.wait(), self.recognize(silence, grammar))) for _ in range(self.threads)
+        ]
+        for job in jobs:
+            job.result()
 
     def recognize(self, samples: np.ndarray, grammar: str) -> Recognition:
         found = self.grammar_pass(samples, grammar)

@@ -23,13 +23,12 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from agent.speech.recognizer import Recognition, SphinxRecognizer, recognition_of
+from agent.speech.recognizer import WARM_GRAMMAR, Recognition, SphinxRecognizer, recognition_of
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = 20.0  # seconds one request may take, queueing included, before it counts as failed
 
-WARM_GRAMMAR = "#JSGF V1.0;\ngrammar warm;\npublic <answer> = yes | no;\n"
 _worker: SphinxRecognizer | None = None
 
 
