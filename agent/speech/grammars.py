@@ -1,8 +1,13 @@
 """What the recogniser may hear, per dialogue state: a JSGF grammar built from the same phrases the
 understanding knows, the script (the callee's first name, its opt-out phrases and objections) and the
 times on offer. An utterance is a run of pieces (an answer, a time, a filler …), so "no thanks, I'm not
-interested" and "yes, Thursday at three works" are both in the grammar; anything else is out of grammar
-and the recogniser's confidence says so (see `recognizer.py`).
+interested" and "yes, Thursday at three works" are both in the grammar.
+
+Beside what is expected, every grammar holds an out-of-grammar path: any run of speech sounds, one "word"
+per phone of the acoustic model (OUT_OF_GRAMMAR_WORDS, which the recogniser adds to its dictionary), at a
+small prior. A grammar alone always finds *some* path through its own words ("the weather is lovely" →
+"well, the third one please"); with this path beside it, words it does not hold come out as phones, and
+the recogniser reports them as not understood (`recognizer.py`), so the policy asks again.
 """
 
 from __future__ import annotations
@@ -48,6 +53,16 @@ WEEKS = ("next week", "not this week", "later in the week", "the week after", "t
 CHOICES = ("the first one", "the second one", "the third one", "the last one", "the first", "the second",
            "the third", "the last", "first one", "second one", "third one", "the first option", "the second option",
            "the earlier one", "the later one")  # fmt: skip
+# The acoustic model's phones (pocketsphinx en-us), each a one-phone word on the out-of-grammar path
+PHONES = tuple(
+    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH".split()
+)
+OUT_OF_GRAMMAR_WORDS = {f"oog{phone.lower()}": phone for phone in PHONES}
+# The path's prior against the expected words, and the chance that one phone is followed by another: set on
+# 312 syntheses of 52 sentences, 15 of them out of grammar (bench/recognition_cost.py). 1e-3 to 1e-7 and 0.2
+# to 0.9 all did about as well; 1e-10 let twice as many stray sentences through, 1e-20 all of them.
+OUT_OF_GRAMMAR_PRIOR = "1e-5"
+OUT_OF_GRAMMAR_GOES_ON = "0.5"
 ASKING = ("how about", "what about", "can we do", "can you do", "let's do", "let's say", "i'd like", "do you have",
           "is", "is there anything on", "i prefer", "i'd prefer", "try", "maybe")  # fmt: skip
 
@@ -100,7 +115,14 @@ def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word
         ]
     else:
         core.append("<callback>")
-    lines = ["#JSGF V1.0;", "grammar call;", "public <utterance> = [<lead>] <core> [<tail>];"]
+    lines = [
+        "#JSGF V1.0;",
+        "grammar call;",
+        f"public <utterance> = /1/ <expected> | /{OUT_OF_GRAMMAR_PRIOR}/ <unexpected>;",
+        "<expected> = [<lead>] <core> [<tail>];",
+        f"<unexpected> = /1/ <sound> | /{OUT_OF_GRAMMAR_GOES_ON}/ <sound> <unexpected>;",
+        f"<sound> = {' | '.join(OUT_OF_GRAMMAR_WORDS)};",
+    ]
     for rule, items in rules.items():
         usable = sorted({_clean(i) for i in items if _clean(i) and all(known(w) for w in _clean(i).split())})
         if usable:
@@ -112,6 +134,11 @@ def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word
     if timed:
         lines.append(when)
     return "\n".join(lines)
+
+
+def out_of_grammar(words: str) -> bool:
+    """Whether a recognised path went the out-of-grammar way."""
+    return any(word in OUT_OF_GRAMMAR_WORDS for word in words.split())
 
 
 def _time_rules(offered: bool) -> str:

@@ -3,9 +3,10 @@ words and a confidence, `spot(samples, phrases)` the phrases found anywhere in f
 
 `SphinxRecognizer` is pocketsphinx with its bundled 16 kHz English model. Its open language model is
 useless on phone audio, but a grammar of what may be said now is near-perfect (notes/speech-stack.md §4).
-A grammar always finds *some* path, so every utterance is also decoded by a free phone loop: when the
-grammar's best path scores below the phone loop's, the words were not in the grammar and the confidence
-falls (under CONFIDENT) — the policy then asks again instead of acting on a guess.
+Two guards keep words the grammar does not hold from being acted on: the grammar's own out-of-grammar path
+(`grammars.py`: when it wins, nothing was understood), and a free phone loop that decodes every utterance
+as well: when the grammar's best path scores well below the phone loop's, the confidence falls (under
+CONFIDENT) — the policy then asks again instead of acting on a guess.
 """
 
 from __future__ import annotations
@@ -22,18 +23,23 @@ from typing import Protocol
 import numpy as np
 
 from agent.speech.audio import RATE
+from agent.speech.grammars import OUT_OF_GRAMMAR_WORDS, out_of_grammar
 
 PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
-CONFIDENT = 0.15  # acted on from here: real out-of-grammar speech scores under 0.05 (cough, "purple",
-# "mm-hm"), while a clipped "yes it is" can score 0.2 — a wrong re-ask costs less than a wrong action
-CONFIDENT_RETRIED = 0.5  # the wide search finds a path through nearly anything ("purple" → "okay i", 0.3)
+CONFIDENT = 0.15  # acted on from here: a wrong re-ask costs less than a wrong action. With the out-of-grammar
+# path, on 312 syntheses (bench/recognition_cost.py) this bar let through 4 of 90 stray sentences and lost 5 of
+# 195 right answers; 0.3 let through 3 and lost 11
 EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-grammar speech meet (measured)
-# Wide beams, and noise words that cost more than the default: otherwise the end of "no thanks, I'm not
-# interested" is taken for noise after "no thanks".
-GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-12}
-# The narrow beams decode in ~100 ms but now and then lose every path through a short answer ("Yes."
-# after silence); such an utterance is decoded again with the model's default beams (~0.5–1 s).
-WIDE_SEARCH = {"fillprob": 1e-12}
+# Noise words that cost more than the default: otherwise the end of "no thanks, I'm not interested" is taken
+# for noise after "no thanks". No lattice at the end of an utterance (bestpath): the best path is read
+# straight off the search. Building the lattice of a grammar this size took longer than the search itself,
+# most of all after a short word with many ways on ("Yes, speaking.": 388 ms of lattice after 110 ms of
+# search); without it a recognition costs half the CPU on average and a quarter at the worst, for the same
+# accuracy (bench/recognition_cost.py).
+GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-12, "bestpath": False}
+# The narrow beams now and then lose every path through a short answer ("Yes." after silence); such an
+# utterance is decoded again with the model's default beams.
+WIDE_SEARCH = {"fillprob": 1e-12, "bestpath": False}
 SPOT_PHRASE = "/1e-{threshold}/"
 WARM_GRAMMAR = "#JSGF V1.0;\ngrammar warm;\npublic <answer> = yes | no;\n"  # loads a decoder, nothing more
 GRAMMARS_KEPT = 6  # compiled grammar searches kept per decoder
@@ -46,11 +52,9 @@ class Recognition:
     text: str  # "" when nothing in the grammar was heard
     confidence: float  # 0–1 (0.5 where grammar and phone loop score alike); under CONFIDENT: not in the grammar
 
-    retried: bool = False  # found only by the wide search: held to a higher bar
-
     @property
     def understood(self) -> str:
-        return self.text if self.confidence >= (CONFIDENT_RETRIED if self.retried else CONFIDENT) else ""
+        return self.text if self.confidence >= CONFIDENT else ""
 
 
 class Recognizer(Protocol):
@@ -86,9 +90,9 @@ class SphinxRecognizer:
         """Load the decoders on each of this recogniser's threads (seconds, once)."""
         barrier = threading.Barrier(self.threads)
         silence = np.zeros(RATE // 2, np.int16)
-        grammar = "#JSGF V1.0;\ngrammar warm;\npublic <answer> = yes | no;\n"
         jobs = [
-            self._work.submit(lambda: (barrier.wait(), self.recognize(silence, grammar))) for _ in range(self.threads)
+            self._work.submit(lambda: (barrier.wait(), self.recognize(silence, WARM_GRAMMAR)))
+            for _ in range(self.threads)
         ]
         for job in jobs:
             job.result()
@@ -97,18 +101,17 @@ class SphinxRecognizer:
         found = self.grammar_pass(samples, grammar)
         return recognition_of(found, self.phone_pass(samples) if found[0] else 0.0)
 
-    def grammar_pass(self, samples: np.ndarray, grammar: str) -> tuple[str, float, bool]:
-        """The grammar's best path: (words, score, found only by the wide search)."""
+    def grammar_pass(self, samples: np.ndarray, grammar: str) -> tuple[str, float]:
+        """The grammar's best path: (words, score); ("", 0.0) when it went the out-of-grammar way."""
         decoder = self._decoder()
         audio = _padded(samples)
         decoder.activate_search(self._grammar(decoder, grammar))
         words, grammar_score = _decode(decoder, audio)
-        retried = not words
-        if retried:
+        if not words:  # the narrow beams lost every path
             wide = self._decoder(wide=True)
             wide.activate_search(self._grammar(wide, grammar, wide=True))
             words, grammar_score = _decode(wide, audio)
-        return words, grammar_score, retried
+        return ("", 0.0) if out_of_grammar(words) else (words, grammar_score)
 
     def phone_pass(self, samples: np.ndarray) -> float:
         """The free phone loop's score: what any sounds at all would score (the yardstick for confidence)."""
@@ -142,6 +145,8 @@ class SphinxRecognizer:
 
             search = WIDE_SEARCH if wide else GRAMMAR_SEARCH
             decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch", lm=None, **search)
+            for word, phone in OUT_OF_GRAMMAR_WORDS.items():
+                decoder.add_word(word, phone, True)
             setattr(self._local, slot, decoder)
             setattr(self._local, f"{slot}_grammars", {})
         return decoder
@@ -186,11 +191,11 @@ class SphinxRecognizer:
         return name
 
 
-def recognition_of(found: tuple[str, float, bool], phone_score: float) -> Recognition:
-    words, grammar_score, retried = found
+def recognition_of(found: tuple[str, float], phone_score: float) -> Recognition:
+    words, grammar_score = found
     if not words:
         return Recognition("", 0.0)
-    return Recognition(_normalised(words), _confidence(grammar_score, phone_score), retried)
+    return Recognition(_normalised(words), _confidence(grammar_score, phone_score))
 
 
 def _padded(samples: np.ndarray) -> bytes:

@@ -42,7 +42,7 @@ def _worker_load() -> None:
     _worker.spot(np.zeros(8000, np.int16), ("leave a message",))
 
 
-def _grammar_pass(samples: np.ndarray, grammar: str) -> tuple[str, float, bool]:
+def _grammar_pass(samples: np.ndarray, grammar: str) -> tuple[str, float]:
     return _worker.grammar_pass(samples, grammar)
 
 
