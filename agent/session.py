@@ -94,6 +94,7 @@ class CallSession(AudioTurns):
         self._offers_ready = False
         self._first_voiced = 0.0  # what the first words said about a machine, added up
         self._first_spotted: set[str] = set()
+        self._cut_short: float | None = None  # where the greeting a beep cut short began (kept as a turn once)
         self._writes: dict[int, asyncio.Task] = {}  # turns being saved, by index
 
     @classmethod
@@ -177,6 +178,7 @@ class CallSession(AudioTurns):
     async def _beep(self) -> None:
         if self.policy.state in ("waiting_hello", "identify") or self.machine or self._young():
             self.machine = True
+            await self._greeting_cut_short()
             await self._act(self.policy.machine)
 
     async def _silence(self) -> None:

@@ -195,9 +195,22 @@ class AudioTurns:
         )
         return grammar_for(listening, known=recognizer_default().knows)
 
-    async def _fill_turn(self, index: int, recognise: asyncio.Future) -> None:
+    async def _fill_turn(self, index: int, recognise: asyncio.Future, unheard: str = "(hello)") -> None:
         recognition = await recognise
         written = self._writes.pop(index, None)
         if written is not None:
             await asyncio.wait({written})
-        await in_thread(turn_words_set, self.call.pk, index, recognition.text or "(hello)", recognition.confidence)
+        await in_thread(turn_words_set, self.call.pk, index, recognition.text or unheard, recognition.confidence)
+
+    async def _greeting_cut_short(self) -> None:
+        """A beep while a machine's greeting is still being heard: the words so far are the callee's turn,
+        before the voicemail message (the turn would otherwise end only after the silence the message fills,
+        when the call is closing, and the greeting's last words would be missing from the transcript)."""
+        so_far = self.hearing.endpointer.so_far() if self._callee_speaking() else None
+        if so_far is None or not len(so_far.samples) or so_far.started == self._cut_short:
+            return  # nothing being said, or already kept (the switch's beep and the agent's own both came)
+        self._cut_short = so_far.started
+        ended_ms = round((time.monotonic() - self.began - (self.hearing.seconds - so_far.ended)) * 1000)
+        started_ms = ended_ms - round(so_far.seconds * 1000)
+        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)
+        self._spawn(self._fill_turn(index, self._recognise_soon(so_far.samples), unheard="(a recorded greeting)"))

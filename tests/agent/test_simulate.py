@@ -62,6 +62,8 @@ def test_with_audio_a_representative_set_ends_as_expected():
         said = [turn["text"] for turn in rows[name]["transcript"] if turn["speaker"] == "agent"]
         assert said[-1] == rows[name]["voicemail_message"] and said.count(said[-1]) == 1, said  # once, at the end
         assert len(said) <= 2, said  # at most a greeting begun after the machine's first word, cut off at once
+    james = rows["james-voicemail"]["transcript"]  # the greeting its beep cut short is kept, before the message
+    assert [turn["speaker"] for turn in james[-2:]] == ["callee", "agent"], james
     maria = rows["maria-books-an-offered-time"]
     assert maria["first_response_ms"] is not None and len(maria["turn_latencies_ms"]) >= 3
     assert maria["transcript"][1]["speaker"] == "agent" and "Is this Maria?" in maria["transcript"][1]["text"]
