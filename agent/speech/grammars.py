@@ -58,9 +58,9 @@ PHONES = tuple(
     "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH".split()
 )
 OUT_OF_GRAMMAR_WORDS = {f"oog{phone.lower()}": phone for phone in PHONES}
-# The path's prior against the expected words, and the chance that one phone is followed by another: set on
-# 312 syntheses of 52 sentences, 15 of them out of grammar (bench/recognition_cost.py). 1e-3 to 1e-7 and 0.2
-# to 0.9 all did about as well; 1e-10 let twice as many stray sentences through, 1e-20 all of them.
+# The path's prior against the expected words, and the chance that one phone is followed by another: set in
+# trials on the sentences of bench/recognition_cost.py. Priors from 1e-3 to 1e-7 and chances from 0.2 to 0.9
+# all did about as well; 1e-10 let about twice as many stray sentences through, 1e-20 nearly all of them.
 OUT_OF_GRAMMAR_PRIOR = "1e-5"
 OUT_OF_GRAMMAR_GOES_ON = "0.5"
 ASKING = ("how about", "what about", "can we do", "can you do", "let's do", "let's say", "i'd like", "do you have",

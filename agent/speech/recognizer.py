@@ -27,15 +27,16 @@ from agent.speech.grammars import OUT_OF_GRAMMAR_WORDS, out_of_grammar
 
 PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
 CONFIDENT = 0.15  # acted on from here: a wrong re-ask costs less than a wrong action. With the out-of-grammar
-# path, on 312 syntheses (bench/recognition_cost.py) this bar let through 4 of 90 stray sentences and lost 5 of
-# 195 right answers; 0.3 let through 3 and lost 11
+# path, on 312 syntheses (bench/recognition_cost.py) 194 of 222 answers pass it and 1 of 90 stray sentences;
+# in a trial on the same sentences, 0.3 cost twice as many lost answers for one stray sentence fewer
 EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-grammar speech meet (measured)
 # Noise words that cost more than the default: otherwise the end of "no thanks, I'm not interested" is taken
 # for noise after "no thanks". No lattice at the end of an utterance (bestpath): the best path is read
 # straight off the search. Building the lattice of a grammar this size took longer than the search itself,
 # most of all after a short word with many ways on ("Yes, speaking.": 388 ms of lattice after 110 ms of
-# search); without it a recognition costs half the CPU on average and a quarter at the worst, for the same
-# accuracy (bench/recognition_cost.py).
+# search); without it a recognition costs half the CPU on average and a sixth at the worst, and answers are
+# understood as well, but more stray sentences pass the confidence bar — which the out-of-grammar path stops
+# (bench/recognition_cost.py).
 GRAMMAR_SEARCH = {"beam": 1e-40, "wbeam": 1e-20, "pbeam": 1e-40, "fillprob": 1e-12, "bestpath": False}
 # The narrow beams now and then lose every path through a short answer ("Yes." after silence); such an
 # utterance is decoded again with the model's default beams.
