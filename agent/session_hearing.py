@@ -70,14 +70,22 @@ class AudioTurns:
             if self._early is not None:
                 self._early[1].cancel()  # words went on after the last pause: its guess is stale (if not begun)
             self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
-        elif heard.kind == "ended":  # when the words ended by this process's clock (not the stream's, which
-            # lags when the audio arrives late): the turn latency starts there
-            heard_end = time.monotonic() - (self.hearing.seconds - heard.utterance.ended)
+        elif heard.kind == "ended":  # the turn latency starts where the words ended, by this process's clock
+            heard_end = self._heard_end(heard.utterance)
             early, self._early = self._early, None  # a guess made at its last pause, if the words stopped there
             guess = early[1] if early is not None and early[0] == heard.utterance.ended else None
             if early is not None and guess is None:
                 early[1].cancel()
             self._spawn(self._utterance(heard.utterance, heard_end, guess))
+
+    def _heard_end(self, utterance) -> float:
+        """When the words ended by this process's clock (the stream's lags when the audio arrives late)."""
+        return time.monotonic() - (self.hearing.seconds - utterance.ended)
+
+    def _span_ms(self, utterance, heard_end: float) -> tuple[int, int]:
+        """The utterance's start and end in ms since the call began, as its turn records them."""
+        ended_ms = round((heard_end - self.began) * 1000)
+        return ended_ms - round(utterance.seconds * 1000), ended_ms
 
     async def _barge_in(self) -> None:
         self._interrupted = await self.mouth.interrupt() or self._interrupted
@@ -93,8 +101,7 @@ class AudioTurns:
         return self.hearing is not None and self.hearing.endpointer.speaking
 
     async def _utterance(self, utterance, heard_end: float, guess: asyncio.Future | None = None) -> None:
-        ended_ms = round((heard_end - self.began) * 1000)
-        started_ms = ended_ms - round(utterance.seconds * 1000)
+        started_ms, ended_ms = self._span_ms(utterance, heard_end)
         if self.closing:
             return
         if self.policy.state == "waiting_hello" or (self.machine and not self.closing):
@@ -210,7 +217,6 @@ class AudioTurns:
         if so_far is None or not len(so_far.samples) or so_far.started == self._cut_short:
             return  # nothing being said, or already kept (the switch's beep and the agent's own both came)
         self._cut_short = so_far.started
-        ended_ms = round((time.monotonic() - self.began - (self.hearing.seconds - so_far.ended)) * 1000)
-        started_ms = ended_ms - round(so_far.seconds * 1000)
+        started_ms, ended_ms = self._span_ms(so_far, self._heard_end(so_far))
         index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)
         self._spawn(self._fill_turn(index, self._recognise_soon(so_far.samples), unheard="(a recorded greeting)"))
