@@ -304,6 +304,9 @@ class Turn(models.Model):
     started_ms = models.PositiveIntegerField(null=True, blank=True)
     ended_ms = models.PositiveIntegerField(null=True, blank=True)
     confidence = models.FloatField(null=True, blank=True, help_text="ASR confidence 0–1 (callee turns).")
+    understood = models.CharField(
+        max_length=120, blank=True, help_text='How the agent understood a callee turn: "choose (thursday, 14:00)".'
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
