@@ -11,8 +11,11 @@ from issetter.settings import BASE_DIR, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; real hashing is Django's concern
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not memory, so a server process started by a test (daphne for the browser) shares it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # A file, not memory, so a server process started by a test (daphne for the browser) shares it: the
+    # name is fixed in the environment, which such a process inherits, and differs per test run, so two
+    # runs on one machine never share (and break) one file.
+    os.environ.setdefault("TEST_SQLITE_FILE", str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3"))
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_SQLITE_FILE"]}
 
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root; `make run` collects
