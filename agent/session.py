@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from agent.dialogue.policy import Hangup, Say, Transfer
+from agent.dialogue.policy import Hangup, Say, Transfer, Wait
 from agent.dialogue.understanding import sounds_like_machine
 from agent.pipeline.hearing import Hearing
 from agent.pipeline.recording import CallRecorder
@@ -46,6 +46,7 @@ from agent.session_records import (
     offers_ahead,
     recording_save,
     turn_record,
+    turn_understood_set,
 )
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
@@ -156,12 +157,12 @@ class CallSession(AudioTurns):
     # ---- text mode -----------------------------------------------------------------------------------
     async def _heard_text(self, text: str) -> None:
         self._cancel_wait()
-        await self._turn(Turn.Speaker.CALLEE, text)
+        index = await self._turn(Turn.Speaker.CALLEE, text)
         if self.policy.state == "waiting_hello" and sounds_like_machine(text):
             self.machine = True  # a machine's greeting: say nothing over it; the beep (or silence) is the cue
             self._wait(self.timing.beep, self._beep)
             return
-        await self._act(lambda: self.policy.heard(text))
+        await self._act(lambda: self.policy.heard(text), turn=index)
 
     def _spawn(self, work) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(work)
@@ -201,7 +202,9 @@ class CallSession(AudioTurns):
             self._wait(self.timing.answer, self._silence)  # their turn: wait for an answer
 
     # ---- actions -------------------------------------------------------------------------------------
-    async def _act(self, decide: Callable[[], list], answered_at: int | None = None) -> None:
+    async def _act(self, decide: Callable[[], list], answered_at: int | None = None, turn: int | None = None) -> None:
+        """Run the policy's decision off the event loop and carry out its actions; `turn`: the callee's turn
+        it answers, which is noted with how the policy understood it."""
         async with self._lock:
             if self.closing:
                 return
@@ -213,6 +216,8 @@ class CallSession(AudioTurns):
                     await self._speak(HOLD_ON, answered_at=answered_at)
                     answered_at = None
             actions = await deciding
+            if turn is not None:
+                self._spawn(self._note_understood(turn))
             if self.policy.state != "waiting_hello" and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
                 self._spawn(in_thread(offers_ahead, self.policy))
@@ -228,6 +233,18 @@ class CallSession(AudioTurns):
                     await self._finish(action.outcome)
                 elif isinstance(action, Transfer):
                     await self._finish("transferred", transfer_to=action.number)
+                elif isinstance(action, Wait):  # "hold on": listen on quietly
+                    self._status("listening")
+                    self._wait(self.timing.answer, self._silence)
+
+    async def _note_understood(self, index: int) -> None:
+        meant = getattr(self.policy, "last_understood", None)
+        if meant is None:
+            return
+        written = self._writes.get(index)
+        if written is not None:
+            await asyncio.wait({written})
+        await in_thread(turn_understood_set, self.call.pk, index, meant.label)
 
     async def _speak(self, text: str, answered_at: int | None = None, remember: bool = True) -> None:
         if self.mouth is None:  # text mode

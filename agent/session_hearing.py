@@ -134,12 +134,17 @@ class AudioTurns:
                 await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
             return
         self._interrupted, self._greeting_unheard = [], False
-        await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
+        index = await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
+        confidence = recognition.confidence
+
+        def decide() -> list:
+            return self.policy.heard(said, confidence)
+
         if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting
             # going on; ask again only if nothing follows them
-            self._wait_quiet(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard(said)))
+            self._wait_quiet(UNSURE_WAIT, lambda: self._act(decide, turn=index))
             return
-        await self._act(lambda: self.policy.heard(said), answered_at=ended_ms)
+        await self._act(decide, answered_at=ended_ms, turn=index)
 
     async def _first_words(self, utterance, started_ms: int, ended_ms: int) -> None:
         """The first thing heard after answer: a person's hello (answer at once) or a machine's greeting.

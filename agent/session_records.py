@@ -61,6 +61,10 @@ def turn_words_set(call_id, index: int, text: str, confidence: float) -> None:
     Turn.objects.filter(call_id=call_id, index=index).update(text=text, confidence=confidence)
 
 
+def turn_understood_set(call_id, index: int, understood: str) -> None:
+    Turn.objects.filter(call_id=call_id, index=index).update(understood=understood[:120])
+
+
 def recording_save(call_id, recorder: CallRecorder, frames) -> None:
     call_recording_save(call_id=call_id, wav=recorder.wav(frames))
 

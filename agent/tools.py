@@ -16,7 +16,7 @@ from calendars.models import Appointment
 from calendars.services import booking_calendar_of
 from calendars.slots import slots_available, slots_in_part_of_day, slots_proposed
 from calls.models import Call, OfficeHoliday
-from calls.services import callback_schedule
+from calls.services import call_wrong_number_record, callback_schedule
 from customers.do_not_call import dnc_add
 from customers.models import DoNotCallEntry
 
@@ -101,6 +101,9 @@ class CallTools:
         when = when if when is not None and when > self.now() else self.now() + CALLBACK_DEFAULT
         callback_schedule(call=self.call, at=when, note="Asked on the call to be called back")
         return when
+
+    def wrong_number(self) -> None:
+        call_wrong_number_record(call=self.call)
 
     def do_not_call(self) -> None:
         dnc_add(

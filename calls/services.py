@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 from calls.models import Call, DialingPolicy, QueueEntry
 from calls.selectors import call_history_of
@@ -28,9 +29,6 @@ def customer_profile_refresh(*, customer_id: int) -> None:
 def callback_schedule(*, call, at, note: str = "") -> QueueEntry:
     """The person asked to be called back at `at`: the call's outcome says so and the customer waits in
     the queue until then (replacing a waiting entry they may have, e.g. an automatic retry)."""
-    from django.db import transaction
-
-    from calls.models import Call
 
     with transaction.atomic():
         Call.objects.filter(pk=call.pk).update(outcome=Call.Outcome.CALLBACK)
@@ -48,6 +46,21 @@ def callback_schedule(*, call, at, note: str = "") -> QueueEntry:
             due_at=at,
             priority=10,  # a promise to the customer comes before the rest of the queue
             note=(note or "Callback requested on the call")[:255],
+        )
+
+
+def call_wrong_number_record(*, call) -> None:
+    """The person who answered said the number is not the customer's: the call's outcome says so, and no
+    waiting entry (a retry, a callback) calls the number again; the profile shows it to staff
+    (`Customer.last_outcome`), and the calling rules hold the customer back until the number is changed."""
+    from django.db import transaction
+
+    from calls.models import Call
+
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(outcome=Call.Outcome.WRONG_PERSON)
+        QueueEntry.objects.filter(customer_id=call.customer_id, status=QueueEntry.Status.WAITING).update(
+            status=QueueEntry.Status.REMOVED
         )
 
 

@@ -24,6 +24,7 @@ When the model is asked (decided here, documented in docs/architecture.md):
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from agent.dialogue.chat_client import ChatEndpoint, ChatError, chat_function_call
 from agent.dialogue.interpretation import INTERPRET, Context, InterpretationError, messages_for, understood_from
@@ -33,6 +34,7 @@ from agent.dialogue.understanding import Understood, understand
 log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_GIVING_UP = 2
+MODEL_CONFIDENCE = 0.0  # under the policy's SURE: a time the model read into the words is read back first
 HISTORY_TURNS = 20
 
 
@@ -70,10 +72,10 @@ class LanguageModelPolicy:
         return self.scripted.offered
 
     # ---- what happened on the call ------------------------------------------------------------------
-    def heard(self, text: str) -> list:
+    def heard(self, text: str, confidence: float | None = None) -> list:
         if self.state == "closed":
             return []
-        meant = self.understood(text)
+        meant = self.understood(text, confidence)
         self._remember("callee", text)
         return self._remembered(self.scripted.respond_to(meant))
 
@@ -84,9 +86,16 @@ class LanguageModelPolicy:
         return self._remembered(self.scripted.machine())
 
     # ---- understanding ------------------------------------------------------------------------------
-    def understood(self, text: str) -> Understood:
-        """The phrase rules' reading, or the model's where the rules are unsure and the model answers well."""
-        rules = understand(text, opt_out_phrases=self.lines.opt_out_phrases)
+    @property
+    def last_understood(self) -> Understood | None:
+        return self.scripted.last_understood
+
+    def understood(self, text: str, confidence: float | None = None) -> Understood:
+        """The phrase rules' reading, or the model's where the rules are unsure and the model answers well.
+        A model's reading is never sure enough to book on: its time is read back first (MODEL_CONFIDENCE)."""
+        rules = understand(
+            text, opt_out_phrases=self.lines.opt_out_phrases, first_name=self.lines.first_name, confidence=confidence
+        )
         if not self._worth_asking(rules):
             return rules
         try:
@@ -102,7 +111,7 @@ class LanguageModelPolicy:
             self._failed(f"{type(problem).__name__}: {problem}", permanent=False)
             return rules
         self.failures = 0
-        return rules if model.intent == "unclear" else model
+        return rules if model.intent == "unclear" else replace(model, confidence=MODEL_CONFIDENCE)
 
     def _worth_asking(self, rules: Understood) -> bool:
         if self.model_off or self.state in ("waiting_hello", "closed") or rules.intent == "opt_out":

@@ -1,82 +1,37 @@
 """The scripted dialogue policy: a state machine the script fills in. It hears what the callee said (or
-that they said nothing, or that a machine answered) and returns what to do: say something, hang up with an
-outcome, transfer. Everything that changes the world — offering times, booking, a callback, do-not-call —
-goes through the tools it was given, and only from the states where the rules allow it: nothing unclear is
-ever booked, and every booking is re-checked by the booking service.
+that they said nothing, or that a machine answered) and returns what to do: say something, wait, hang up
+with an outcome, transfer. Everything that changes the world — offering times, booking, a callback,
+do-not-call, a wrong number — goes through the tools it was given, and only from the states where the
+rules allow it.
 
     waiting for hello → identify ("Is this Maria?") → purpose and two or three times → the choice
-    (an offered one, a day and time of their own, a part of the day, "not this week") → book → read the
-    time back → close.
+    (an offered one, a day and time of their own, a part of the day, "after three", "not this week")
+    → [read back: "Thursday at noon — shall I book it?"] → book → the time said back → close.
+
+The two invariants, for every policy built on this one (the language model's too):
+- Nothing is booked unless the callee accepted one specific time: one they picked or named unambiguously,
+  heard with confidence (then booked and said back), or one read back to them that they said yes to. A
+  bare "yes" while several times are on offer gets "Which one: noon or 1:30?"; a time the agent worked out
+  itself (a day it filled in, a reading by a language model, a recognition under SURE) is read back first.
+- An opt-out is heard in every state, before anything else, and do-not-call is written before the goodbye;
+  words that may be one ("leave me alone") get "Would you like us to stop calling you?".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Protocol
 
+from agent.dialogue import calendar_words
+from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
 from agent.dialogue.understanding import Understood, understand
+
+__all__ = ["Booked", "Hangup", "Lines", "Say", "ScriptedPolicy", "Tools", "Transfer", "Wait"]
 
 SILENCES_BEFORE_GOODBYE = 2  # re-prompts after silence before ending politely
 UNCLEAR_BEFORE_GIVING_UP = 2
-
-
-@dataclass(frozen=True)
-class Say:
-    text: str
-
-
-@dataclass(frozen=True)
-class Hangup:
-    outcome: str  # a Call outcome, or "" to let the call's end decide
-
-
-@dataclass(frozen=True)
-class Transfer:
-    number: str
-
-
-@dataclass(frozen=True)
-class Lines:
-    """The script's words for this call, placeholders filled."""
-
-    greeting: str
-    purpose: str
-    closing: str
-    voicemail: str
-    first_name: str
-    agent_name: str
-    office_name: str
-    callback_number: str
-    recording_notice: str = ""
-    transfer_number: str = ""
-    opt_out_phrases: tuple[str, ...] = ()
-    objection_answers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Booked:
-    booked: bool
-    starts_at: dt.datetime | None = None
-    alternatives: list[dt.datetime] = field(default_factory=list)
-
-
-class Tools(Protocol):
-    zone: dt.tzinfo
-
-    def now(self) -> dt.datetime: ...
-
-    def offer(
-        self, *, count: int = 3, day: dt.date | None = None, part: str | None = None, not_before: dt.date | None = None
-    ) -> list[dt.datetime]: ...
-
-    def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]: ...
-
-    def book(self, starts_at: dt.datetime) -> Booked: ...
-
-    def callback(self, when: dt.datetime | None) -> dt.datetime: ...
-
-    def do_not_call(self) -> None: ...
+HOLD_WAITS = 4  # answer-waits of silence the agent holds quietly after "hold on" before asking again
+SURE = 0.5  # recognition confidence from which a time the callee named is booked without a read-back
+MATCHING_OFFERS_SEARCH = 12  # times looked at to find those after/before an hour they named
 
 
 class ScriptedPolicy:
@@ -84,22 +39,29 @@ class ScriptedPolicy:
         self.lines, self.tools = lines, tools
         self.state = "waiting_hello"
         self.offered: list[dt.datetime] = []
+        self.pending: dt.datetime | None = None  # the time read back, waiting for a yes
+        self.resume = ""  # the state a hold or an opt-out question returns to
         self.outcome = ""
         self.said_last = ""
-        self.silences = self.unclear = self.refusals = 0
+        self.silences = self.unclear = self.refusals = self.holds = 0
         self.voicemail_message = ""
+        self.last_understood: Understood | None = None
 
     # ---- what happened on the call ------------------------------------------------------------------
-    def heard(self, text: str) -> list:
-        return self.respond_to(understand(text, opt_out_phrases=self.lines.opt_out_phrases))
+    def heard(self, text: str, confidence: float | None = None) -> list:
+        meant = understand(
+            text, opt_out_phrases=self.lines.opt_out_phrases, first_name=self.lines.first_name, confidence=confidence
+        )
+        return self.respond_to(meant)
 
     def respond_to(self, meant: Understood) -> list:
         """What to do about words already understood (by the phrase rules, or by a language model whose
         reading goes through the same states and checks as theirs)."""
         if self.state == "closed":
             return []
+        self.last_understood = meant
         self.silences = 0
-        if self.state == "waiting_hello":
+        if self.state == "waiting_hello" and meant.intent not in ("opt_out", "wrong_person"):
             return self._greet()
         return self._respond(meant)
 
@@ -109,6 +71,11 @@ class ScriptedPolicy:
             return []
         if self.state == "waiting_hello":
             return self._greet()  # some people pick up and wait: greet anyway
+        if self.state == "holding":
+            self.holds += 1
+            if self.holds <= HOLD_WAITS:
+                return [Wait()]
+            self.state = self.resume
         self.silences += 1
         if self.silences > SILENCES_BEFORE_GOODBYE:
             return self._close("I'll let you go for now. Goodbye.", "")
@@ -128,67 +95,167 @@ class ScriptedPolicy:
         return [self._say(f"{self.lines.greeting}{notice}")]
 
     def _respond(self, meant: Understood) -> list:
+        if self.state == "holding":
+            self.state = self.resume
+            if meant.intent in ("unclear", "hello", "yes"):  # "Okay, I'm back."
+                return [self._say(f"No problem. {self._prompt()}")]
         general = self._anywhere(meant)
         if general is not None:
             return general
-        if self.state == "identify":
-            if meant.intent in ("yes", "choose"):
-                self.state = "offer"
-                return self._choose(meant) if meant.names_a_time else self._offer_first()
-            if meant.intent in ("no", "wrong_person"):
-                self.state = "wrong_person"
-                return [self._say(f"I'm sorry about that. Is there a better time to reach {self.lines.first_name}?")]
-        elif self.state == "offer":
-            if meant.intent == "choose" or (meant.intent == "yes" and len(self.offered) == 1):
-                return self._choose(meant)
-            if meant.intent == "no":
-                return self._refused()
-        elif self.state == "wrong_person":
-            if meant.names_a_time:
-                self.tools.callback(self._moment(meant))
-            return self._close("Thank you, I'll make a note of that. Goodbye.", "wrong_person")
+        handler = {
+            "identify": self._identify,
+            "offer": self._offer,
+            "confirm": self._confirm,
+            "confirm_opt_out": self._confirm_opt_out,
+            "not_available": self._not_available,
+        }.get(self.state)
+        return handler(meant) if handler else self._unclear()
+
+    def _identify(self, meant: Understood) -> list:
+        if meant.intent == "yes":
+            self.state = "offer"
+            return self._offer_first()
+        if meant.intent == "choose":  # a time before they have heard why we call ("this is he, at nine"?):
+            self.state = "offer"  # taken as a yes; the purpose and the times on offer come first
+            return self._offer_first()
+        if meant.intent == "no":
+            self.state = "not_available"
+            return [self._say(f"I'm sorry. Is there a better time to reach {self.lines.first_name}?")]
         return self._unclear()
+
+    def _offer(self, meant: Understood) -> list:
+        if meant.intent == "choose":
+            return self._choose(meant)
+        if meant.intent == "yes":
+            if len(self.offered) == 1:
+                return self._accept(self.offered[0], sure=self._sure(meant))
+            if self.offered:  # a yes to two or three times picks none of them
+                self.unclear += 1
+                if self.unclear > UNCLEAR_BEFORE_GIVING_UP:
+                    return self._unclear()
+                return [self._say(f"Which one would you like: {self._options(self.offered)}?")]
+        if meant.intent == "no":
+            return self._refused(meant)
+        return self._unclear()
+
+    def _confirm(self, meant: Understood) -> list:
+        if meant.intent == "yes" and self.pending is not None:
+            if self._sure(meant):
+                return self._book(self.pending)
+            return [self._say(f"Sorry, was that a yes for {self._spoken(self.pending)}?")]
+        if meant.intent == "no" and not meant.names_a_time:
+            self.state = "offer"
+            self.offered = [moment for moment in self.offered if moment != self.pending] or self.tools.offer(count=3)
+            self.pending = None
+            return [self._say(f"No problem. Would {self._options(self.offered)} work instead?")]
+        if meant.intent in ("choose", "no"):
+            self.state = "offer"
+            return self._offer(meant)
+        return self._unclear()
+
+    def _confirm_opt_out(self, meant: Understood) -> list:
+        if meant.intent == "yes":
+            return self._do_not_call()
+        self.state = self.resume
+        if meant.intent in ("no", "unclear", "hello"):
+            return [self._say(f"All right, thank you. {self._prompt()}")]
+        return self._respond(meant)
+
+    def _not_available(self, meant: Understood) -> list:
+        if meant.names_a_time:
+            when = self.tools.callback(self._callback_moment(meant))
+            return self._close(f"Thank you. We'll call back {self._spoken(when)}. Goodbye.", "callback")
+        if meant.intent == "no":
+            return self._close("All right. Thank you for your time. Goodbye.", "declined")
+        when = self.tools.callback(None)
+        return self._close(f"Thank you. We'll try again {self._spoken(when)}. Goodbye.", "callback")
 
     def _anywhere(self, meant: Understood) -> list | None:
         """What means the same whatever was asked."""
-        first = self.lines.first_name
-        if meant.intent == "opt_out":
-            self.tools.do_not_call()
+        lines, first = self.lines, self.lines.first_name
+        intent = meant.intent
+        if intent == "opt_out":
+            return self._do_not_call()
+        if intent == "opt_out_unsure":
+            if self.state != "confirm_opt_out":
+                self.resume, self.state = self.state, "confirm_opt_out"
+            return [self._say("I'm sorry to bother you. Would you like us to stop calling you?")]
+        if intent == "wrong_person":
+            self.tools.wrong_number()
+            return self._close("I'm sorry for the trouble. I'll make a note of it. Goodbye.", "wrong_person")
+        if intent == "not_available":
+            if meant.names_a_time:
+                when = self.tools.callback(self._callback_moment(meant))
+                return self._close(f"Thank you. We'll call back {self._spoken(when)}. Goodbye.", "callback")
+            self.state = "not_available"
+            return [self._say(f"No problem. Is there a better time to reach {first}?")]
+        if intent == "someone_else":
+            when = self.tools.callback(self._callback_moment(meant) if meant.names_a_time else None)
             return self._close(
-                "Understood. I've taken your number off our list, and you won't get any more calls from us. Goodbye.",
-                "do_not_call",
-            )
-        if meant.intent == "not_interested":
-            return self._close(f"I understand. Thank you for your time, {first}. Goodbye.", "declined")
-        if meant.intent == "callback":
-            when = self.tools.callback(self._moment(meant) if meant.names_a_time else None)
-            return self._close(f"Of course. We'll call you back {self._spoken(when)}. Goodbye.", "callback")
-        if meant.intent == "ask_person":
-            if self.lines.transfer_number:
-                self.state, self.outcome = "closed", "transferred"
-                return [
-                    self._say("Of course, let me connect you with someone from the office."),
-                    Transfer(self.lines.transfer_number),
-                ]
-            when = self.tools.callback(None)
-            return self._close(
-                f"No one is free right now, but someone from the office will call you back "
-                f"{self._spoken(when)}. Goodbye.",
+                f"Thank you. Could you let {first} know that {lines.office_name} called? "
+                f"We'll try again {self._spoken(when)}, or {first} can call us at {lines.callback_number}. Goodbye.",
                 "callback",
             )
-        if meant.intent == "who":
+        if intent == "not_interested":
+            return self._close(f"I understand. Thank you for your time, {first}. Goodbye.", "declined")
+        if intent == "already_have":
+            return self._close("Thank you, then you're all set. Have a good day. Goodbye.", "declined")
+        if intent == "callback":
+            when = self.tools.callback(self._callback_moment(meant) if meant.names_a_time else None)
+            return self._close(f"Of course. We'll call you back {self._spoken(when)}. Goodbye.", "callback")
+        if intent == "ask_person":
+            return self._person()
+        if intent == "robot":
+            offer = " If you'd rather talk to someone at the office, just say so." if lines.transfer_number else ""
             return [
                 self._say(
-                    f"This is {self.lines.agent_name}, an automated assistant calling for {self.lines.office_name}. "
+                    f"Yes, I'm {lines.agent_name}, an automated assistant calling for {lines.office_name}.{offer} "
                     f"{self._prompt()}"
                 )
             ]
-        if meant.intent == "repeat":
+        if intent == "who":
+            return [
+                self._say(
+                    f"This is {lines.agent_name}, an automated assistant calling for {lines.office_name}. "
+                    f"{self._prompt()}"
+                )
+            ]
+        if intent == "purpose":
+            return [self._say(f"{lines.purpose} {self._prompt()}")]
+        if intent == "how_number":
+            return [self._say(f"This number is on file with {lines.office_name} for {first}. {self._prompt()}")]
+        if intent == "hold":
+            if self.state != "holding":
+                self.resume, self.state, self.holds = self.state, "holding", 0
+            return [self._say("Sure, take your time."), Wait()]
+        if intent == "repeat":
             return [self._say(self.said_last or self._prompt())]
-        for objection, answer in self.lines.objection_answers.items():
+        if intent == "hello" and self.state != "confirm_opt_out":
+            return [self._say(self._prompt() or "Hello, I'm still here.")]
+        for objection, answer in lines.objection_answers.items():
             if objection.lower() in meant.text.lower():
                 return [self._say(f"{answer} {self._prompt()}")]
         return None
+
+    def _do_not_call(self) -> list:
+        self.tools.do_not_call()  # written before the goodbye is said
+        return self._close(
+            "Understood. I've taken your number off our list, and you won't get any more calls from us. Goodbye.",
+            "do_not_call",
+        )
+
+    def _person(self) -> list:
+        if self.lines.transfer_number:
+            self.state, self.outcome = "closed", "transferred"
+            return [
+                self._say("Of course, let me connect you with someone from the office."),
+                Transfer(self.lines.transfer_number),
+            ]
+        when = self.tools.callback(None)
+        return self._close(
+            f"No one is free right now, but someone from the office will call you back {self._spoken(when)}. Goodbye.",
+            "callback",
+        )
 
     def _offer_first(self) -> list:
         self.offered = self.tools.offer(count=3)
@@ -201,31 +268,19 @@ class ScriptedPolicy:
             )
         return [self._say(f"{self.lines.purpose} I have {self._options(self.offered)}. Which time works best for you?")]
 
-    def _choose(self, meant: Understood) -> list:
-        if meant.choice is not None and self.offered and not meant.hour:
-            index = meant.choice if meant.choice < len(self.offered) else None
-            if index is None:
+    # ---- a time chosen, checked, read back, booked -------------------------------------------------------
+    def _choose(self, meant: Understood, sure: bool = True) -> list:
+        sure = sure and self._sure(meant)
+        if meant.choice is not None and meant.hour is None and not meant.names_a_day:
+            if not self.offered or not -len(self.offered) <= meant.choice < len(self.offered):
                 return self._unclear()
-            return self._book(self.offered[index])
-        if meant.intent == "yes" and len(self.offered) == 1:
-            return self._book(self.offered[0])
+            return self._accept(self.offered[meant.choice], sure=sure)
         if meant.hour is not None:
-            wanted = self._moment(meant)
-            free, nearest = self.tools.check(wanted)
-            if free:
-                return self._book(wanted)
-            self.offered = nearest
-            if not nearest:
-                return self._refused()
-            return [
-                self._say(
-                    f"I'm sorry, {self._spoken(wanted)} isn't free. "
-                    f"The nearest I have is {self._options(nearest)}. Would one of those work?"
-                )
-            ]
-        day = self._day(meant) if (meant.weekday is not None or meant.day_offset is not None) else None
-        not_before = self._next_monday() if meant.next_week and day is None else None
-        found = self.tools.offer(count=2, day=day, part=meant.part, not_before=not_before)
+            return self._hour_named(meant, sure)
+        matching = [moment for moment in self.offered if self._fits(moment, meant)]
+        if len(matching) == 1 and (meant.names_a_day or meant.part) and not meant.next_week:
+            return self._accept(matching[0], sure=False)  # "the Friday one", "after lunch": inferred, read back
+        found = self._search(meant)
         if not found:
             self.offered = self.tools.offer(count=3)
             return [
@@ -238,30 +293,97 @@ class ScriptedPolicy:
             return [self._say(f"I have {self._options(found)}. Shall I book that?")]
         return [self._say(f"I have {self._options(found)}. Which one would you like?")]
 
+    def _hour_named(self, meant: Understood, sure: bool) -> list:
+        same_hour = [
+            moment for moment in self.offered
+            if (local := moment.astimezone(self.tools.zone)).hour == meant.hour and local.minute == meant.minute
+            and (not meant.names_a_day or local.date() == self._day(meant))
+        ]  # fmt: skip
+        if len(same_hour) == 1:
+            return self._accept(same_hour[0], sure=sure)
+        day = None
+        if not meant.names_a_day:
+            sure = False  # the day is the agent's guess: read it back
+            day = self.offered[0].astimezone(self.tools.zone).date() if self.offered else None
+        wanted = self._moment(meant, day=day)
+        free, nearest = self.tools.check(wanted)
+        if free:
+            return self._accept(wanted, sure=sure)
+        self.offered = nearest
+        if not nearest:
+            return self._refused(meant)
+        return [
+            self._say(
+                f"I'm sorry, {self._spoken(wanted)} isn't free. The nearest I have is {self._options(nearest)}. "
+                "Would one of those work?"
+            )
+        ]
+
+    def _search(self, meant: Understood) -> list[dt.datetime]:
+        """Free times that fit a described day, part of the day or bound ("after three", "next week")."""
+        day = self._day(meant) if meant.names_a_day else None
+        not_before = (
+            calendar_words.next_monday(zone=self.tools.zone, now=self.tools.now())
+            if meant.next_week and day is None
+            else None
+        )
+        part = meant.part
+        if part is None and meant.after is not None:
+            part = "afternoon" if meant.after >= 12 else None
+        if part is None and meant.before is not None and meant.before <= 12:
+            part = "morning"
+        bounded = meant.after is not None or meant.before is not None
+        found = self.tools.offer(
+            count=MATCHING_OFFERS_SEARCH if bounded else 2, day=day, part=part, not_before=not_before
+        )
+        return [moment for moment in found if self._fits(moment, meant)][:2]
+
+    def _fits(self, moment: dt.datetime, meant: Understood) -> bool:
+        local = moment.astimezone(self.tools.zone)
+        if meant.names_a_day and local.date() != self._day(meant):
+            return False
+        if meant.part and _part_of(local) != meant.part:
+            return False
+        if meant.after is not None and local.hour < meant.after:
+            return False
+        return not (meant.before is not None and local.hour >= meant.before)
+
+    def _accept(self, starts_at: dt.datetime, *, sure: bool) -> list:
+        """The callee's pick: booked when it was unambiguous and heard with confidence, else read back."""
+        if sure:
+            return self._book(starts_at)
+        self.state, self.pending = "confirm", starts_at
+        return [self._say(f"Just to confirm, {self._spoken(starts_at)}. Shall I book it?")]
+
     def _book(self, starts_at: dt.datetime) -> list:
+        self.pending = None
         result = self.tools.book(starts_at)
         if result.booked:
             return self._close(f"You're all set for {self._spoken(result.starts_at)}. {self.lines.closing}", "booked")
-        self.offered = result.alternatives
+        self.state, self.offered = "offer", result.alternatives
         if not self.offered:
-            return self._refused()
+            return self._refused(None)
         return [
             self._say(
                 f"I'm sorry, that time was just taken. I have {self._options(self.offered)}. Which works for you?"
             )
         ]
 
-    def _refused(self) -> list:
+    def _refused(self, meant: Understood | None) -> list:
+        self.state = "offer"
         self.refusals += 1
-        if self.refusals > 1:
+        if self.refusals > 2:
             return self._close(
                 f"No problem. If another time suits you better, call us at {self.lines.callback_number}. Goodbye.",
                 "declined",
             )
         later = max(self.offered).astimezone(self.tools.zone).date() + dt.timedelta(days=1) if self.offered else None
-        self.offered = self.tools.offer(count=2, not_before=later)
+        found = self.tools.offer(count=6, not_before=later)
+        if meant is not None and meant.refused:  # not those: "Thursday doesn't work", "not at nine"
+            found = [moment for moment in found if not self._fits(moment, meant)]
+        self.offered = found[:2]
         if not self.offered:
-            return self._refused()
+            return self._refused(None)
         return [self._say(f"How about {self._options(self.offered)}?")]
 
     def _unclear(self) -> list:
@@ -276,13 +398,19 @@ class ScriptedPolicy:
         return [self._say(f"Sorry, I didn't quite catch that. {self._prompt()}")]
 
     def _prompt(self) -> str:
-        if self.state == "identify":
+        state = self.resume if self.state in ("holding", "confirm_opt_out") else self.state
+        if state == "identify":
             return f"Am I speaking with {self.lines.first_name}?"
-        if self.state == "offer" and self.offered:
+        if state == "offer" and self.offered:
             return f"Would {self._options(self.offered)} work for you?"
-        if self.state == "wrong_person":
+        if state == "confirm" and self.pending is not None:
+            return f"Shall I book {self._spoken(self.pending)}?"
+        if state == "not_available":
             return f"Is there a better time to reach {self.lines.first_name}?"
         return ""
+
+    def _sure(self, meant: Understood) -> bool:
+        return meant.confidence is None or meant.confidence >= SURE
 
     def _close(self, text: str, outcome: str) -> list:
         self.state, self.outcome = "closed", outcome
@@ -294,43 +422,28 @@ class ScriptedPolicy:
 
     # ---- times in words and words in times ----------------------------------------------------------
     def _options(self, moments: list[dt.datetime]) -> str:
-        spoken = [self._spoken(moment) for moment in moments]
-        return spoken[0] if len(spoken) == 1 else ", ".join(spoken[:-1]) + f" or {spoken[-1]}"
+        return calendar_words.options(moments, zone=self.tools.zone, now=self.tools.now())
 
     def _spoken(self, moment: dt.datetime) -> str:
-        local = moment.astimezone(self.tools.zone)
-        today = self.tools.now().astimezone(self.tools.zone).date()
-        day = {0: "today", 1: "tomorrow"}.get((local.date() - today).days, f"{local:%A}, {local:%B} {local.day}")
-        return f"{day} at {_clock(local)}"
+        return calendar_words.spoken(moment, zone=self.tools.zone, now=self.tools.now())
 
     def _day(self, meant: Understood) -> dt.date:
-        today = self.tools.now().astimezone(self.tools.zone).date()
-        if meant.day_offset is not None:
-            return today + dt.timedelta(days=meant.day_offset)
-        ahead = (meant.weekday - today.weekday()) % 7
-        if meant.next_week and ahead < 7 - today.weekday():
-            ahead += 7
-        return today + dt.timedelta(days=ahead)
+        return calendar_words.day_meant(meant, today=self.tools.now().astimezone(self.tools.zone).date())
 
-    def _moment(self, meant: Understood) -> dt.datetime:
-        """The wanted day and time (a day from the words or from the times on offer; 10 AM if no hour)."""
-        if meant.weekday is not None or meant.day_offset is not None:
-            day = self._day(meant)
-        elif self.offered:
+    def _moment(self, meant: Understood, day: dt.date | None = None) -> dt.datetime:
+        if day is None and not meant.names_a_day and self.offered:
             day = self.offered[0].astimezone(self.tools.zone).date()
-        else:
-            day = self.tools.now().astimezone(self.tools.zone).date() + dt.timedelta(days=1)
-        hour = meant.hour if meant.hour is not None else {"afternoon": 14, "evening": 17}.get(meant.part or "", 10)
-        return dt.datetime.combine(day, dt.time(hour, meant.minute), tzinfo=self.tools.zone).astimezone(dt.UTC)
+        return calendar_words.moment_meant(meant, zone=self.tools.zone, now=self.tools.now(), day=day)
 
-    def _next_monday(self) -> dt.date:
-        today = self.tools.now().astimezone(self.tools.zone).date()
-        return today + dt.timedelta(days=7 - today.weekday())
+    def _callback_moment(self, meant: Understood) -> dt.datetime:
+        """When to call back: the day they named, else today if the time is still to come, else tomorrow."""
+        if meant.names_a_day:
+            return calendar_words.moment_meant(meant, zone=self.tools.zone, now=self.tools.now())
+        now = self.tools.now()
+        today = now.astimezone(self.tools.zone).date()
+        moment = calendar_words.moment_meant(meant, zone=self.tools.zone, now=now, day=today)
+        return moment if moment > now else moment + dt.timedelta(days=1)
 
 
-def _clock(local: dt.datetime) -> str:
-    if (local.hour, local.minute) == (12, 0):
-        return "noon"
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes} {'AM' if local.hour < 12 else 'PM'}"
+def _part_of(local: dt.datetime) -> str:
+    return "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"

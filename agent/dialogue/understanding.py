@@ -1,8 +1,10 @@
 """What the callee meant, from the words recognised: one intent, and the time details of a choice.
 
-Deliberately a small set of phrases per intent (the recogniser is given grammars built from the same
-phrases), checked in an order where the costly mistakes cannot happen: an opt-out is heard before anything
-else, and nothing unclear ever becomes a booking — it becomes "unclear", and the policy asks again.
+The phrases live in `phrases.py` and the times in `spoken_times.py`; here is the order they are tried in,
+chosen so that the costly mistakes cannot happen: an opt-out is heard before anything else (and something
+that might be one is asked about, never ignored); a question about the agent comes before a request for a
+person; a time that is named and refused ("Thursday doesn't work") is never taken for a choice; and
+anything unclear becomes "unclear" — the policy asks again, nothing is booked.
 """
 
 from __future__ import annotations
@@ -10,147 +12,142 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
-NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "noon": 12,
-}  # fmt: skip
-PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "lunch": "afternoon"}
+from agent.dialogue import phrases
+from agent.dialogue.phrases import normalised
+from agent.dialogue.spoken_times import WEEKDAYS, time_details
 
-OPT_OUT = ("stop calling", "don't call", "do not call", "take me off", "remove my number", "remove me", "never call")
-ASK_PERSON = (
-    "real person",
-    "a person",
-    "a human",
-    "someone else",
-    "representative",
-    "speak to somebody",
-    "agent please",
+INTENTS = (
+    "opt_out", "opt_out_unsure", "robot", "someone_else", "not_available", "wrong_person", "how_number", "purpose",
+    "who", "hold", "repeat", "ask_person", "already_have", "callback", "not_interested", "choose", "yes", "no",
+    "hello", "unclear",
+)  # fmt: skip
+TIME_KEYS = ("choice", "weekday", "day_offset", "month_day", "hour", "part", "after", "before")
+# Tried in this order, after the opt-out; the first that matches is the intent
+ORDERED = (
+    ("opt_out_unsure", phrases.OPT_OUT_UNSURE),
+    ("robot", phrases.ROBOT),
+    ("someone_else", phrases.SOMEONE_ELSE),
+    ("not_available", phrases.NOT_AVAILABLE),
+    ("wrong_person", phrases.WRONG_PERSON),
+    ("how_number", phrases.HOW_NUMBER),
+    ("purpose", phrases.PURPOSE),
+    ("who", phrases.WHO),
+    ("hold", phrases.HOLD),
+    ("repeat", phrases.REPEAT),
+    ("ask_person", phrases.ASK_PERSON),
+    ("already_have", phrases.ALREADY_HAVE),
 )
-WHO = ("who is this", "who's this", "who is calling", "who's calling", "what is this about", "what's this about")
-REPEAT = ("repeat", "say that again", "come again", "pardon", "didn't catch", "what did you say")
-CALLBACK = ("call me back", "call back", "call me later", "bad time", "busy right now", "in a meeting", "driving")
-WRONG = ("wrong number", "wrong person", "no one by that name", "nobody by that name", "doesn't live here",
-         "does not live here", "not here", "you have the wrong", "this isn't", "this is not")  # fmt: skip
-NOT_INTERESTED = (
-    "not interested",
-    "no thanks",
-    "nope thanks",
-    "no thank you",
-    "not for me",
-    "don't need",
-    "do not need",
-)
-YES = ("yes", "yeah", "yep", "yup", "sure", "speaking", "that's me", "this is", "correct", "right", "okay", "ok",
-       "sounds good", "works", "perfect", "fine", "please do", "go ahead", "i am")  # fmt: skip
-NO = ("no", "nope", "not really", "neither", "none of", "doesn't work", "don't work", "can't")
-LATER_WEEK = ("next week", "not this week", "later in the week", "week after")
+TIMED = ("callback", "not_available", "someone_else")  # intents that keep the time details said with them
 
 
 @dataclass(frozen=True)
 class Understood:
-    intent: str  # opt_out, ask_person, who, repeat, callback, wrong_person, not_interested, choose, yes, no, unclear
+    intent: str  # one of INTENTS
     text: str = ""
     choice: int | None = None  # "the second one" → 1; "the last one" → -1
     weekday: int | None = None  # Monday = 0
     day_offset: int | None = None  # today 0, tomorrow 1
+    month_day: int | None = None  # "the twelfth" → 12
     hour: int | None = None  # 24-hour clock when am/pm was said or guessed for business hours
     minute: int = 0
     part: str | None = None  # morning, afternoon, evening
+    after: int | None = None  # "any time after three" → 15
+    before: int | None = None  # "before noon" → 12
     next_week: bool = False
+    refused: bool = False  # the time details are what they refused ("Thursday doesn't work")
+    confidence: float | None = None  # the recogniser's, with audio; None for words typed or given as text
 
     @property
     def names_a_time(self) -> bool:
-        return (
-            any(v is not None for v in (self.choice, self.weekday, self.day_offset, self.hour, self.part))
-            or self.next_week
-        )
+        return any(getattr(self, key) is not None for key in TIME_KEYS) or self.next_week
+
+    @property
+    def names_a_day(self) -> bool:
+        return self.weekday is not None or self.day_offset is not None or self.month_day is not None
+
+    @property
+    def label(self) -> str:
+        """How it was understood, for the call page: "choose (thursday, 14:00)", "opt_out"."""
+        details = []
+        if self.choice is not None:
+            details.append("the last on offer" if self.choice == -1 else f"offer {self.choice + 1}")
+        if self.weekday is not None:
+            details.append(WEEKDAYS[self.weekday])
+        if self.day_offset is not None:
+            details.append({0: "today", 1: "tomorrow"}.get(self.day_offset, f"+{self.day_offset} days"))
+        if self.month_day is not None:
+            details.append(f"day {self.month_day}")
+        if self.hour is not None:
+            details.append(f"{self.hour:02d}:{self.minute:02d}")
+        if self.part:
+            details.append(self.part)
+        if self.after is not None:
+            details.append(f"after {self.after:02d}:00")
+        if self.before is not None:
+            details.append(f"before {self.before:02d}:00")
+        if self.next_week:
+            details.append("next week")
+        refused = "refused " if self.refused and details else ""
+        return f"{self.intent} ({refused}{', '.join(details)})" if details else self.intent
 
 
-def understand(text: str, *, opt_out_phrases: tuple[str, ...] = ()) -> Understood:
-    said = " " + re.sub(r"[^a-z0-9:' ]+", " ", text.lower().replace("’", "'")) + " "
-    said = re.sub(r"\s+", " ", said)
-    if not said.strip():
-        return Understood("unclear", text)
-    if _has(said, OPT_OUT + tuple(p.lower() for p in opt_out_phrases)):
-        return Understood("opt_out", text)
-    for intent, phrases in (("ask_person", ASK_PERSON), ("who", WHO), ("repeat", REPEAT)):
-        if _has(said, phrases):
-            return Understood(intent, text)
-    when = _time_details(said)
-    if _has(said, CALLBACK):
-        return Understood("callback", text, **when)
-    if _has(said, WRONG):
-        return Understood("wrong_person", text)
-    if _has(said, NOT_INTERESTED):
-        return Understood("not_interested", text)
-    if when["next_week"] or any(when[key] is not None for key in ("choice", "weekday", "day_offset", "hour", "part")):
-        return Understood("choose", text, **when)
-    if _has(said, NO):
-        return Understood("no", text)
-    if _has(said, YES):
-        return Understood("yes", text)
-    return Understood("unclear", text)
+def understand(
+    text: str, *, opt_out_phrases: tuple[str, ...] = (), first_name: str = "", confidence: float | None = None
+) -> Understood:
+    said = normalised(text)
+
+    def meant(intent: str, **details) -> Understood:
+        return Understood(intent, text, confidence=confidence, **details)
+
+    if not said:
+        return meant("unclear")
+    own = tuple(normalised(phrase) for phrase in opt_out_phrases if normalised(phrase))
+    if phrases.OPT_OUT.search(said) or any(re.search(rf"\b{re.escape(phrase)}\b", said) for phrase in own):
+        return meant("opt_out")
+    when = time_details(said)
+    named = any(when[key] is not None for key in TIME_KEYS) or when["next_week"]
+    for intent, pattern in ORDERED:
+        if pattern.search(said):
+            return meant(intent, **(when if intent in TIMED else {}))
+    name = normalised(first_name)
+    if name and re.search(rf"\b(?:this is not|it is not|i am not|no) {re.escape(name)}\b", said):
+        return meant("wrong_person")
+    if phrases.CALLBACK.search(said) and not (named and "call" not in said and phrases.ALTERNATIVE.search(said)):
+        return meant("callback", **when)
+    if phrases.NOT_INTERESTED.search(said) and not named:
+        return meant("not_interested")
+    if named:
+        return _a_time(said, when, meant)
+    if phrases.HELLO.match(said):
+        return meant("hello")
+    if phrases.NO.search(said):
+        return meant("no")
+    if phrases.YES.search(said) or (name and re.search(rf"\b(?:this is|it is|i am) {re.escape(name)}\b", said)):
+        return meant("yes")
+    if name and re.search(rf"\b{re.escape(name)} (?:speaking|here)\b", said):
+        return meant("yes")
+    return meant("unclear")
 
 
-def _has(said: str, phrases) -> bool:
-    return any(f" {phrase} " in said or said.strip() == phrase for phrase in phrases)
-
-
-def _time_details(said: str) -> dict:
-    found: dict = {"choice": None, "weekday": None, "day_offset": None, "hour": None, "minute": 0, "part": None}
-    found["next_week"] = _has(said, LATER_WEEK)
-    for word, index in ORDINALS.items():
-        if re.search(rf" (the )?{word}( one| option| time)? ", said):
-            found["choice"] = index
-            break
-    for index, day in enumerate(WEEKDAYS):
-        if f" {day} " in said or f" {day[:3]} " in said:
-            found["weekday"] = index
-    if " tomorrow " in said:
-        found["day_offset"] = 1
-    elif " today " in said or " this afternoon " in said or " this morning " in said:
-        found["day_offset"] = 0
-    for word, part in PARTS.items():
-        if f" {word} " in said:
-            found["part"] = part
-    clock = re.search(r" (?:at |around |about )?(\d{1,2})(?::(\d{2}))? ?(am|pm|a m|p m|o'clock)? ", said)
-    spelled = re.search(
-        r" (?:at |around |about )(" + "|".join(NUMBERS) + r")(?: thirty| fifteen| forty five)? ?(am|pm|o'clock)? ", said
-    )
-    if " noon " in said:
-        found["hour"] = 12
-    elif clock and (clock.group(3) or said[clock.start() : clock.start() + 4].strip() in ("at", "around", "about")):
-        found["hour"], found["minute"] = _hour(int(clock.group(1)), clock.group(3)), int(clock.group(2) or 0)
-    elif spelled:
-        found["hour"] = _hour(NUMBERS[spelled.group(1)], spelled.group(2))
-        tail = said[spelled.start() : spelled.end()]
-        found["minute"] = 30 if "thirty" in tail else 15 if "fifteen" in tail else 45 if "forty five" in tail else 0
-    if found["hour"] is not None and found["hour"] > 23:
-        found["hour"] = None
-    return found
-
-
-def _hour(hour: int, suffix: str | None) -> int:
-    """A spoken hour on a 24-hour clock: "3 pm" is 15; a bare 1–6 means the afternoon in business hours."""
-    suffix = (suffix or "").replace(" ", "")
-    if suffix == "pm" and hour < 12:
-        return hour + 12
-    if suffix == "am" and hour == 12:
-        return 0
-    if not suffix.endswith("m") and 1 <= hour <= 6:
-        return hour + 12
-    return hour
-
-
-MACHINE = ("leave a message", "after the tone", "after the beep", "not available", "can't take your call",
-           "cannot take your call", "can't come to the phone", "you have reached", "you've reached", "voicemail",
-           "mailbox")  # fmt: skip
+def _a_time(said: str, when: dict, meant) -> Understood:
+    """A time was named: chosen, or refused — and then perhaps another wanted instead."""
+    if not phrases.REFUSING.search(said):
+        return meant("choose", **when)
+    alternative = phrases.ALTERNATIVE.search(said)
+    if alternative:
+        instead = time_details(said[alternative.end() :])
+        if any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]:
+            return meant("choose", **instead)
+    return meant("no", refused=True, **when)
 
 
 def sounds_like_machine(text: str) -> bool:
     """An answering machine's greeting rather than a person: its typical phrases. A person's "Hello? …
     Hello?" or "Hi, this is Maria, who's calling?" has none of them."""
-    said = " " + re.sub(r"\s+", " ", re.sub(r"[^a-z' ]+", " ", text.lower().replace("’", "'"))) + " "
-    return _has(said, MACHINE)
+    return bool(MACHINE.search(normalised(text)))
+
+
+MACHINE = re.compile(
+    r"\b(?:leave (?:a|your) message|after the (?:tone|beep)|not available|can not take your call|"
+    r"can not come to the phone|you have reached|voicemail|voice mail|mailbox|record your message)\b"
+)

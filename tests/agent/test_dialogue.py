@@ -101,11 +101,21 @@ def test_stop_calling_puts_the_number_on_the_do_not_call_list_at_once(agent, cus
     assert DoNotCallEntry.objects.get(phone=customer.phone).source == DoNotCallEntry.Source.CALL
 
 
-def test_the_wrong_person_is_asked_for_a_better_time(agent, customer):
+def test_a_wrong_number_ends_the_call_and_nothing_calls_it_again(agent, customer, call):
     policy = agent()
     policy.heard("Hello?")
-    assert "better time to reach Maria" in said(policy.heard("Sorry, wrong number"))
-    assert ended(policy.heard("Try tomorrow at 3")) == "wrong_person"
+    actions = policy.heard("No, you have the wrong number.")
+    assert ended(actions) == "wrong_person" and "better time" not in said(actions)
+    call.refresh_from_db()
+    assert call.outcome == "wrong_person"
+    assert not QueueEntry.objects.filter(customer=customer, status=QueueEntry.Status.WAITING).exists()
+
+
+def test_someone_not_at_home_gets_a_callback_at_the_time_said(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    actions = policy.heard("She's not home right now. Can you try again tomorrow at 3?")
+    assert ended(actions) == "callback" and "tomorrow at 3 PM" in said(actions)
     entry = QueueEntry.objects.get(customer=customer, reason=QueueEntry.Reason.CALLBACK)
     assert entry.due_at == dt.datetime(2026, 11, 25, 15, 0, tzinfo=NEW_YORK)
 

@@ -78,12 +78,15 @@ def offering_thursday_afternoon(policy, chat) -> None:
     assert policy.offered == [THURSDAY_NOON, THURSDAY_AFTER_LUNCH]
 
 
-def test_it_books_the_offered_time_the_model_picks_out_of_a_description(agent, chat, call):
+def test_the_offered_time_the_model_picks_out_of_a_description_is_read_back_and_booked_on_a_yes(agent, chat, call):
     policy = agent()
     assert isinstance(policy, LanguageModelPolicy)
     offering_thursday_afternoon(policy, chat)
     chat.answer({"intent": "choose", "choice_index": 1})
     actions = policy.heard("uh, the one after lunch on thursday would do")
+    assert ended(actions) is None and "Thursday, November 26 at 1:30 PM. Shall I book it?" in said(actions)
+    assert not Appointment.objects.exists()  # never because the model says so
+    actions = policy.heard("Yes please.")
     assert ended(actions) == "booked" and "You're all set for Thursday, November 26 at 1:30 PM" in said(actions)
     assert Appointment.objects.get(source_call_uuid=call.uuid).starts_at == THURSDAY_AFTER_LUNCH
     assert chat.answered_ok() and len(chat.requests) == 2  # "Hello?" and "Yes" needed no model
@@ -94,14 +97,15 @@ def test_it_books_the_offered_time_the_model_picks_out_of_a_description(agent, c
     assert "Assistant: I have Thursday, November 26 at noon" in prompt
 
 
-def test_the_same_words_without_the_model_only_get_the_times_offered_again(agent, configured, forget_warnings):
+def test_the_same_words_without_the_model_are_read_back_not_booked(agent, configured, forget_warnings):
     configured.LLM_BASE_URL = ""
     scripted = agent()
     assert isinstance(scripted, ScriptedPolicy)
     scripted.heard("Hello?")
     scripted.heard("Yes")
     scripted.heard("Thursday afternoon works for me.")
-    assert "Which one" in said(scripted.heard("uh, the one after lunch on thursday would do"))
+    answer = said(scripted.heard("uh, the one after lunch on thursday would do"))
+    assert "Thursday, November 26 at 1:30 PM. Shall I book it?" in answer  # the rules' own reading, read back
     assert not Appointment.objects.exists()
 
 
@@ -144,8 +148,8 @@ def test_a_model_failure_falls_back_to_the_phrase_rules_and_the_call_goes_on(
     with caplog.at_level(logging.WARNING, logger="agent.dialogue.llm_policy"):
         actions = policy.heard("uh, the one after lunch on thursday would do")
     assert time.monotonic() - started < 1.4
-    # The phrase rules' reading: Thursday afternoon again, nothing booked, the call still open.
-    assert "I have Thursday, November 26 at noon" in said(actions) and ended(actions) is None
+    # The phrase rules' reading, read back: nothing booked, the call still open.
+    assert "Thursday, November 26 at 1:30 PM. Shall I book it?" in said(actions) and ended(actions) is None
     assert not Appointment.objects.exists()
     assert "phrase rules' reading is used" in caplog.text
     assert ended(policy.heard("The second one please.")) == "booked"  # the rules alone are sure of this one
@@ -166,7 +170,7 @@ def test_an_unclear_model_reading_keeps_the_rules_reading(agent, chat):
     policy = agent()
     offering_thursday_afternoon(policy, chat)
     chat.answer({"intent": "unclear"})
-    assert "I have Thursday, November 26 at noon" in said(policy.heard("uh, the one after lunch on thursday"))
+    assert "1:30 PM. Shall I book it?" in said(policy.heard("uh, the one after lunch on thursday"))
     chat.answer({"intent": "unclear"})
     assert "didn't quite catch" in said(policy.heard("the weather is lovely"))
     assert not Appointment.objects.exists() and chat.answered_ok()
@@ -200,7 +204,7 @@ def test_the_key_is_not_in_the_logs_of_a_working_call_either(agent, chat, caplog
     with caplog.at_level(logging.DEBUG):
         offering_thursday_afternoon(policy, chat)
         chat.answer({"intent": "choose", "choice_index": 5})
-        policy.heard("the later one")
+        policy.heard("uh, the one after lunch on thursday")
     assert "choice_index 5 is outside 0–1" in caplog.text and KEY not in caplog.text
     assert KEY not in repr(policy.endpoint)
 

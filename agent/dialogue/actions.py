@@ -1,0 +1,74 @@
+"""What a dialogue policy works with: the script's words for the call (`Lines`), the tools it may use
+(`Tools`, whose answers are `Booked`), and what it returns — say something, wait quietly, hang up with an
+outcome, transfer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Say nothing and keep listening (the callee asked the agent to hold on)."""
+
+
+@dataclass(frozen=True)
+class Hangup:
+    outcome: str  # a Call outcome, or "" to let the call's end decide
+
+
+@dataclass(frozen=True)
+class Transfer:
+    number: str
+
+
+@dataclass(frozen=True)
+class Lines:
+    """The script's words for this call, placeholders filled."""
+
+    greeting: str
+    purpose: str
+    closing: str
+    voicemail: str
+    first_name: str
+    agent_name: str
+    office_name: str
+    callback_number: str
+    recording_notice: str = ""
+    transfer_number: str = ""
+    opt_out_phrases: tuple[str, ...] = ()
+    objection_answers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Booked:
+    booked: bool
+    starts_at: dt.datetime | None = None
+    alternatives: list[dt.datetime] = field(default_factory=list)
+
+
+class Tools(Protocol):
+    zone: dt.tzinfo
+
+    def now(self) -> dt.datetime: ...
+
+    def offer(
+        self, *, count: int = 3, day: dt.date | None = None, part: str | None = None, not_before: dt.date | None = None
+    ) -> list[dt.datetime]: ...
+
+    def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]: ...
+
+    def book(self, starts_at: dt.datetime) -> Booked: ...
+
+    def callback(self, when: dt.datetime | None) -> dt.datetime: ...
+
+    def do_not_call(self) -> None: ...
+
+    def wrong_number(self) -> None: ...

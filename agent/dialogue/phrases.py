@@ -1,0 +1,273 @@
+"""How people say each thing on a call, as patterns over normalised words (`normalised`: lower case,
+contractions spelt out — "don't" is "do not", "she's" is "she is" — punctuation gone).
+
+The patterns were written from the tuning half of the phrasing table (`agent/personas/phrasings.yaml`);
+the held-out half is only ever measured against (`simulate` on `agent/personas/realistic_held_out.yaml`).
+Order matters and lives in `understanding.py`: an opt-out is looked for first, and a question about the
+agent ("Am I talking to a real person?") before a request for a person ("I want a real person").
+"""
+
+from __future__ import annotations
+
+import re
+
+CONTRACTIONS = (
+    (r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bain't\b", "is not"),
+    (r"\bshan't\b", "shall not"), (r"n't\b", " not"), (r"\bi'm\b", "i am"), (r"'re\b", " are"), (r"'ve\b", " have"),
+    (r"'ll\b", " will"), (r"'d\b", " would"), (r"\blet's\b", "let us"),
+    (r"\b(she|he|it|that|there|what|who|where|this|here|everybody|everyone|nobody|someone)'s\b", r"\1 is"),
+    (r"\bdont\b", "do not"), (r"\bdoesnt\b", "does not"), (r"\bim\b", "i am"), (r"\bisnt\b", "is not"),
+    (r"\bgonna\b", "going to"), (r"\bwanna\b", "want to"), (r"\bgotta\b", "got to"), (r"\bya\b", "you"),
+)  # fmt: skip
+
+
+def normalised(text: str) -> str:
+    said = text.lower().replace("’", "'").replace("‘", "'")
+    said = re.sub(r"(\d)\s*:\s*(\d)", r"\1:\2", said)
+    said = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", said)
+    said = re.sub(r"[^a-z0-9:' ]+", " ", said)
+    for pattern, replacement in CONTRACTIONS:
+        said = re.sub(pattern, replacement, said)
+    said = re.sub(r"'s\b", "", said)  # a possessive: "Taylor's number"
+    said = said.replace("'", "")
+    return re.sub(r"\s+", " ", said).strip()
+
+
+def _any(*patterns: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+CALLS = r"(?:calls?|phone calls?|calling|robo ?calls?|messages)"
+WHEN_WORDS = (
+    r"(?:before|after|until|till|in the|on|at|during|tomorrow|today|tonight|this|next|between|around|later|"
+    r"so early|so late)"
+)
+PEOPLE = (r"(?:wife|husband|son|daughter|mother|mom|mum|father|dad|partner|sister|brother|roommate|room mate|"
+          r"girlfriend|"
+          r"boyfriend|assistant|caregiver|carer|nurse|friend|grandson|granddaughter|grandmother|grandfather|aunt|uncle|"
+          r"niece|nephew|fiance|fiancee|spouse|neighbou?r|kid|child|secretary|housekeeper)")  # fmt: skip
+
+OPT_OUT = _any(
+    r"\b(?:take|get|put|scratch|cross|strike) (?:me|us|my \w+|this number|our number|this phone|my name and number)"
+    r"(?: right)? off\b",
+    r"\b(?:remove|delete|erase|drop) (?:me|us|my (?:number|name|info|information|details|phone)|this number|"
+    r"our number)\b",
+    r"\b(?:stop|quit|cease|no more|enough with the|enough of these|end these) (?:calling|ringing|phoning|bothering|"
+    r"contacting|harass\w*|these calls|the calls|with the calls|your calls|those calls|calls)\b",
+    rf"\bdo not (?:ever |you dare |evergreen )?(?:call|phone|ring|contact|bother) (?:me|us|here|this number|this phone|"
+    rf"this house|again|anymore|any more|back)\b(?! {WHEN_WORDS}\b)",
+    rf"\bnever (?:ever )?(?:call|phone|ring|contact) (?:me|us|here|this number|again)\b(?! {WHEN_WORDS}\b)",
+    rf"\b(?:do not|no longer) want (?:to (?:be|get) (?:called|contacted|phoned)|you (?:to )?(?:call|calling|ringing)|"
+    rf"(?:these|your|any|any more|more|the|those|such|this kind of|sales) {CALLS}|(?:to )?(?:any )?more {CALLS}|"
+    rf"to (?:get|receive) (?:these|your|any|any more|more) {CALLS}|to hear from you)\b",
+    r"\bdo not call (?:list|registry|register)\b",
+    r"\b(?:lose|forget|delete|shred) (?:my|this|our) (?:number|phone number)\b",
+    r"\bunsubscribe\b",
+    r"\bopt (?:me )?out\b",
+    r"\b(?:no|not any) (?:more|further) (?:calls|calling|contact)\b",
+    r"\b(?:you can|please|can you) stop (?:calling|ringing|phoning|contacting)\b",
+    r"\b(?:should|must|will) (?:not|never) call (?:me|here|this number) again\b",
+)
+# Might be an opt-out, might be a bad moment: the agent asks ("Would you like us to stop calling you?")
+OPT_OUT_UNSURE = _any(
+    r"\bleave (?:me|us) alone\b",
+    r"\bwhy (?:do|does) (?:you|your \w+) keep (?:calling|ringing|phoning)\b",
+    r"\b(?:sick|tired) of (?:these|your|the|all these) (?:calls|phone calls|calling)\b",
+    r"\bhow many times\b",
+    r"\b(?:you|they) keep calling\b",
+    r"^(?:stop|please stop|just stop|stop it|stop please|enough)$",
+    r"\bplease do not\b$",
+    r"\bi told you (?:people |guys )?(?:not|before|already)\b",
+    r"\bdo not want (?:this|that|any of this)\b",
+)
+ROBOT = _any(
+    r"\b(?:is this|are you|am i (?:talking|speaking) (?:to|with)|is that|this is) (?:a |an |just a )?(?:robot|machine|"
+    r"recording|recorded|computer|bot|ai|artificial|automated|automatic|real person|real human|human|person|"
+    r"live person|"
+    r"real|actual person|chat ?bot|program)\b",
+    r"\bare you (?:real|human|a person|alive|a real)\b",
+    r"\b(?:is|are) (?:this|you) (?:a )?(?:real|live) (?:person|human|call)\b",
+    r"\bwho am i (?:talking|speaking) to\b.*\b(?:robot|machine|computer|person)\b",
+)
+SOMEONE_ELSE = _any(
+    rf"\b(?:this is|i am|it is|you are speaking to|you are talking to|you have) (?:his|her|their|\w+) {PEOPLE}\b",
+    rf"\b(?:his|her|their) {PEOPLE} (?:speaking|here)\b",
+    r"\b(?:can|could|may|shall|should) i take a message\b",
+    r"\b(?:i can|want me to|i will|i could) (?:take|give (?:her|him|them)) (?:a|the) message\b",
+    r"\btake a message\b",
+    r"\bi (?:will|can) (?:tell|let) (?:her|him|them) (?:know|you called)\b",
+)
+NOT_AVAILABLE = _any(
+    r"\b(?:she|he|they) (?:is|are|was) (?:not (?:home|here|in|available|around|back|at home|free)|out|away|at (?:work|"
+    r"school|the|his|her|church|college)|asleep|sleeping|napping|busy|in the (?:shower|hospital|office|bath|"
+    r"garden|yard)|"
+    r"on (?:vacation|holiday|a trip|the other line|another call)|working|unavailable|travell?ing|resting|gone)\b",
+    r"\b(?:she|he|they) (?:is|are) (?:still )?at work\b",
+    r"\b(?:she|he|they) (?:just )?(?:stepped|went|popped|ran) out\b",
+    r"\b(?:she|he|they) (?:will|would|should) be (?:back|home|in|free|around)\b",
+    r"\b(?:she|he|they) (?:gets|get|comes|come) (?:back|home|in)\b",
+    r"\bjust missed (?:her|him|them)\b",
+    r"\b(?:no one|nobody) (?:is )?(?:home|in) (?:right now|now|at the moment)\b",
+    r"\bnot (?:home|here|in|available|around) (?:right now|now|at the moment|today|just now)\b",
+    r"\bcan not come to the phone\b",
+)
+WRONG_PERSON = _any(
+    r"\bwrong (?:number|person|guy|lady|man|woman|house|household|family|name|people|phone)\b",
+    r"\b(?:no|nobody|no one|noone) (?:here |living here |that lives here )?(?:by|with|named|called|of) (?:that|"
+    r"the|this) name\b",
+    r"\b(?:no|nobody|no one) (?:here |living here )?(?:named|called|by the name)\b",
+    r"\bthere is no (?!one\b|body\b|way\b|time\b|need\b|point\b)\w+ (?:here|at this number|living here|"
+    r"in this house|that lives here)\b",
+    r"\b(?:does not|do not|no longer|doesnt|never) (?:live|lived|work|stay|stays) (?:here|at this|at that)\b",
+    r"\b(?:moved|moved out|moved away) (?:years|months|a while|long)\b",
+    r"\bnever heard of (?:her|him|them|that|anyone|anybody|\w+)\b",
+    r"\bdo not know (?:any|a|anyone|anybody|who|no)\b",
+    r"\b(?:that is|it is) not (?:my|our) (?:name|number)\b",
+    r"\bnot (?:his|her|their) (?:number|phone)\b",
+    r"\b(?:you|u) (?:have|got|have got) (?:the )?wrong\b",
+    r"\b(?:dialed|dialled|called) (?:the )?wrong\b|\bmisdialed\b",
+    r"\b(?:no|not) (?:one|body|anyone|anybody) (?:named|called) (?:that|\w+) (?:here|lives here)\b",
+    r"\bthis (?:number|phone) (?:is not|belongs to) \b",
+)
+PURPOSE = _any(
+    r"\bwhat is (?:this|it|that|the call) (?:about|regarding|for|in (?:regards?|reference) to|concerning|re)\b",
+    r"\bwhy (?:are|were|did|would) (?:you|u) (?:calling|call|ringing)\b",
+    r"\bwhat (?:are|were) (?:you|u) calling (?:about|for|me for|me about)\b",
+    r"\bwhat do (?:you|u) want\b",
+    r"\bwhat is the (?:call|purpose|reason)\b",
+    r"\b(?:is|was) (?:this|it|that) (?:about|regarding|for) (?:my|the|our|a)\b",
+    r"\bwhat (?:is|was) (?:this|that|it) (?:all )?about\b",
+    r"\bwhat can i (?:do|help) (?:for )?you\b",
+    r"\bwhat (?:kind|sort|type) of (?:appointment|meeting|call)\b",
+    r"^what is this$",
+    r"\bwhat (?:is|was) the appointment (?:for|about)\b",
+)
+HOW_NUMBER = _any(
+    r"\b(?:how|where) (?:did|do|would|could) (?:you|u|they) (?:get|find|have|obtain) (?:my|this|our) (?:number|info|"
+    r"information|details|name|phone)\b",
+    r"\bwho gave (?:you|u) (?:my|this|our)\b",
+    r"\bhow do (?:you|u) (?:have|know) (?:my|this|our)\b",
+    r"\bwhere did (?:you|u) get (?:this|that|it)\b",
+)
+WHO = _any(
+    r"\bwho (?:is|was) (?:this|that|calling|speaking|it|on the (?:line|phone))\b",
+    r"\bwho (?:are|r) (?:you|u)\b",
+    r"\bwho did you say\b",
+    r"\bwho am i (?:talking|speaking) (?:to|with)\b",
+    r"\b(?:what|which) (?:company|office|business|agency|firm)\b",
+    r"\bwhere (?:are|r) (?:you|u) calling from\b",
+    r"\bwho do (?:you|u) (?:work for|represent)\b",
+    r"\bwhat (?:is|was) your name\b",
+    r"\bwho is calling\b",
+)
+HOLD = _any(
+    r"\b(?:hold|hang) on\b",
+    r"\b(?:one|1|just a|give me a|wait a|half a|just one|gimme a|hold on a) (?:sec|second|moment|minute|min|mo|tick)\b",
+    r"\bhold the line\b",
+    r"\bbear with me\b",
+    r"\blet me (?:grab|get|find|go|turn|pull over|step|put|move|close|switch)\b",
+    r"^(?:wait|just wait|wait wait|one second|hang on|hold on)$",
+)
+REPEAT = _any(
+    r"^(?:what|sorry|pardon|huh|excuse me|come again|say again|what was that|sorry what|what now|eh|hm|hmm|say what|"
+    r"what what|i am sorry|beg your pardon|pardon me|sorry say that again|what is that|wait what)$",
+    r"\b(?:say|repeat) (?:that|it|this|what you said) (?:again|one more time|once more)\b",
+    r"\brepeat (?:that|yourself|the|it|what you said)\b",
+    r"\bcome again\b",
+    r"\bdid not (?:catch|hear|get|understand) (?:that|you|what|it|the|a word|any)\b",
+    r"\b(?:you are|your) (?:breaking up|cutting out)\b",
+    r"\bspeak up\b|\bslow down\b",
+    r"\bcan not hear (?:you|that)\b",
+    r"\bwhat did (?:you|u) (?:just )?say\b",
+    r"\bi (?:missed|lost) (?:that|you|what you said)\b",
+    r"\bpardon\b|\bbeg your pardon\b",
+    r"\bsay that (?:again|one more time)\b",
+    r"\bone more time\b",
+)
+ASK_PERSON = _any(
+    r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |some )?(?:real |live |actual )?(?:person|human|someone|somebody|"
+    r"representative|rep|agent|operator|manager|staff|people|one of your people|a member of staff)\b",
+    r"\b(?:want|need|like|get|give me) (?:a |an )?(?:real|live|actual) (?:person|human|one)\b",
+    r"\btransfer me\b|\bput me through\b|\bconnect me\b",
+    r"\b(?:a |an )?(?:representative|operator)\b",
+    r"\bagent please\b",
+    r"\b(?:someone|somebody|anyone|anybody) (?:else|from the office|at the office|in the office|real)\b",
+)
+CALLBACK = _any(
+    r"\bcall (?:me |us |her |him |them )?(?:back|later|another time|some other time|tomorrow|tonight|this evening|"
+    r"after|in (?:a|an|the|half|about)|next|on|around|at|some ?time|when|once)\b",
+    r"\bbad time\b|\bnot (?:a )?(?:good|great|convenient) time\b|\bnot the best time\b|\bnot a good moment\b",
+    r"\b(?:i am|we are) (?:busy|driving|at work|in a meeting|working|in the middle|out|about to|on my way|at the "
+    r"doctor|heading|just heading|on the road|in the car|at the store|with a customer|with a client|eating|cooking|"
+    r"on another call|on the other line)\b",
+    r"\b(?:i|we) (?:can not|am not able to|are not able to|do not have time to) (?:talk|speak|chat)\b",
+    r"\b(?:try|ring) (?:me |us |again |back )?(?:again|back|later|tomorrow|another|next|in|after|on)\b",
+    r"\b(?:need|have|want|got) to (?:check|look at|see|consult) (?:my|the|our) (?:calendar|schedule|diary|planner|"
+    r"work schedule|shifts?)\b",
+    r"\bcheck (?:with|my) (?:my )?(?:wife|husband|partner|spouse|calendar|schedule|diary|boss)\b",
+    r"\blet me (?:check|look at) (?:my|the) (?:calendar|schedule|diary)\b.*\b(?:get back|call)\b",
+    r"\bget back to (?:you|u)\b",
+    r"\b(?:i|we) will call (?:you|u|back)\b",
+    r"\bin a (?:meeting|hurry|rush)\b",
+    r"\bdriving\b",
+    r"\bnot (?:right )?now\b",
+    r"\bnow is not\b",
+    r"\bsome other time\b|\banother time\b|\banother day\b",
+)
+ALREADY_HAVE = _any(
+    r"\balready (?:have|got|booked|made|scheduled|set|did|had|done|on the calendar|on the books|taken care)\b",
+    r"\b(?:i|we) (?:have|got) (?:one|an appointment|a meeting|something) (?:already|booked|scheduled|set up|"
+    r"coming up)\b",
+    r"\b(?:i am|we are) already (?:booked|scheduled|set)\b",
+    r"\b(?:just|recently) (?:had|did|went to) (?:one|my|our|an|the)\b",
+)
+NOT_INTERESTED = _any(
+    r"\bnot interested\b|\bno interest\b",
+    r"\bno thanks?\b|\bno thank (?:you|u)\b|\bnope thanks?\b|\bnah thanks?\b",
+    r"\bnot for (?:me|us)\b",
+    r"\b(?:do|does) not need (?:it|that|one|an appointment|anything|to|a|any)\b",
+    r"\b(?:i|we) will pass\b|\bpass on (?:it|that|this)\b",
+    r"^(?:no )?(?:i am|we are) (?:good|fine|all set|ok|okay)(?: thanks?| thank you)?$",
+    r"\b(?:i|we) do not want (?:it|one|that|an appointment|to (?:book|schedule|make|meet|come))\b",
+    r"\bforget (?:it|about it)\b|\bdo not bother\b",
+    r"\b(?:switched|went|moved) to (?:another|a different)\b",
+    r"\bno need\b|\bnot necessary\b",
+)
+YES = _any(
+    r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|right|okay|ok|alright|all right|absolutely|definitely|"
+    r"certainly|indeed|exactly)\b",
+    r"^(?:(?:that is|that|sounds|oh|very|that would be|that will be|it is) )?(?:perfect|fine|great|good|lovely|"
+    r"excellent)"
+    r"(?: thanks?| thank you| with me| for me| by me)?$",
+    r"\b(?:that|it|this|which) (?:is|sounds|would be|will be) (?:perfect|fine|great|good|lovely|excellent)\b",
+    r"\b(?:that|this) is (?:me|she|he|her|him|right|correct|fine|good|perfect|great)\b",
+    r"\b(?:it is|you got|you have) (?:me|her|him|she|he|it)\b",
+    r"\bsounds (?:good|great|fine|perfect|lovely)\b|\b(?:that|it|this|which) works\b|\bworks for (?:me|us)\b",
+    r"\bplease do\b|\bgo ahead\b|\bof course\b|\byou bet\b|\bbook it\b|\blet us do (?:it|that)\b|\bdo it\b",
+    r"^(?:uh huh|mm hmm|mhm|mm hm|um hum|uh hum)$",
+    r"^(?:i am|it is|this is \w+|that one|i sure am|it sure is)$",
+    r"\bi am (?:she|he|her|him)\b",
+)
+NO = _any(
+    r"\b(?:no|nope|nah|neither|negative)\b",
+    r"\bnot really\b|\bnone of (?:those|them|these|that)\b",
+    r"\b(?:does|do|will|would) not (?:work|suit|do)\b|\bcan not make\b|\bnot (?:good|possible|great|ideal)\b",
+    r"\b(?:i am|we are) (?:busy|not free|not available|away|out|working) (?:then|that)\b",
+    r"\b(?:that|it|this) is (?:not|no) good\b|\bno good\b",
+    r"\bi can not\b|\bi will not be able\b|\bnot going to work\b",
+)
+# A time named and refused: "Thursday doesn't work", "not at nine"; what follows one of ALTERNATIVE is
+# the time they want instead ("Thursday is no good, how about Friday?")
+REFUSING = _any(
+    r"\b(?:does|do|will|would) not (?:work|suit|do)\b",
+    r"\bcan not (?:make|do)\b|\b(?:i am|we are) (?:busy|not free|not available|away|out|working)\b",
+    r"\bno good\b|\bnot (?:good|possible|great|ideal|free)\b|\bnot going to work\b",
+    r"\bnot (?:on |at )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|that|\d|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b",
+    r"^no\b",
+)
+ALTERNATIVE = re.compile(
+    r"\b(?:how about|what about|instead|rather|but|can we do|could we do|can you do|could you do|maybe|is there|"
+    r"do you have|would|better|prefer|i would like|i would rather|except|only)\b"
+)
+HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|yes hello|yeah hello|good (?:morning|afternoon|evening)|howdy)\s?)+$")
