@@ -11,6 +11,7 @@ now, and when the customer may next be tried (`retry_at`), so the dialer can set
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -18,7 +19,9 @@ from phonenumbers import NumberParseException, is_number_geographical, parse
 from phonenumbers import timezone as phone_time_zones
 
 from calls.models import CallingRule, DialingPolicy, OfficeHoliday
+from customers.area_code_states import AREA_CODES_BY_STATE
 from customers.models import ConsentStatus, Customer, DoNotCallEntry
+from customers.us_states import STATE_CODES, state_infer
 from issetter.models import Office
 from issetter.validators import known_time_zones
 
@@ -40,6 +43,28 @@ class Verdict:
 
 
 ALLOWED = Verdict(allowed=True)
+STATE_UNKNOWN = "the state is unknown, so the strictest state rule applies"
+
+
+@dataclass(frozen=True)
+class CalleeStates:
+    """The US states whose rules apply to a callee: their own, or every state when it is unknown."""
+
+    codes: frozenset[str]
+    known: bool
+
+    @property
+    def jurisdictions(self) -> frozenset[str]:
+        return self.codes | {"US"}
+
+
+def callee_states(customer: Customer) -> CalleeStates:
+    """The customer's state; else the one their ZIP code or area code points at; else every state (the
+    callee may be anywhere, so the intersection of every state's rules — the strictest — applies)."""
+    guess = state_infer(state_text=customer.state, postal_code=customer.postal_code, phone=customer.phone)
+    if guess.code:
+        return CalleeStates(frozenset({guess.code}), known=True)
+    return CalleeStates(STATE_CODES, known=False)
 
 
 @dataclass
@@ -96,29 +121,38 @@ def call_permission(
 
 def callee_zones(customer: Customer, office: Office) -> list[zoneinfo.ZoneInfo]:
     """The zones the callee may be in: their own, plus every zone of their number's area when that area
-    spans several (the most restrictive window applies); else the number's zone; else the office's."""
+    spans several (the most restrictive window applies); else the number's zone; else, for a US-plan
+    number, every zone of the states they may be in (all of them when the state is unknown); else the
+    office's."""
     number_zones = _number_zones(customer.phone)
     names = ([customer.time_zone] if customer.time_zone else []) + (
         number_zones if len(number_zones) > 1 or not customer.time_zone else []
     )
+    if not names and customer.phone.startswith("+1"):
+        names = sorted({zone for state in callee_states(customer).codes for zone in _state_zones(state)})
     names = [name for name in dict.fromkeys(names) if name in known_time_zones()] or [office.time_zone]
     return [zoneinfo.ZoneInfo(name) for name in names]
 
 
-def window_for(customer: Customer, book: RuleBook, local: dt.datetime) -> tuple[dt.time, dt.time] | str:
-    """The calling window on `local`'s day in the callee's zone, or the reason there is none that day."""
+def window_for(
+    customer: Customer, book: RuleBook, local: dt.datetime, states: CalleeStates | None = None
+) -> tuple[dt.time, dt.time] | str:
+    """The calling window on `local`'s day in the callee's zone (the intersection of the federal rule and
+    the rules of every state they may be in), or the reason there is none that day."""
+    states = states or callee_states(customer)
     day = local.date()
     start, end = FEDERAL_WINDOW
     has_federal = False
     for rule in book.rules:
-        if rule.jurisdiction not in ("US", customer.state.upper() or "US"):
+        if rule.jurisdiction not in states.jurisdictions:
             continue
         if rule.weekday is not None and rule.weekday != day.weekday():
             continue
         if (rule.effective_from and day < rule.effective_from) or (rule.effective_to and day > rule.effective_to):
             continue
         if not rule.calls_allowed:
-            return f"No calls on {day:%A}s ({rule.jurisdiction} rule)."
+            unknown = "" if states.known or rule.jurisdiction == "US" else f"; {STATE_UNKNOWN}"
+            return f"No calls on {day:%A}s ({rule.jurisdiction} rule{unknown})."
         has_federal = has_federal or (rule.jurisdiction == "US" and rule.office_id is None)
         start, end = max(start, rule.start_local), min(end, rule.end_local)
     if not has_federal:  # the federal floor holds even if its row was deleted
@@ -142,14 +176,16 @@ def _hours_refusal(customer: Customer, book: RuleBook, moment: dt.datetime) -> s
     office_day = moment.astimezone(book.office.zone).date()
     if office_day in book.holidays:
         return f"{office_day:%b %-d} is an office holiday."
+    states = callee_states(customer)
     for zone in callee_zones(customer, book.office):
         local = moment.astimezone(zone)
-        window = window_for(customer, book, local)
+        window = window_for(customer, book, local, states)
         if isinstance(window, str):
             return window
         start, end = window
         if not start <= local.time().replace(tzinfo=None) < end:
-            return f"Outside calling hours: {local:%H:%M} in {zone.key} (allowed {start:%H:%M}–{end:%H:%M})."
+            unknown = "" if states.known else f"; {STATE_UNKNOWN}"
+            return f"Outside calling hours: {local:%H:%M} in {zone.key} (allowed {start:%H:%M}–{end:%H:%M}{unknown})."
     return None
 
 
@@ -175,17 +211,16 @@ def _attempt_caps(customer: Customer, book: RuleBook, now: dt.datetime, attempts
             f"Already tried {len(week)} times this week (limit {policy.max_attempts_per_week}).",
             retry_at=week[-policy.max_attempts_per_week] + dt.timedelta(days=7),
         )
-    state_caps = [
-        rule.max_calls_per_24h
-        for rule in book.rules
-        if rule.max_calls_per_24h and rule.jurisdiction == (customer.state.upper() or "US")
-    ]
+    states = callee_states(customer)
+    caps = [rule for rule in book.rules if rule.max_calls_per_24h and rule.jurisdiction in states.jurisdictions]
     day = [moment for moment in attempts if moment > now - dt.timedelta(hours=24)]
-    if state_caps and len(day) >= min(state_caps):
+    strictest = min(caps, key=lambda rule: rule.max_calls_per_24h, default=None)
+    if strictest and len(day) >= strictest.max_calls_per_24h:
+        unknown = "" if states.known or strictest.jurisdiction == "US" else f" ({STATE_UNKNOWN})"
         return Verdict(
             False,
-            f"{customer.state.upper()} allows {min(state_caps)} calls in 24 hours.",
-            retry_at=day[-min(state_caps)] + dt.timedelta(hours=24),
+            f"{strictest.jurisdiction} allows {strictest.max_calls_per_24h} calls in 24 hours{unknown}.",
+            retry_at=day[-strictest.max_calls_per_24h] + dt.timedelta(hours=24),
         )
     return ALLOWED
 
@@ -198,6 +233,15 @@ def _number_zones(phone: str) -> list[str]:
     if not is_number_geographical(parsed):  # toll-free, mobile-only plans …: the number says nothing
         return []
     return [zone for zone in phone_time_zones.time_zones_for_geographical_number(parsed) if zone != "Etc/Unknown"]
+
+
+@functools.cache
+def _state_zones(state: str) -> tuple[str, ...]:
+    """Every time zone of a state's area codes (Florida: New York and Chicago)."""
+    zones: set[str] = set()
+    for area_code in AREA_CODES_BY_STATE.get(state, "").split():
+        zones.update(_number_zones(f"+1{area_code}2345678"))
+    return tuple(sorted(zones))
 
 
 def _quarter_hour_floor(moment: dt.datetime) -> dt.datetime:

@@ -1,6 +1,7 @@
 """The compliance gate, with the clock pinned: do-not-call, consent, calling hours in the callee's zone
 (own zone, the number's, the office's; ambiguous areas take the strictest window), state rules seeded as
-data, weekdays, office holidays, DST changes, and attempt caps."""
+data (the state from the record, else the ZIP code, else the area code; unknown: every state's strictest),
+weekdays, office holidays, DST changes, and attempt caps."""
 
 import datetime as dt
 import zoneinfo
@@ -88,8 +89,8 @@ def test_it_uses_the_callees_zone_not_the_offices(person):
 def test_it_takes_the_number_zone_then_the_office_zone_when_the_customer_has_none(office):
     chicago = Customer.objects.create(office=office, phone="+15125550147", consent_status=ConsentStatus.EXPRESS)
     assert [zone.key for zone in callee_zones(chicago, office)] == ["America/Chicago"]
-    toll_free = Customer.objects.create(office=office, phone="+18005550100", consent_status=ConsentStatus.EXPRESS)
-    assert [zone.key for zone in callee_zones(toll_free, office)] == [office.time_zone]
+    freephone = Customer.objects.create(office=office, phone="+448001234567", consent_status=ConsentStatus.EXPRESS)
+    assert [zone.key for zone in callee_zones(freephone, office)] == [office.time_zone]
 
 
 def test_an_area_spanning_two_zones_gets_the_strictest_window(office):
@@ -195,3 +196,61 @@ def test_after_a_voicemail_the_office_waits_its_cooldown(person, office):
     assert result.retry_at == at("2026-11-27 11:00")
     later = call_permission(customer=person, book=book, now=at("2026-11-27 11:00"), attempts=[], voicemail_left_at=left)
     assert later.allowed
+
+
+def test_a_state_found_from_the_area_code_brings_its_rules(person, office):
+    Customer.objects.filter(pk=person.pk).update(state="", phone="+13055550142")  # 305: Miami, Florida
+    person.refresh_from_db()
+    refused = verdict(person, at("2026-11-24 20:30"))
+    assert not refused.allowed and "08:00–20:00" in refused.reason
+    DialingPolicy.objects.update_or_create(
+        office=office,
+        defaults={"min_minutes_between_attempts": 0, "max_attempts_per_day": 10, "max_attempts_per_week": 10},
+    )
+    now = at("2026-11-24 15:00")
+    capped = verdict(person, now, [now - dt.timedelta(hours=hours) for hours in (20, 10, 2)])
+    assert not capped.allowed and "FL allows 3 calls in 24 hours" in capped.reason
+
+
+def test_a_state_found_from_the_zip_code_beats_the_area_code(person):
+    # A Miami number, a Louisville address: Kentucky's 10:00–21:00, not Florida's 08:00–20:00.
+    Customer.objects.filter(pk=person.pk).update(state="", postal_code="40202", phone="+13055550142")
+    person.refresh_from_db()
+    early = verdict(person, at("2026-11-24 09:30"))
+    assert not early.allowed and "allowed 10:00–21:00" in early.reason
+    assert verdict(person, at("2026-11-24 20:30")).allowed
+
+
+def test_an_unknown_state_gets_the_strictest_window_and_cap_of_every_state(office):
+    # +1 416 is Toronto: no US state from the number, none in the record.
+    unknown = Customer.objects.create(
+        office=office, phone="+14165550100", time_zone="America/New_York", consent_status=ConsentStatus.EXPRESS
+    )
+    early = verdict(unknown, at("2026-11-24 09:30"))  # Kentucky opens at 10:00
+    assert not early.allowed and "allowed 10:00–18:00" in early.reason and "state is unknown" in early.reason
+    late = verdict(unknown, at("2026-11-24 18:00"))  # Rhode Island closes at 18:00
+    assert not late.allowed
+    assert verdict(unknown, at("2026-11-24 12:00")).allowed
+    sunday = verdict(unknown, at("2026-11-29 12:00"))
+    assert not sunday.allowed and "No calls on Sundays" in sunday.reason and "state is unknown" in sunday.reason
+    DialingPolicy.objects.update_or_create(
+        office=office,
+        defaults={"min_minutes_between_attempts": 0, "max_attempts_per_day": 10, "max_attempts_per_week": 10},
+    )
+    now = at("2026-11-24 15:00")
+    capped = verdict(unknown, now, [now - dt.timedelta(hours=hours) for hours in (20, 10, 2)])
+    assert not capped.allowed and "allows 3 calls in 24 hours" in capped.reason and "unknown" in capped.reason
+
+
+def test_with_no_zone_and_no_state_every_us_zone_is_in_doubt(office):
+    toll_free = Customer.objects.create(office=office, phone="+18005550100", consent_status=ConsentStatus.EXPRESS)
+    zones = {zone.key for zone in callee_zones(toll_free, office)}
+    assert {"America/New_York", "America/Chicago", "America/Los_Angeles", "Pacific/Honolulu"} <= zones
+    # 16:00 in New York is 11:00 in Honolulu; 13:00 in New York is 08:00 there (too early for the strictest states).
+    assert verdict(toll_free, at("2026-11-24 16:00")).allowed
+    refused = verdict(toll_free, at("2026-11-24 13:00"))
+    assert not refused.allowed and ("Honolulu" in refused.reason or "Adak" in refused.reason)
+    florida = Customer.objects.create(
+        office=office, phone="+18005550101", state="FL", consent_status=ConsentStatus.EXPRESS
+    )
+    assert {zone.key for zone in callee_zones(florida, office)} == {"America/New_York", "America/Chicago"}
