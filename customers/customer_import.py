@@ -8,21 +8,25 @@ set-based statements, so memory stays bounded and 100,000 rows take seconds, not
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from customers.import_columns import columns_guess, mapping_check
-from customers.import_files import read_table
+from customers.import_files import Table, read_table
 from customers.import_rows import CustomerRow, RowError, row_parse
 from customers.models import ConsentStatus, Customer, DoNotCallEntry, ImportBatch, Tag
 from issetter.models import Office
 
-FILLABLE = ("first_name", "last_name", "email", "time_zone", "state", "postal_code", "notes")
+log = logging.getLogger(__name__)
+
+FILLABLE = ("phone_extension", "first_name", "last_name", "email", "time_zone", "state", "postal_code", "notes")
 CHUNK_ROWS = 1000
+UNEXPECTED_FAILURE = "The import stopped on an unexpected error; the rows read so far were saved. Try again."
 
 
 @dataclass
@@ -33,6 +37,7 @@ class ImportResult:
     duplicates: int = 0
     invalid: int = 0
     errors: list[dict] = field(default_factory=list)
+    state_unknown: list[dict] = field(default_factory=list)  # imported, but in no US state we could find
 
     def as_json(self) -> dict:
         return {
@@ -42,6 +47,7 @@ class ImportResult:
             "duplicates": self.duplicates,
             "invalid": self.invalid,
             "errors": self.errors,
+            "state_unknown": self.state_unknown,
         }
 
 
@@ -56,16 +62,41 @@ def customer_import(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import `data` (CSV or XLSX bytes). Raises ImportFileError / MappingError for a file that cannot be
-    imported at all; otherwise returns the counts, with the batch (made here if not given) updated."""
-    table = read_table(data, file_name=file_name, max_bytes=settings.CUSTOMER_IMPORT_MAX_BYTES)
+    imported at all; otherwise returns the counts, with the batch (made here if not given) updated.
+
+    A batch is never left running: if the import stops on an unexpected error, the batch is marked failed
+    (the rows written so far stay) and the error is raised again."""
+    table = read_table(
+        data,
+        file_name=file_name,
+        max_bytes=settings.CUSTOMER_IMPORT_MAX_BYTES,
+        max_rows=settings.CUSTOMER_IMPORT_MAX_ROWS,
+    )
     mapping = mapping_check(columns_guess(table.header) if mapping is None else mapping, table.header)
+    rows_total = table.count_rows()  # a file over the row limit is refused here, before anything is written
     if batch is None:
         batch = ImportBatch.objects.create(office=office, uploaded_by=uploaded_by, file_name=file_name)
     batch.column_mapping = mapping
     batch.status, batch.started_at = ImportBatch.Status.RUNNING, timezone.now()
-    batch.rows_total = table.count_rows()
+    batch.rows_total = rows_total
     batch.save(update_fields=["column_mapping", "status", "started_at", "rows_total"])
+    try:
+        return _import_rows(table, mapping, office=office, batch=batch, on_progress=on_progress)
+    except BaseException:
+        try:
+            import_batch_fail(batch=batch, reason=UNEXPECTED_FAILURE)
+        except Exception:  # the database itself is gone: the first error is the one to raise
+            log.exception("could not mark import %s failed", batch.pk)
+        raise
 
+
+def import_batch_fail(*, batch: ImportBatch, reason: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED, failure_reason=reason, finished_at=timezone.now()
+    )
+
+
+def _import_rows(table: Table, mapping: dict[str, int], *, office: Office, batch: ImportBatch, on_progress):
     writer = _ChunkWriter(office=office, batch=batch)
     result = ImportResult()
     first_line_of: dict[str, int] = {}
@@ -91,10 +122,18 @@ def customer_import(
             chunk = []
             _progress(batch, result, on_progress)
     writer.write(chunk, result)
+    for notes in (result.errors, result.state_unknown):  # rows refused by the database come in late
+        notes.sort(key=lambda note: note["line"])
     _finish(batch, result)
     if on_progress:
         on_progress(result.rows, batch.rows_total)
     return result
+
+
+def database_refusal(problem: Exception) -> str:
+    """Why the database refused a row, fit to show and to store (no NUL, one short line)."""
+    detail = " ".join(str(problem).replace("\x00", "").split())[:160]
+    return f"the database refused this row ({detail or type(problem).__name__})"
 
 
 def _progress(batch: ImportBatch, result: ImportResult, on_progress) -> None:
@@ -109,6 +148,7 @@ def _finish(batch: ImportBatch, result: ImportResult) -> None:
     batch.created_count, batch.updated_count = result.created, result.updated
     batch.duplicate_count, batch.invalid_count = result.duplicates, result.invalid
     batch.problems = result.errors
+    batch.state_unknown = result.state_unknown
     batch.status, batch.finished_at = ImportBatch.Status.DONE, timezone.now()
     batch.save()
 
@@ -127,15 +167,35 @@ class _ChunkWriter:
         for attempt in range(2):
             try:
                 with transaction.atomic():
-                    created, updated = self._write(chunk)
+                    created, updated, stateless = self._write(chunk)
                 break
             except IntegrityError:
                 if attempt:  # another import created the same numbers meanwhile: re-read and merge once
-                    raise
+                    self._write_one_by_one(chunk, result)
+                    return
+            except (DataError, ValueError):
+                self._write_one_by_one(chunk, result)
+                return
         result.created += created
         result.updated += updated
+        result.state_unknown += stateless
 
-    def _write(self, chunk: list[tuple[int, CustomerRow]]) -> tuple[int, int]:
+    def _write_one_by_one(self, chunk: list[tuple[int, CustomerRow]], result: ImportResult) -> None:
+        """The database refused the chunk: write each row alone, so one bad row never loses the others."""
+        for line, row in chunk:
+            try:
+                with transaction.atomic():
+                    created, updated, stateless = self._write([(line, row)])
+            except (IntegrityError, DataError, ValueError) as problem:
+                result.invalid += 1
+                result.errors.append({"line": line, "reason": database_refusal(problem)})
+                continue
+            result.created += created
+            result.updated += updated
+            result.state_unknown += stateless
+
+    def _write(self, chunk: list[tuple[int, CustomerRow]]) -> tuple[int, int, list[dict]]:
+        """Created and updated counts, and the rows whose customer still has no US state."""
         phones = [row.phone for _, row in chunk]
         existing = {
             customer.phone: customer for customer in Customer.objects.filter(office=self.office, phone__in=phones)
@@ -154,7 +214,12 @@ class _ChunkWriter:
             )
         by_phone = {customer.phone: customer for customer in [*new, *existing.values()]}
         self._tag(by_phone, chunk)
-        return len(new), len(chunk) - len(new)
+        stateless = [
+            {"line": line, "reason": row.state_unknown_because or "no state"}
+            for line, row in chunk
+            if not by_phone[row.phone].state
+        ]
+        return len(new), len(chunk) - len(new), stateless
 
     def _new_customer(self, line: int, row: CustomerRow) -> Customer:
         customer = Customer(

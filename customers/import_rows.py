@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from phonenumbers import timezone as phone_time_zones
 
-from customers.models import ConsentStatus
+from customers.models import ConsentStatus, Customer
+from customers.us_states import state_infer
 from issetter.models import Office
 from issetter.validators import known_time_zones
 
@@ -73,16 +74,21 @@ CONSENT_WORDS = {
     },
 }
 TAG_SEPARATORS = re.compile(r"[,;|/]")
+MAX_CELL_CHARS = 10_000  # longer than any note a person types; a longer cell is a damaged row
+MAX_EMAIL_CHARS = Customer._meta.get_field("email").max_length
+MAX_EXTENSION_CHARS = Customer._meta.get_field("phone_extension").max_length
 
 
 @dataclass
 class CustomerRow:
     phone: str
+    phone_extension: str = ""
     first_name: str = ""
     last_name: str = ""
     email: str = ""
     time_zone: str = ""
     state: str = ""
+    state_unknown_because: str = ""  # why no US state could be found (the import summary lists these)
     postal_code: str = ""
     notes: str = ""
     consent_status: str = ConsentStatus.UNKNOWN
@@ -98,6 +104,7 @@ class RowError(ValueError):
 class Phone:
     e164: str
     zone: str  # the number's time zone when its numbering plan gives exactly one, else ""
+    extension: str = ""  # "ext. 12", "x12", "#12" -> "12"
 
 
 def phone_read(text: str, region: str) -> Phone:
@@ -111,18 +118,22 @@ def phone_read(text: str, region: str) -> Phone:
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise RowError(f"'{text}' is not a phone number") from None
+        raise RowError(f"'{text[:60]}' is not a phone number") from None
     kind = phonenumbers.number_type(parsed)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:  # same verdict as is_valid_number, at half the cost
-        raise RowError(f"'{text}' is not a valid phone number")
+        raise RowError(f"'{text[:60]}' is not a valid phone number")
     if phonenumbers.is_number_type_geographical(kind, parsed.country_code):
         zones = phone_time_zones.time_zones_for_geographical_number(parsed)
     else:
         zones = phone_time_zones._country_level_time_zones_for_number(parsed)
     known = [zone for zone in zones if zone in known_time_zones()]
+    extension = parsed.extension or ""
+    if len(extension) > MAX_EXTENSION_CHARS:
+        raise RowError(f"the extension of '{text[:60]}' is longer than {MAX_EXTENSION_CHARS} digits")
     return Phone(
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
         zone=known[0] if len(known) == 1 else "",
+        extension=extension,
     )
 
 
@@ -162,13 +173,26 @@ def date_from_text(text: str, office: Office) -> dt.datetime | None:
     return None
 
 
+def cells_check(cells: list[str], mapping: dict[str, int]) -> None:
+    """The chosen cells can be stored: no NUL (PostgreSQL refuses it in text) and no absurd length."""
+    for name, index in mapping.items():
+        text = cells[index] if index < len(cells) else ""
+        if "\x00" in text:
+            raise RowError(f"the {name.replace('_', ' ')} holds a NUL character (a damaged or binary file?)")
+        if len(text) > MAX_CELL_CHARS:
+            raise RowError(
+                f"the {name.replace('_', ' ')} holds {len(text):,} characters; the limit is {MAX_CELL_CHARS:,}"
+            )
+
+
 def row_parse(cells: list[str], mapping: dict[str, int], office: Office) -> CustomerRow:
     def cell(name: str) -> str:
         index = mapping.get(name)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
+    cells_check(cells, mapping)
     phone = phone_read(cell("phone"), office.phone_region)
-    row = CustomerRow(phone=phone.e164)
+    row = CustomerRow(phone=phone.e164, phone_extension=phone.extension)
     row.first_name, row.last_name = cell("first_name"), cell("last_name")
     if not (row.first_name or row.last_name) and cell("full_name"):
         row.first_name, row.last_name = name_split(cell("full_name"))
@@ -178,11 +202,14 @@ def row_parse(cells: list[str], mapping: dict[str, int], office: Office) -> Cust
         try:
             validate_email(email)
         except ValidationError:
-            raise RowError(f"'{email}' is not a valid email address") from None
+            raise RowError(f"'{email[:100]}' is not a valid email address") from None
+        if len(email) > MAX_EMAIL_CHARS:
+            raise RowError(f"the email address is longer than {MAX_EMAIL_CHARS} characters")
         row.email = email.lower()
     row.time_zone = zone_from_text(cell("time_zone")) or phone.zone or office.time_zone
-    row.state = cell("state").upper()[:2] if len(cell("state")) <= 2 else ""
     row.postal_code = cell("postal_code")[:10]
+    state = state_infer(state_text=cell("state"), postal_code=row.postal_code, phone=row.phone)
+    row.state, row.state_unknown_because = state.code, state.unknown_because
     row.notes = cell("notes")
     row.consent_status = consent_from_text(cell("consent"))
     if row.consent_status in (ConsentStatus.EXPRESS, ConsentStatus.EXPRESS_WRITTEN):

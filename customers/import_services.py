@@ -13,6 +13,7 @@ from customers.models import ImportBatch
 from issetter.models import Office
 
 PREVIEW_ROWS = 5
+PREVIEW_CELL_CHARS = 200
 
 
 def import_upload(*, office: Office, file_name: str, data: bytes, uploaded_by) -> ImportBatch:
@@ -27,15 +28,20 @@ def import_upload(*, office: Office, file_name: str, data: bytes, uploaded_by) -
 
 
 def import_preview(*, batch: ImportBatch) -> tuple[list[str], list[list[str]]]:
-    """The file's header and first rows, for the mapping page."""
+    """The file's header and first rows, for the mapping page (long cells cut, so the page stays small)."""
     with batch.file.open("rb") as upload:
         table = read_table(upload.read(), file_name=batch.file_name)
     rows = []
     for _, cells in table.rows():
-        rows.append(cells)
+        rows.append([_preview_text(cell) for cell in cells])
         if len(rows) == PREVIEW_ROWS:
             break
     return table.header, rows
+
+
+def _preview_text(cell: str) -> str:
+    cell = cell.replace("\x00", "")
+    return cell if len(cell) <= PREVIEW_CELL_CHARS else cell[: PREVIEW_CELL_CHARS - 1] + "…"
 
 
 def import_start(*, batch: ImportBatch, mapping: dict[str, int], header: list[str]) -> None:

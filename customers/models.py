@@ -39,6 +39,9 @@ class Customer(models.Model):
     first_name = models.CharField(max_length=80, blank=True)
     last_name = models.CharField(max_length=80, blank=True)
     phone = models.CharField(max_length=16, validators=[validate_e164], help_text="E.164, e.g. +12025550143.")
+    phone_extension = models.CharField(
+        max_length=20, blank=True, help_text="Digits to reach the person after the number answers (ext. 12)."
+    )
     email = models.EmailField(blank=True)
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     state = models.CharField(max_length=2, blank=True, help_text="US state code, for state calling rules.")
@@ -86,6 +89,10 @@ class Customer(models.Model):
     def last_outcome_label(self) -> str:
         """The last outcome as people read it ("voicemail_left" → "Voicemail left")."""
         return self.last_outcome.replace("_", " ").capitalize()
+
+    @property
+    def phone_with_extension(self) -> str:
+        return f"{self.phone} ext. {self.phone_extension}" if self.phone_extension else self.phone
 
     @property
     def full_name(self) -> str:
@@ -145,6 +152,9 @@ class ImportBatch(models.Model):
     duplicate_count = models.PositiveIntegerField(default=0)
     invalid_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    # Imported customers with no known US state, as {"line": n, "reason": "..."}: the strictest state
+    # calling rules apply to them until someone fills in their state.
+    state_unknown = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import timezone
-
-from customers.customer_import import customer_import
+from customers.customer_import import UNEXPECTED_FAILURE, customer_import, import_batch_fail
 from customers.import_columns import MappingError
 from customers.import_files import ImportFileError
 from customers.models import ImportBatch
@@ -23,14 +21,8 @@ def customer_import_task(batch_id: int) -> None:
             office=batch.office, data=data, file_name=batch.file_name, mapping=batch.column_mapping, batch=batch
         )
     except (ImportFileError, MappingError) as problem:
-        _fail(batch, str(problem))
+        import_batch_fail(batch=batch, reason=str(problem))
     except Exception:
         log.exception("import %s failed", batch_id)
-        _fail(batch, "The import stopped on an unexpected error; the rows read so far were saved. Try again.")
+        import_batch_fail(batch=batch, reason=UNEXPECTED_FAILURE)
         raise
-
-
-def _fail(batch: ImportBatch, reason: str) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.FAILED, failure_reason=reason, finished_at=timezone.now()
-    )

@@ -150,6 +150,7 @@ MEDIA_URL = "/media/"
 # path is taken from the project folder, so every process finds the same files whatever its working directory.
 RECORDINGS_DIR = BASE_DIR / env.str("RECORDINGS_DIR", "var/recordings")
 CUSTOMER_IMPORT_MAX_BYTES = env.int("CUSTOMER_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
+CUSTOMER_IMPORT_MAX_ROWS = env.int("CUSTOMER_IMPORT_MAX_ROWS", 500_000, minimum=1)
 WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run
 
 # Telephony: Phonify (the simulated switch) by default, a real FreeSWITCH in production.

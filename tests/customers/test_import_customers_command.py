@@ -200,3 +200,19 @@ def test_it_refuses_a_file_over_the_size_limit(office, tmp_path, settings):
     path = write(tmp_path, "big.csv", "name,phone\n" + "Maria Lopez,2025550143\n" * 10)
     with pytest.raises(CommandError, match="the limit is"):
         run_import(path)
+
+
+def test_it_keeps_the_extension_of_a_phone_number(office, tmp_path):
+    path = write(
+        tmp_path,
+        "ext.csv",
+        "name,phone\nAnn,305-555-0101 ext. 12\nBen,(305) 555-0102 x7\nCal,305 555 0103 #4410\nDee,3055550104\n",
+    )
+    run_import(path)
+    assert dict(Customer.objects.values_list("first_name", "phone_extension")) == {
+        "Ann": "12",
+        "Ben": "7",
+        "Cal": "4410",
+        "Dee": "",
+    }
+    assert Customer.objects.get(first_name="Ann").phone == "+13055550101"

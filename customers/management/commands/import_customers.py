@@ -45,3 +45,9 @@ class Command(BaseCommand):
         )
         for error in result.errors:
             self.stdout.write(f"  line {error['line']}: {error['reason']}")
+        if result.state_unknown:
+            self.stdout.write(
+                f"{len(result.state_unknown)} customers without a known US state (the strictest state rules apply):"
+            )
+        for note in result.state_unknown:
+            self.stdout.write(f"  line {note['line']}: {note['reason']}")
