@@ -1,17 +1,21 @@
-"""Customers as CSV, safe to open in a spreadsheet: a cell that starts like a formula is made text."""
+"""Customers as CSV, safe to open in a spreadsheet: a cell that starts like a formula is made text
+(a phone number in E.164 form is not a formula and is written as it is)."""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 from customers.models import Customer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 COLUMNS = [
     ("first_name", "First name"),
     ("last_name", "Last name"),
     ("phone", "Phone"),
+    ("phone_extension", "Extension"),
     ("email", "Email"),
     ("time_zone", "Time zone"),
     ("consent_status", "Consent"),
@@ -27,9 +31,9 @@ COLUMNS = [
 
 
 def cell_safe(value) -> str:
-    """Text a spreadsheet shows as typed: '=1+1' becomes "'=1+1" (CSV injection)."""
+    """Text a spreadsheet shows as typed: '=1+1' becomes "'=1+1" (CSV injection); '+13055550100' stays."""
     text = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) and not E164.fullmatch(text) else text
 
 
 class _Echo:

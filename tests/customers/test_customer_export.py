@@ -39,5 +39,13 @@ def test_it_neutralises_cells_that_a_spreadsheet_would_run(colleague, office):
     row = exported(client_for(colleague))[1]
     assert row[0] == '\'=HYPERLINK("http://evil.example","click")'
     assert row[1] == "'@SUM(A1)"
-    assert row[2] == "'+12025550101"
     assert row[-1] == "'-2+3"
+
+
+def test_it_exports_phone_numbers_as_numbers_not_as_guarded_text(colleague, office):
+    Customer.objects.create(
+        office=office, first_name="Ann", phone="+13055550100", phone_extension="12", notes="+1 305 =cmd"
+    )
+    header, row = exported(client_for(colleague))
+    assert (row[header.index("Phone")], row[header.index("Extension")]) == ("+13055550100", "12")
+    assert row[header.index("Notes")] == "'+1 305 =cmd"  # not a phone number: still guarded

@@ -74,3 +74,11 @@ def test_it_shows_the_history_on_the_profile_page(colleague, customer):
     assert "95 s" in page
     assert reverse("calls:detail", args=[voicemail.uuid]) in page
     assert "Add to the call queue" in page
+
+
+def test_staff_see_the_extension_on_the_profile_and_the_list(colleague, customer):
+    customer.phone_extension = "12"
+    customer.save()
+    client = client_for(colleague)
+    assert "+12025550143 ext. 12" in client.get(reverse("customers:detail", args=[customer.pk])).text
+    assert "+12025550143 ext. 12" in client.get(reverse("customers:list")).text
