@@ -261,7 +261,12 @@ def _originate(run: DialRun, entry: QueueEntry, policy: DialingPolicy, telephony
         caller_id_number=office.caller_id_number,
         caller_id_name=office.legal_name or office.name,
         ring_seconds=policy.ring_timeout_seconds,
-        variables={"app_call_uuid": str(call.uuid), "app_office": office.slug, "app_run": str(run.pk)},
+        variables={
+            "origination_callee_id_name": customer.full_name,  # who we call, in the switch's records
+            "app_call_uuid": str(call.uuid),
+            "app_office": office.slug,
+            "app_run": str(run.pk),
+        },
     )
     try:
         telephony.originate(request)

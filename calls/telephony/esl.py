@@ -1,21 +1,14 @@
 """Telephony over FreeSWITCH's Event Socket (a real switch or Phonify): originate with bgapi, ask whether
-a channel exists, hang up, fork audio to the agent. One short-lived connection per user of it."""
+a channel exists, hang up, fork audio to the agent. One short-lived connection per user of it.
+
+Every value on a command line goes through `calls.telephony.esl_values` (control characters removed, escaped
+for the way FreeSWITCH splits it); the socket refuses a command that is not one line plus headers."""
 
 from __future__ import annotations
 
-import re
-
 from calls.telephony import OriginateRequest
+from calls.telephony.esl_values import channel_variables, command_argument
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
-
-_UNSAFE_IN_VALUE = re.compile(r"[,'{}\[\]\s]")
-
-
-def variable_value(value: str) -> str:
-    """A channel-variable value as originate's {…} prefix needs it: single-quoted when it holds spaces
-    or commas (FreeSWITCH's rule); quotes inside are dropped rather than escaped."""
-    value = str(value).replace("'", "")
-    return f"'{value}'" if _UNSAFE_IN_VALUE.search(value) else value
 
 
 class EslTelephony:
@@ -46,30 +39,32 @@ class EslTelephony:
             "execute_on_answer": "avmd_start",  # beep detection from the first moment of the answer
             **request.variables,
         }
-        prefix = ",".join(f"{name}={variable_value(value)}" for name, value in variables.items())
-        dial = f"sofia/gateway/{self.gateway}/{request.number}"
+        dial = command_argument(f"sofia/gateway/{self.gateway}/{request.number}")
+        job = command_argument(request.call_uuid)
         # The job is named after the call, so its BACKGROUND_JOB finds the call even if it comes first.
-        reply = self.socket.command(f"bgapi originate {{{prefix}}}{dial} &park()\nJob-UUID: {request.call_uuid}")
+        reply = self.socket.command(f"bgapi originate {channel_variables(variables)}{dial} &park()\nJob-UUID: {job}")
         if not reply.data.startswith("+OK"):
             raise SwitchUnavailableError(f"originate refused: {reply.data.strip()}")
         return reply.headers.get("Job-UUID", request.call_uuid)
 
     def exists(self, call_uuid: str) -> bool:
-        return self.socket.command(f"api uuid_exists {call_uuid}").data.strip() == "true"
+        return self.socket.command(f"api uuid_exists {command_argument(call_uuid)}").data.strip() == "true"
 
     def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> bool:
-        return self.socket.command(f"api uuid_kill {call_uuid} {cause}").data.startswith("+OK")
+        command = f"api uuid_kill {command_argument(call_uuid)} {command_argument(cause)}"
+        return self.socket.command(command).data.startswith("+OK")
 
     def transfer(self, call_uuid: str, number: str) -> None:
         """Send the callee on to a person: the number as the destination in the default dialplan, which
         bridges it out through the gateway (FreeSWITCH's `uuid_transfer <uuid> <dest> XML default`)."""
-        self.socket.command(f"bgapi uuid_transfer {call_uuid} {number} XML default")
+        self.socket.command(f"bgapi uuid_transfer {command_argument(call_uuid)} {command_argument(number)} XML default")
 
     def audio_fork_start(self, call_uuid: str, url: str, metadata: str) -> None:
         """The callee's audio to the agent at 16 kHz, and the agent's audio streamed back and played by the
         module (jambonz's bidirectional flags: enabled, streaming, at 16 kHz)."""
-        self.socket.command(f"bgapi uuid_audio_fork {call_uuid} start {url} mono 16k agent {metadata} true true 16000")
+        uuid, url, metadata = (command_argument(word) for word in (call_uuid, url, metadata))
+        self.socket.command(f"bgapi uuid_audio_fork {uuid} start {url} mono 16k agent {metadata} true true 16000")
 
     def audio_fork_send_text(self, call_uuid: str, text: str) -> None:
         """A text frame to the agent over the call's fork (mod_audio_fork's `send_text`)."""
-        self.socket.command(f"bgapi uuid_audio_fork {call_uuid} send_text {text}")
+        self.socket.command(f"bgapi uuid_audio_fork {command_argument(call_uuid)} send_text {command_argument(text)}")

@@ -11,6 +11,8 @@ import gevent
 from greenswitch import InboundESL
 from greenswitch.esl import NotConnectedError
 
+from calls.telephony.esl_values import command_checked
+
 COMMAND_TIMEOUT = 10.0
 
 
@@ -35,10 +37,18 @@ class EventSocket(InboundESL):
         event.body = body
         self._esl_event_queue.put(event)
 
-    def close_quietly(self) -> None:
-        """Say goodbye and close; a link that is already dead closes without complaint."""
-        with contextlib.suppress(Exception):
+    def send(self, data: str):
+        """The last guard before the wire: a command that could read as two is refused, never sent."""
+        return super().send(command_checked(data))
+
+    def close_quietly(self, timeout: float = COMMAND_TIMEOUT) -> None:
+        """Say goodbye and close; a link that is already dead (or whose reader died, so that greenswitch's
+        `exit` would wait for its reply forever) closes without complaint."""
+        with contextlib.suppress(Exception), gevent.Timeout(timeout, False):
             self.stop()
+        self._run = self.connected = False
+        with contextlib.suppress(Exception):
+            self.sock.close()
 
     def command(self, text: str, timeout: float = COMMAND_TIMEOUT):
         """Send one command and wait for its reply; SwitchUnavailableError if it does not come."""

@@ -61,14 +61,18 @@ def test_it_hangs_up_through_sendmsg(raw, phonify):
 
 
 def test_it_reads_originate_variables_as_freeswitch_does():
+    # The api's words are split (and their quotes removed) before the {…} block is split on commas, so a
+    # quoted comma does not survive; an escaped one, or \' for a quote that must reach the second split, does.
     request = parse_originate(
-        "{origination_uuid=a1,origination_caller_id_name='Acme Dental, LLC',note=x\\,y}"
-        "[leg_timeout=20]sofia/gateway/trunk/+15559876543 &park()"
+        "{origination_uuid=a1,origination_caller_id_name='Acme Dental, LLC',note=x\\,y,"
+        "quoted=\\'p,\\sq\\',who=O\\\\\\'Brien}[leg_timeout=20]sofia/gateway/trunk/+15559876543 &park()"
     )
     assert request.variables == {
         "origination_uuid": "a1",
-        "origination_caller_id_name": "Acme Dental, LLC",
+        "origination_caller_id_name": "Acme Dental",
         "note": "x,y",
+        "quoted": "p, q",
+        "who": "O'Brien",
         "leg_timeout": "20",
     }
     assert (request.gateway, request.number, request.application) == ("trunk", "+15559876543", "park")

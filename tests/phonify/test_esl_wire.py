@@ -4,7 +4,7 @@ import uuid
 
 from phonify.wire import url_encode
 
-ORIGINATE = "originate {{origination_uuid={u},app_call_id=42,origination_caller_id_name='Acme Dental, LLC'}}sofia/gateway/gw/{n} &park()"
+ORIGINATE = "originate {{origination_uuid={u},app_call_id=42,origination_caller_id_name='Acme Dental\\, LLC'}}sofia/gateway/gw/{n} &park()"  # a comma in a value is escaped: the words are unquoted before the {…} block is split
 
 
 def test_it_greets_and_refuses_commands_before_auth(raw):
