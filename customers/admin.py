@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from customers.models import Customer, DoNotCallEntry, ImportBatch, Tag
 from issetter.admin_scoping import OfficeScopedAdmin
+from issetter.validators import validate_no_control_characters
 
 
 @admin.register(Customer)
@@ -34,6 +35,13 @@ class CustomerAdmin(OfficeScopedAdmin):
     )
     filter_horizontal = ("tags",)
     date_hierarchy = "created_at"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Names are spoken and sent to the phone switch: one line each (no line breaks or tabs)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("first_name", "last_name"):
+            field.validators = [*field.validators, validate_no_control_characters]
+        return field
 
 
 @admin.register(Tag)

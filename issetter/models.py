@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from issetter.validators import validate_e164, validate_time_zone
+from issetter.validators import validate_e164, validate_no_control_characters, validate_time_zone
 
 
 class User(AbstractUser):
@@ -30,8 +30,15 @@ class Office(models.Model):
     """
 
     slug = models.SlugField(unique=True, help_text="Short id used by commands, e.g. --office demo.")
-    name = models.CharField(max_length=120, help_text="Spoken in scripts and voicemails.")
-    legal_name = models.CharField(max_length=200, blank=True, help_text="Registered business name, if different.")
+    name = models.CharField(
+        max_length=120, validators=[validate_no_control_characters], help_text="Spoken in scripts and voicemails."
+    )
+    legal_name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_no_control_characters],
+        help_text="Registered business name, if different.",
+    )
     caller_id_number = models.CharField(
         max_length=16, validators=[validate_e164], help_text="Number shown to the people we call (E.164)."
     )

@@ -1,7 +1,8 @@
-"""Field validators shared by every app: E.164 phone numbers and IANA time zones."""
+"""Field validators shared by every app: E.164 phone numbers, IANA time zones, names on one line."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import cache
 
@@ -34,4 +35,17 @@ def validate_time_zone(value: str) -> None:
             "%(value)s is not a time zone; use a name such as America/New_York.",
             code="tz",
             params={"value": value},
+        )
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def validate_no_control_characters(value: str) -> None:
+    """A name on one line: it is spoken, shown and sent to the phone switch (where a line break would end
+    our command), so line breaks, tabs and other control characters are refused."""
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Write this on one line: line breaks, tabs and other control characters are not allowed.",
+            code="control_characters",
         )
