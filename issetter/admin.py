@@ -37,6 +37,10 @@ class OfficeAdmin(OfficeScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("slug",)
 
+    def get_prepopulated_fields(self, request, obj=None):
+        """The slug is filled from the name only where it is editable (a read-only slug is not in the form)."""
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
 
 @admin.register(Membership)
 class MembershipAdmin(OfficeScopedAdmin):

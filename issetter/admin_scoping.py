@@ -3,8 +3,9 @@
 Superusers see everything. A supervisor (Membership.role == supervisor, is_staff) gets full rights on
 their office's rows. Every model admin names the lookup from its model to the Office (`office_path`);
 that one path limits the changelist, foreign-key choices (in forms, inlines and autocomplete), and
-relation filters. `office` itself stays in the form as a hidden field whose only choice is the
-supervisor's office, so the database's per-office unique rules are checked as form errors.
+relation filters. `office` itself stays in the form as a hidden, required field whose only choice is the
+supervisor's office, so the database's per-office unique rules are checked as form errors and a row
+shared by every office (an empty office, where the model allows it) is left to superusers.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class OfficeScopedFormFieldsMixin:
         if db_field.name == "office" and db_field.related_model is Office:
             kwargs["widget"] = forms.HiddenInput
             kwargs["initial"] = office.pk if office else None
+            kwargs["required"] = True  # rows for every office (office left empty) are for superusers only
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         self._scope_relation(db_field, request, kwargs)
@@ -73,6 +75,14 @@ class OfficeScopedAdmin(OfficeScopedFormFieldsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else scoped(queryset, self._office(request))
+
+    def get_changeform_initial_data(self, request):
+        """A supervisor's new row starts in their office (the hidden office field carries it)."""
+        initial = super().get_changeform_initial_data(request)
+        office = None if request.user.is_superuser else self._office(request)
+        if office is not None and self.office_path == "office":
+            initial["office"] = office.pk
+        return initial
 
     def has_module_permission(self, request):
         return request.user.is_superuser or self._office(request) is not None

@@ -138,3 +138,92 @@ def test_it_gives_or_takes_admin_access_with_the_role(supervisor, colleague):
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert colleague.is_staff
+
+
+OFFICE_FORM = {
+    "name": "North Insurance",
+    "caller_id_number": "+12025550100",
+    "callback_number": "+12025550143",
+    "time_zone": "America/New_York",
+    "phone_region": "US",
+    "hours-TOTAL_FORMS": "0",
+    "hours-INITIAL_FORMS": "0",
+    "hours-MIN_NUM_FORMS": "0",
+    "hours-MAX_NUM_FORMS": "1000",
+}
+
+
+def test_it_opens_and_saves_the_office_page_for_its_supervisor(supervisor, office):
+    client = client_for(supervisor)
+    url = reverse("admin:issetter_office_change", args=[office.pk])
+    assert client.get(url).status_code == 200  # the read-only slug is not prepopulated from the name
+    response = client.post(url, {**OFFICE_FORM, "legal_name": "O'Brien & Daughters, Insurance"})
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert (office.legal_name, office.slug) == ("O'Brien & Daughters, Insurance", "north")
+
+
+def test_it_refuses_an_office_name_with_a_line_break(supervisor, office):
+    injected = "Demo Ltd\n\nbgapi originate {origination_uuid=x}sofia/gateway/trunk/+19005550199 &park()"
+    client = client_for(supervisor)
+    url = reverse("admin:issetter_office_change", args=[office.pk])
+    for field in ("legal_name", "name"):
+        response = client.post(url, {**OFFICE_FORM, field: injected})
+        assert response.status_code == 200
+        assert "Write this on one line" in response.text
+    office.refresh_from_db()
+    assert (office.name, office.legal_name) == ("North Insurance", "")
+
+
+def test_it_refuses_a_customer_name_with_a_control_character(supervisor, customer):
+    response = client_for(supervisor).post(
+        reverse("admin:customers_customer_change", args=[customer.pk]),
+        {"office": customer.office_id, "first_name": "Maria\tX", "last_name": "Lopez\n", "phone": customer.phone},
+    )
+    assert response.status_code == 200
+    assert response.text.count("Write this on one line") == 1  # the trailing line break is trimmed, the tab is not
+    customer.refresh_from_db()
+    assert customer.first_name == "Maria"
+
+
+CALLING_RULE = {"jurisdiction": "US", "weekday": "1", "start_local": "08:00", "end_local": "21:00"}
+
+
+def test_it_keeps_a_supervisor_from_making_a_calling_rule_for_every_office(supervisor, office):
+    from calls.models import CallingRule
+
+    shared = set(CallingRule.objects.filter(office=None))  # the federal rules every office starts with
+    client = client_for(supervisor)
+    page = client.get(reverse("admin:calls_callingrule_add")).text
+    assert f'name="office" value="{office.pk}"' in page  # the new rule starts in their own office
+    response = client.post(reverse("admin:calls_callingrule_add"), {**CALLING_RULE, "office": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.text
+    assert set(CallingRule.objects.filter(office=None)) == shared
+    response = client.post(reverse("admin:calls_callingrule_add"), {**CALLING_RULE, "office": office.pk})
+    assert response.status_code == 302
+    assert CallingRule.objects.get(office=office).weekday == 1
+
+
+def test_it_keeps_a_supervisor_from_moving_a_rule_to_every_office(supervisor, office):
+    from calls.models import CallingRule
+
+    rule = CallingRule.objects.create(office=office, weekday=1)
+    response = client_for(supervisor).post(
+        reverse("admin:calls_callingrule_change", args=[rule.pk]), {**CALLING_RULE, "office": ""}
+    )
+    assert response.status_code == 200
+    rule.refresh_from_db()
+    assert rule.office == office
+
+
+def test_it_lets_a_superuser_make_a_calling_rule_for_every_office(db):
+    from django.contrib.auth import get_user_model
+
+    from calls.models import CallingRule
+
+    shared = CallingRule.objects.filter(office=None).count()
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    response = client_for(root).post(reverse("admin:calls_callingrule_add"), {**CALLING_RULE, "office": ""})
+    assert response.status_code == 302
+    assert CallingRule.objects.filter(office=None).count() == shared + 1
