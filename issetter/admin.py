@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from issetter.admin_login import ThrottledAdminLoginForm
 from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
 from issetter.models import Membership, Office, OfficeHours, User
 from issetter.services import membership_access_sync
+
+admin.site.login_form = ThrottledAdminLoginForm  # failed sign-ins count against the product's limit
 
 
 @admin.register(User)
