@@ -1,6 +1,8 @@
 """The agent's WebSocket server: what FreeSWITCH's audio fork (mod_audio_fork, subprotocol
 `audio.drachtio.org`) connects to for every answered call. One `CallSession` per connection, many at once
-in one process; a session that fails closes its own socket and nothing else."""
+in one process; a session that fails closes its own socket and nothing else. A fork (or a "prepare" visit)
+must carry its call's secret (calls/fork_secret.py); one without it is closed before anything is read or
+written."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 from websockets.asyncio.server import serve
 
 from agent.session import CallSession, Timing, speech_warm_up
+from calls.fork_secret import fork_secret_matches
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +39,25 @@ class AgentServer:
     async def _handle(self, socket) -> None:
         try:
             metadata = json.loads(await socket.recv())
+            if not isinstance(metadata, dict):
+                return
             if metadata.get("prepare"):  # the call is ringing: make its greeting now (CallSession.prepare)
-                await CallSession.prepare(str(metadata["prepare"]), clock=self.clock)
+                call_id = str(metadata["prepare"])
+                if fork_secret_matches(call_uuid=call_id, secret=metadata.get("secret")):
+                    await CallSession.prepare(call_id, clock=self.clock)
                 return
             session = await CallSession.open(socket, metadata, clock=self.clock, timing=self.timing)
             if session is None:
-                log.warning("agent: a fork for an unknown call (%s)", str(metadata)[:120])
+                log.warning(
+                    "agent: a fork refused: unknown or unanswered call, or a wrong secret (%s)", _call_of(metadata)
+                )
                 return
             self.sessions += 1
             await session.run()
         except Exception:  # noqa: BLE001  (one call's failure never touches another)
             log.exception("agent: a call session failed")
+
+
+def _call_of(metadata: dict) -> str:
+    """The call a fork claimed, for the log (never its secret)."""
+    return str(metadata.get("call", ""))[:40]

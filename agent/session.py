@@ -45,11 +45,13 @@ from agent.session_records import (
     in_thread,
     offers_ahead,
     recording_save,
+    turn_last_index,
     turn_record,
     turn_understood_set,
 )
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
+from calls.fork_secret import fork_secret_matches
 from calls.models import Call, Turn
 
 log = logging.getLogger(__name__)
@@ -100,11 +102,18 @@ class CallSession(AudioTurns):
 
     @classmethod
     async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
-        call = await in_thread(call_load, str(metadata.get("call", "")))
-        if call is None:
+        """The session for the fork's call, or None: a wrong or missing secret, an unknown call, or one that
+        is not answered now (an ended call takes no more turns)."""
+        call_id = str(metadata.get("call", ""))
+        if not fork_secret_matches(call_uuid=call_id, secret=metadata.get("secret")):
+            return None
+        call = await in_thread(call_load, call_id)
+        if call is None or call.status != Call.Status.ANSWERED:
             return None
         policy, voice_name = await in_thread(call_policy, call, clock)
-        return cls(socket, call, policy, timing or Timing(), voice_name)
+        session = cls(socket, call, policy, timing or Timing(), voice_name)
+        session.turns = await in_thread(turn_last_index, call.pk)  # a fork that reconnects goes on numbering
+        return session
 
     @classmethod
     async def prepare(cls, call_id: str, *, clock: Callable = timezone.now) -> None:

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 
 from django.db import connection
+from django.db.models import Max
 
 from agent.dialogue.choice import policy_for
 from agent.models import Script
@@ -48,6 +49,11 @@ def offers_ahead(policy) -> None:
     tools = getattr(policy, "tools", None) or getattr(getattr(policy, "scripted", None), "tools", None)
     if tools is not None and hasattr(tools, "offer"):
         tools.offer(count=3)
+
+
+def turn_last_index(call_id) -> int:
+    """The index of the call's last saved turn (0: none), so a fork that connects again goes on from it."""
+    return Turn.objects.filter(call_id=call_id).aggregate(last=Max("index"))["last"] or 0
 
 
 def turn_record(call_id, index: int, speaker: str, text: str, started_ms: int, ended_ms: int, confidence) -> None:

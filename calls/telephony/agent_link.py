@@ -2,8 +2,8 @@
 the personalised greeting while the phone rings and can answer the first "Hello?" at once.
 
 It is a short WebSocket visit on the agent's fork address (the same server the switch forks to): one
-text frame {"prepare": "<call uuid>"} and close. Best effort, off the listener's threads: a missed
-visit only means the greeting is made after answer instead.
+text frame {"prepare": "<call uuid>", "secret": "<the call's fork secret>"} and close. Best effort, off
+the listener's threads: a missed visit only means the greeting is made after answer instead.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 
+from calls.fork_secret import fork_secret_for
 from calls.models import Call
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,8 @@ SUBPROTOCOL = "audio.drachtio.org"
 def agent_prepare(agent_url: str, call: Call) -> None:
     if not agent_url:
         return
-    message = json.dumps({"prepare": str(call.uuid)}, separators=(",", ":"))
+    call_uuid = str(call.uuid)
+    message = json.dumps({"prepare": call_uuid, "secret": fork_secret_for(call_uuid=call_uuid)}, separators=(",", ":"))
     threading.Thread(target=_visit, args=(agent_url, message), name="agent-prepare", daemon=True).start()
 
 

@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.utils import timezone
 
 from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
+from calls.fork_secret import fork_secret_for
 from calls.live import LivePublisher
 from calls.models import Call
 from calls.telephony.agent_link import agent_prepare
@@ -192,7 +193,13 @@ class EventListener:
 
     def _fork_to_agent(self, call: Call) -> None:
         metadata = json.dumps(
-            {"call": str(call.uuid), "office": call.office_id, "customer": call.customer_id}, separators=(",", ":")
+            {
+                "call": str(call.uuid),
+                "office": call.office_id,
+                "customer": call.customer_id,
+                "secret": fork_secret_for(call_uuid=str(call.uuid)),  # the agent takes the fork only with it
+            },
+            separators=(",", ":"),
         )
         try:
             self.switch.audio_fork_start(str(call.uuid), self.agent_url, metadata)

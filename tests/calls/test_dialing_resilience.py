@@ -159,6 +159,7 @@ def test_an_answered_call_is_forked_to_the_agent_with_its_ids(settings, office):
     import asyncio
     import json
 
+    from calls.fork_secret import fork_secret_for
     from calls.telephony.listener import EventListener
     from tests.phonify.conftest import fork_server
 
@@ -186,6 +187,8 @@ def test_an_answered_call_is_forked_to_the_agent_with_its_ids(settings, office):
         runner.stop()
     (call,) = Call.objects.all()
     heard = [json.loads(message) for message in received]
-    assert {"call": str(call.uuid), "office": office.pk, "customer": call.customer_id} in heard  # the fork's metadata
-    assert {"prepare": str(call.uuid)} in heard  # and, while it rang, the word to make its greeting
+    secret = fork_secret_for(call_uuid=str(call.uuid))
+    fork = {"call": str(call.uuid), "office": office.pk, "customer": call.customer_id, "secret": secret}
+    assert fork in heard  # the fork's metadata, with the call's secret
+    assert {"prepare": str(call.uuid), "secret": secret} in heard  # and, while it rang, the word to make its greeting
     assert call.events.filter(subclass="mod_audio_fork::connect").exists()
