@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from phonify import voice
 from phonify.channel import Channel
 from phonify.hearing import Ear, Heard
+from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
 
 if TYPE_CHECKING:
     from phonify.audio_fork import AudioFork
@@ -33,6 +34,7 @@ SPEECH_TYPE = "phonify.speech"
 REPLY_PAUSE = 0.3  # seconds a person waits after the agent stops before answering
 HELLO_DELAY = 0.8  # seconds between picking up and the first words
 BARGE_IN_AFTER = 1.0  # seconds of the agent's speech before a barging persona talks over it
+ANSWERS_AFTER_TURNS = 6  # answers to the agent's questions about times once a persona's own turns are said
 
 
 class Conversation:
@@ -42,6 +44,8 @@ class Conversation:
         self.switch, self.channel, self.persona = switch, channel, channel.persona
         self.heard: list[Heard] = []  # what the agent said since the persona's last turn
         self.next_turn = 0
+        self.offers: list[SaidTime] = []  # the last times the agent said
+        self.first_offers: list[SaidTime] = []  # the first it said (an `accepts` window {offer: 2} is the 2nd)
         self.agent_started = asyncio.Event()
         self.agent_stopped = asyncio.Event()
         channel.conversation = self
@@ -69,7 +73,56 @@ class Conversation:
                 await self.switch.wait(REPLY_PAUSE)
             self.heard = []
             self.next_turn += 1
-            await self.say(turn.say, barge_in=barging)
+            await self.say(self._words(turn), barge_in=barging)
+        if self.persona.accepts or self.channel.picked:
+            await self._answer_about_times()
+
+    def _words(self, turn) -> str:
+        """The turn's words, its placeholders filled from the last times offered; a turn that picks one
+        of them makes that time one the persona accepts."""
+        words, complete = filled(turn.say, self.offers)
+        if turn.pick is None:
+            return words
+        if not complete or turn.pick > len(self.offers):  # fewer times offered than the words need
+            if not self.offers:
+                return words
+            words, pick = "The first one, please.", 1
+        else:
+            pick = turn.pick
+        self.channel.picked.append(self.offers[pick - 1].key())
+        return words
+
+    def _accepts(self) -> list[dict]:
+        """The windows of times it accepts, with {offer: N} made the N-th time first offered."""
+        windows = [{"pick": key} for key in self.channel.picked]
+        for window in self.persona.accepts:
+            if "offer" not in window:
+                windows.append(window)
+            elif 0 < int(window["offer"]) <= len(self.first_offers):
+                key = self.first_offers[int(window["offer"]) - 1].key()
+                windows.append({"pick": key})
+                if key not in self.channel.picked:
+                    self.channel.picked.append(key)
+        return windows
+
+    async def _answer_about_times(self) -> None:
+        """Its own turns said, the persona answers the agent's questions about times as its wishes say:
+        yes to a time it accepts, no to one it does not, and which of several it wants."""
+        answered = 0
+        while answered < ANSWERS_AFTER_TURNS and self.channel.alive:
+            await self._wait(self.agent_stopped)
+            if not self.channel.alive or not self.heard:
+                return
+            words = self.heard[-1].text
+            if taken(words) and self.channel.picked and self.offers:  # its time has gone: it takes the next one
+                self.channel.picked.append(self.offers[0].key())
+            reply = reply_to(words, self._accepts(), today=self.switch.today)
+            if reply is None:
+                continue
+            await self.switch.wait(REPLY_PAUSE)
+            self.heard = []
+            answered += 1
+            await self.say(reply)
 
     async def _wait(self, event: asyncio.Event) -> None:
         await event.wait()
@@ -103,6 +156,10 @@ class Conversation:
             self.channel.voicemail_recording.append(heard.text)  # the message left on the machine
             self.channel.voicemail_spotted.update(heard.spotted)
         self.heard.append(heard)
+        offered = times_offered(heard.text, self.switch.today)
+        if offered:
+            self.offers = offered
+            self.first_offers = self.first_offers or offered
         self.agent_stopped.set()
 
     def agent_stopped_playing(self) -> None:

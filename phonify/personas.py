@@ -17,8 +17,10 @@ class PersonaError(ValueError):
 
 @dataclass(frozen=True)
 class Turn:
-    say: str
+    say: str  # may hold placeholders filled from the times the agent offered: {day2}, {hour1} … (offers_heard)
     after_hearing: tuple[str, ...] = ()
+    intent: str = ""  # what the words mean (a label for the judge; Phonify does not use it)
+    pick: int | None = None  # the offered time (1–3) the words pick: the persona then accepts only that one
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class Persona:
     hangup_after: float = 120
     voice: dict = field(default_factory=dict)
     expect: dict = field(default_factory=dict)
+    first_name: str = ""
+    last_name: str = ""
+    accepts: tuple[
+        dict, ...
+    ] = ()  # times it would agree to, as windows: {weekday, after, before, next_week, month_day}
 
 
 def personas_load(path: Path | str | None = None) -> dict[str, Persona]:
@@ -68,10 +75,12 @@ def _persona(entry: dict, where: str) -> Persona:
     answer = entry.get("answer", "human")
     if answer not in ANSWERS:
         raise PersonaError(f"{where}: answer must be one of {', '.join(ANSWERS)}, got {answer!r}")
-    turns = tuple(
-        Turn(say=str(turn["say"]), after_hearing=tuple(turn.get("after_hearing") or ()))
-        for turn in entry.get("turns") or []
-    )
+    turns = tuple(_turn(turn, where) for turn in entry.get("turns") or [])
+    accepts = entry.get("accepts") or []
+    if isinstance(accepts, dict):
+        accepts = [accepts]
+    if not isinstance(accepts, list) or not all(isinstance(window, dict) for window in accepts):
+        raise PersonaError(f"{where}: accepts must be a window or a list of windows, got {accepts!r}")
     return Persona(
         name=str(entry["name"]),
         number=number,
@@ -85,4 +94,21 @@ def _persona(entry: dict, where: str) -> Persona:
         hangup_after=float(entry.get("hangup_after", 120)),
         voice=dict(entry.get("voice") or {}),
         expect=dict(entry.get("expect") or {}),
+        first_name=str(entry.get("first_name") or ""),
+        last_name=str(entry.get("last_name") or ""),
+        accepts=tuple(dict(window) for window in accepts),
+    )
+
+
+def _turn(turn, where: str) -> Turn:
+    if not isinstance(turn, dict) or "say" not in turn:
+        raise PersonaError(f"{where}: each turn needs a 'say'")
+    pick = turn.get("pick")
+    if pick is not None and (not isinstance(pick, int) or not 1 <= pick <= 3):
+        raise PersonaError(f"{where}: a turn's pick must be 1, 2 or 3, got {pick!r}")
+    return Turn(
+        say=str(turn["say"]),
+        after_hearing=tuple(turn.get("after_hearing") or ()),
+        intent=str(turn.get("intent") or ""),
+        pick=pick,
     )

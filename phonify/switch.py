@@ -10,6 +10,7 @@ wait (rings, timeouts, greetings, hangup_after) so tests can run a whole call in
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email.utils
 import json
 import time
@@ -57,8 +58,10 @@ class Switch(ApiCommands):
         record_dir: Path | str | None = None,
         text_mode: bool = False,
         transcribe: bool = True,
+        today: dt.date | None = None,
     ) -> None:
         self.text_mode = text_mode
+        self.today = today  # the day the personas live in (times the agent says are read against it)
         self.transcribe = transcribe  # False: personas only spot their words in the agent's speech (cheaper)
         self.record_dir = Path(record_dir) if record_dir else None
         self.host, self.port, self.password = host, port, password

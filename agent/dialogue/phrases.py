@@ -63,6 +63,12 @@ OPT_OUT = _any(
     r"\bdo not call (?:list|registry|register)\b",
     r"\b(?:lose|forget|delete|shred) (?:my|this|our) (?:number|phone number)\b",
     r"\bunsubscribe\b",
+    r"\b(?:taken|removed|deleted|scratched|crossed|struck) (?:off|from)\b",
+    r"\boff (?:of )?(?:your|the|this|that|whatever|any|all) (?:\w+ )?(?:list|lists|database|system)\b",
+    r"\b(?:nobody|no one|noone) (?:\w+ ){0,4}(?:ever )?(?:calls?|phones?|rings?|contacts?) "
+    r"(?:me|here|this number|us|this house)? ?(?:again|anymore|any more)\b",
+    rf"\bno more (?:phone |sales |robo ?)?{CALLS}\b",
+    r"\bas (?:a )?do not (?:call|contact)\b|\bmark (?:me|this number|my number) as\b",
     r"\bopt (?:me )?out\b",
     r"\b(?:no|not any) (?:more|further) (?:calls|calling|contact)\b",
     r"\b(?:you can|please|can you) stop (?:calling|ringing|phoning|contacting)\b",
@@ -74,10 +80,16 @@ OPT_OUT_UNSURE = _any(
     r"\bwhy (?:do|does) (?:you|your \w+) keep (?:calling|ringing|phoning)\b",
     r"\b(?:sick|tired) of (?:these|your|the|all these) (?:calls|phone calls|calling)\b",
     r"\bhow many times\b",
-    r"\b(?:you|they) keep calling\b",
+    r"\b(?:you|they|you guys|you people|you all|yall|your people) (?:keep|always|are always) (?:calling|ringing)\b",
     r"^(?:stop|please stop|just stop|stop it|stop please|enough)$",
     r"\bplease do not\b$",
     r"\bi told you (?:people |guys )?(?:not|before|already)\b",
+    r"\bnot (?:you|this|them|these people) (?:guys |people |all )?again\b",
+    r"\b(?:second|third|fourth|fifth|sixth|tenth|hundredth|\d+(?:st|nd|rd|th)) (?:time|call)s? (?:this|today|in|you)\b",
+    r"\benough (?:already|is enough|of this|of these)\b|^(?:\w+ )?enough$",
+    r"\b(?:keep|kept) (?:telling|saying|asking|explaining)\b",
+    r"\bwhy (?:will|do|can) not (?:you|they|you people|you guys) (?:stop|leave|quit)\b",
+    r"^(?:can|could|would) you (?:not|stop)$|^please no$",
     r"\bdo not want (?:this|that|any of this)\b",
 )
 ROBOT = _any(
@@ -90,7 +102,8 @@ ROBOT = _any(
     r"\bwho am i (?:talking|speaking) to\b.*\b(?:robot|machine|computer|person)\b",
 )
 SOMEONE_ELSE = _any(
-    rf"\b(?:this is|i am|it is|you are speaking to|you are talking to|you have) (?:his|her|their|\w+) {PEOPLE}\b",
+    rf"\b(?:this is|i am|it is|you are speaking to|you are talking to|you have|you have got|you got|you reached) "
+    rf"(?:his|her|their|\w+) {PEOPLE}\b",
     rf"\b(?:his|her|their) {PEOPLE} (?:speaking|here)\b",
     r"\b(?:can|could|may|shall|should) i take a message\b",
     r"\b(?:i can|want me to|i will|i could) (?:take|give (?:her|him|them)) (?:a|the) message\b",
@@ -104,7 +117,9 @@ NOT_AVAILABLE = _any(
     r"on (?:vacation|holiday|a trip|the other line|another call)|working|unavailable|travell?ing|resting|gone)\b",
     r"\b(?:she|he|they) (?:is|are) (?:still )?at work\b",
     r"\b(?:she|he|they) (?:just )?(?:stepped|went|popped|ran) out\b",
-    r"\b(?:she|he|they) (?:will|would|should) be (?:back|home|in|free|around)\b",
+    r"\b(?:she|he|they) (?:will|would|should|will not|would not|is not going to) be "
+    r"(?:back|home|in|free|around|available)\b",
+    r"\b(?:she|he|they) (?:is|are) still (?:at|out|away|working|asleep|sleeping|in)\b",
     r"\b(?:she|he|they) (?:gets|get|comes|come) (?:back|home|in)\b",
     r"\bjust missed (?:her|him|them)\b",
     r"\b(?:no one|nobody) (?:is )?(?:home|in) (?:right now|now|at the moment)\b",
@@ -123,6 +138,7 @@ WRONG_PERSON = _any(
     r"\bnever heard of (?:her|him|them|that|anyone|anybody|\w+)\b",
     r"\bdo not know (?:any|a|anyone|anybody|who|no)\b",
     r"\b(?:that is|it is) not (?:my|our) (?:name|number)\b",
+    r"\b(?:that|this|it) is not me\b|\b(?:an )?old number\b|\boutdated number\b",
     r"\bnot (?:his|her|their) (?:number|phone)\b",
     r"\b(?:you|u) (?:have|got|have got) (?:the )?wrong\b",
     r"\b(?:dialed|dialled|called) (?:the )?wrong\b|\bmisdialed\b",
@@ -189,6 +205,10 @@ ASK_PERSON = _any(
     r"representative|rep|agent|operator|manager|staff|people|one of your people|a member of staff)\b",
     r"\b(?:want|need|like|get|give me) (?:a |an )?(?:real|live|actual) (?:person|human|one)\b",
     r"\btransfer me\b|\bput me through\b|\bconnect me\b",
+    r"\b(?:is there|can i get|can i have|get me|give me|put me on with|i need|i want|i would like) (?:a |an |some )?"
+    r"(?:real |live |actual )?(?:person|human|somebody|someone|representative|manager)\b",
+    r"\b(?:have|ask|get) (?!me\b)\w+ (?:to )?call me\b",
+    r"\b(?:speak|talk) (?:to|with) my (?:agent|advisor|adviser|broker|rep|representative|account manager)\b",
     r"\b(?:a |an )?(?:representative|operator)\b",
     r"\bagent please\b",
     r"\b(?:someone|somebody|anyone|anybody) (?:else|from the office|at the office|in the office|real)\b",
@@ -220,6 +240,8 @@ ALREADY_HAVE = _any(
     r"coming up)\b",
     r"\b(?:i am|we are) already (?:booked|scheduled|set)\b",
     r"\b(?:just|recently) (?:had|did|went to) (?:one|my|our|an|the)\b",
+    r"\b(?:have|got|have got) (?:one|it|that|an appointment|something) (?:\w+ ){0,4}already\b",
+    r"\bjust (?:do|did|done|had|went through) (?:this|that|it|one)\b",
 )
 NOT_INTERESTED = _any(
     r"\bnot interested\b|\bno interest\b",
@@ -228,10 +250,11 @@ NOT_INTERESTED = _any(
     r"\b(?:do|does) not need (?:it|that|one|an appointment|anything|to|a|any)\b",
     r"\b(?:i|we) will pass\b|\bpass on (?:it|that|this)\b",
     r"^(?:no )?(?:i am|we are) (?:good|fine|all set|ok|okay)(?: thanks?| thank you)?$",
-    r"\b(?:i|we) do not want (?:it|one|that|an appointment|to (?:book|schedule|make|meet|come))\b",
+    r"\b(?:i|we) do not want (?:it|one|that|an appointment|to (?:book|schedule|make|meet|come|do (?:that|it|this)))\b",
     r"\bforget (?:it|about it)\b|\bdo not bother\b",
     r"\b(?:switched|went|moved) to (?:another|a different)\b",
     r"\bno need\b|\bnot necessary\b",
+    r"\bnot looking (?:to|for)\b|\b(?:skip|sit out) (?:it|this|that)\b",
 )
 YES = _any(
     r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|right|okay|ok|alright|all right|absolutely|definitely|"
@@ -253,7 +276,7 @@ NO = _any(
     r"\bnot really\b|\bnone of (?:those|them|these|that)\b",
     r"\b(?:does|do|will|would) not (?:work|suit|do)\b|\bcan not make\b|\bnot (?:good|possible|great|ideal)\b",
     r"\b(?:i am|we are) (?:busy|not free|not available|away|out|working) (?:then|that)\b",
-    r"\b(?:that|it|this) is (?:not|no) good\b|\bno good\b",
+    r"\b(?:that|it|this) is (?:not|no) good\b|\bno good\b|^(?:no |nah |um |uh )?i do not think so\b",
     r"\bi can not\b|\bi will not be able\b|\bnot going to work\b",
 )
 # A time named and refused: "Thursday doesn't work", "not at nine"; what follows one of ALTERNATIVE is
@@ -271,3 +294,10 @@ ALTERNATIVE = re.compile(
     r"do you have|would|better|prefer|i would like|i would rather|except|only)\b"
 )
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|yes hello|yeah hello|good (?:morning|afternoon|evening)|howdy)\s?)+$")
+
+# Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
+MAYBE_OPT_OUT = re.compile(r"\b(?:call|calls|calling|called|phone|list|contact|contacting|bother|bothering|number)\b")
+NEGATED = re.compile(r"\b(?:no|not|never|nobody|no one|stop|off|quit|enough|anymore|any more)\b")
+DECEASED = re.compile(
+    r"\b(?:passed away|passed on|died|deceased|is no longer with us|passed last|lost (?:her|him) last)\b"
+)

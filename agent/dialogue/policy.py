@@ -180,6 +180,12 @@ class ScriptedPolicy:
             if self.state != "confirm_opt_out":
                 self.resume, self.state = self.state, "confirm_opt_out"
             return [self._say("I'm sorry to bother you. Would you like us to stop calling you?")]
+        if intent == "deceased":
+            self.tools.wrong_number()
+            return self._close(
+                "I'm so sorry for your loss. I'll make sure our records are updated, and we won't call again. Goodbye.",
+                "wrong_person",
+            )
         if intent == "wrong_person":
             self.tools.wrong_number()
             return self._close("I'm sorry for the trouble. I'll make a note of it. Goodbye.", "wrong_person")
@@ -277,7 +283,7 @@ class ScriptedPolicy:
             return self._accept(self.offered[meant.choice], sure=sure)
         if meant.hour is not None:
             return self._hour_named(meant, sure)
-        matching = [moment for moment in self.offered if self._fits(moment, meant)]
+        matching = [moment for moment in self.offered if self._fits(moment, meant, offered=True)]
         if len(matching) == 1 and (meant.names_a_day or meant.part) and not meant.next_week:
             return self._accept(matching[0], sure=False)  # "the Friday one", "after lunch": inferred, read back
         found = self._search(meant)
@@ -297,13 +303,13 @@ class ScriptedPolicy:
         same_hour = [
             moment for moment in self.offered
             if (local := moment.astimezone(self.tools.zone)).hour == meant.hour and local.minute == meant.minute
-            and (not meant.names_a_day or local.date() == self._day(meant))
+            and (not meant.names_a_day or self._on_day(local, meant, offered=True))
         ]  # fmt: skip
         if len(same_hour) == 1:
             return self._accept(same_hour[0], sure=sure)
         day = None
-        if not meant.names_a_day:
-            sure = False  # the day is the agent's guess: read it back
+        if not meant.names_a_day or self._this_weekday(meant):
+            sure = False  # the day is the agent's guess (or "Tuesday" said on a Tuesday): read it back
             day = self.offered[0].astimezone(self.tools.zone).date() if self.offered else None
         wanted = self._moment(meant, day=day)
         free, nearest = self.tools.check(wanted)
@@ -338,9 +344,11 @@ class ScriptedPolicy:
         )
         return [moment for moment in found if self._fits(moment, meant)][:2]
 
-    def _fits(self, moment: dt.datetime, meant: Understood) -> bool:
+    def _fits(self, moment: dt.datetime, meant: Understood, offered: bool = False) -> bool:
+        """Whether a time fits what was said; `offered`: one of the times on offer, which a bare weekday
+        ("the Friday one") names whatever its date."""
         local = moment.astimezone(self.tools.zone)
-        if meant.names_a_day and local.date() != self._day(meant):
+        if meant.names_a_day and not self._on_day(local, meant, offered=offered):
             return False
         if meant.part and _part_of(local) != meant.part:
             return False
@@ -408,6 +416,16 @@ class ScriptedPolicy:
         if state == "not_available":
             return f"Is there a better time to reach {self.lines.first_name}?"
         return ""
+
+    def _on_day(self, local: dt.datetime, meant: Understood, *, offered: bool) -> bool:
+        bare_weekday = meant.weekday is not None and meant.day_offset is None and meant.month_day is None
+        if offered and bare_weekday and not meant.next_week:
+            return local.weekday() == meant.weekday
+        return local.date() == self._day(meant)
+
+    def _this_weekday(self, meant: Understood) -> bool:
+        today = self.tools.now().astimezone(self.tools.zone).date()
+        return meant.weekday == today.weekday() and meant.day_offset is None and not meant.next_week
 
     def _sure(self, meant: Understood) -> bool:
         return meant.confidence is None or meant.confidence >= SURE

@@ -27,7 +27,10 @@ PARTS = {"morning": "morning", "mornings": "morning", "afternoon": "afternoon", 
 OPPOSITE = {"morning": "afternoon", "afternoon": "morning", "evening": "morning"}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")  # fmt: skip
-LATER_WEEK = re.compile(r"\b(?:next week|not this week|later in the week|week after|following week|the week of)\b")
+LATER_WEEK = re.compile(
+    r"\b(?:next week|not this week|later in the week|week after|following week|the week of|"
+    r"next (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
 _HOUR_WORD = "|".join(NUMBERS)
 _MINUTE_WORD = r"(?:o ?clock|oh five|fifteen|thirty|forty five|forty|twenty|ten|45|30|15|00)"
 CLOCK = re.compile(

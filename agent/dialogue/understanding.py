@@ -17,7 +17,8 @@ from agent.dialogue.phrases import normalised
 from agent.dialogue.spoken_times import WEEKDAYS, time_details
 
 INTENTS = (
-    "opt_out", "opt_out_unsure", "robot", "someone_else", "not_available", "wrong_person", "how_number", "purpose",
+    "opt_out", "opt_out_unsure", "deceased", "robot", "someone_else", "not_available", "wrong_person", "how_number",
+    "purpose",
     "who", "hold", "repeat", "ask_person", "already_have", "callback", "not_interested", "choose", "yes", "no",
     "hello", "unclear",
 )  # fmt: skip
@@ -106,6 +107,8 @@ def understand(
         return meant("opt_out")
     when = time_details(said)
     named = any(when[key] is not None for key in TIME_KEYS) or when["next_week"]
+    if phrases.DECEASED.search(said):
+        return meant("deceased")
     for intent, pattern in ORDERED:
         if pattern.search(said):
             return meant(intent, **(when if intent in TIMED else {}))
@@ -114,6 +117,8 @@ def understand(
         return meant("wrong_person")
     if phrases.CALLBACK.search(said) and not (named and "call" not in said and phrases.ALTERNATIVE.search(said)):
         return meant("callback", **when)
+    if phrases.MAYBE_OPT_OUT.search(said) and phrases.NEGATED.search(said):
+        return meant("opt_out_unsure")
     if phrases.NOT_INTERESTED.search(said) and not named:
         return meant("not_interested")
     if named:
