@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from phonenumbers import NumberParseException, is_number_geographical, parse
 from phonenumbers import timezone as phone_time_zones
 
-from calls.models import CallingRule, DialingPolicy, OfficeHoliday
+from calls.models import Call, CallingRule, DialingPolicy, OfficeHoliday
 from customers.area_code_states import AREA_CODES_BY_STATE
 from customers.models import ConsentStatus, Customer, DoNotCallEntry
 from customers.us_states import STATE_CODES, state_infer
@@ -76,6 +76,7 @@ class RuleBook:
     rules: list[CallingRule]
     holidays: set[dt.date]
     blocked_phones: set[str] = field(default_factory=set)
+    wrong_numbers: set[str] = field(default_factory=set)  # numbers a call was told are not the customer's
 
     @classmethod
     def load(cls, office: Office, phones: list[str] | None = None) -> RuleBook:
@@ -83,9 +84,13 @@ class RuleBook:
         rules = list(CallingRule.objects.filter(office__isnull=True) | CallingRule.objects.filter(office=office))
         holidays = set(OfficeHoliday.objects.filter(office=office).values_list("date", flat=True))
         listed = DoNotCallEntry.objects.filter(office=office)
+        wrong = Call.objects.filter(office=office, outcome=Call.Outcome.WRONG_PERSON)
         if phones is not None:
-            listed = listed.filter(phone__in=phones)
-        return cls(office, policy, rules, holidays, set(listed.values_list("phone", flat=True)))
+            listed, wrong = listed.filter(phone__in=phones), wrong.filter(to_number__in=phones)
+        return cls(
+            office, policy, rules, holidays, set(listed.values_list("phone", flat=True)),
+            set(wrong.values_list("to_number", flat=True)),
+        )  # fmt: skip
 
 
 def call_permission(
@@ -100,6 +105,10 @@ def call_permission(
     `voicemail_left_at` when we last left them a message (the office then waits its cool-down)."""
     if customer.do_not_call or customer.phone in book.blocked_phones:
         return Verdict(False, "On the do-not-call list.", permanent=True)
+    if customer.phone in book.wrong_numbers:
+        return Verdict(
+            False, "A call was told this is the wrong number: correct the number to call again.", permanent=True
+        )
     accepted = CONSENT_ACCEPTED.get(book.policy.required_consent, {ConsentStatus.EXPRESS_WRITTEN})
     if customer.consent_status not in accepted:
         needed = ConsentStatus(book.policy.required_consent).label.lower()

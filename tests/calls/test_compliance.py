@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 
 from calls.compliance import RuleBook, call_permission, callee_zones
-from calls.models import CallingRule, DialingPolicy, OfficeHoliday
+from calls.models import Call, CallingRule, DialingPolicy, OfficeHoliday
 from customers.models import ConsentStatus, Customer, DoNotCallEntry
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -77,6 +77,15 @@ def test_it_requires_the_consent_the_office_asks_for(person, office, consent, re
     assert result.allowed is allowed
     if not allowed:
         assert result.permanent and "consent" in result.reason
+
+
+def test_a_number_a_call_was_told_is_wrong_is_not_called_again_until_corrected(person, office):
+    Call.objects.create(office=office, customer=person, to_number=person.phone, outcome=Call.Outcome.WRONG_PERSON)
+    result = verdict(person, at("2026-11-24 10:00"))
+    assert not result.allowed and result.permanent and "wrong number" in result.reason
+    person.phone = "+12025550144"  # staff corrected it
+    person.save()
+    assert verdict(person, at("2026-11-24 10:00")).allowed
 
 
 def test_it_uses_the_callees_zone_not_the_offices(person):
