@@ -37,6 +37,7 @@ def simulation_run(
     seconds: float = 900,
     concurrency: int = 10,
     agent_url: str = "",
+    telephone_line: bool = True,
 ) -> dict:
     """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
     without it one runs in this process."""
@@ -75,7 +76,7 @@ def simulation_run(
     clock: Callable[[], dt.datetime] = (lambda: now) if now else timezone.now
     today = now.astimezone(office.zone).date() if now else None
     switch = SwitchThread(
-        port=0, personas=personas, text_mode=text, transcribe=False, today=today
+        port=0, personas=personas, text_mode=text, transcribe=False, today=today, telephone_line=telephone_line
     )  # the agent's Turns are the record
     switch.start()
     settings.FREESWITCH_ESL_HOST, settings.FREESWITCH_ESL_PORT = "127.0.0.1", switch.switch.port

@@ -25,6 +25,7 @@ from phonify import voice
 from phonify.channel import Channel
 from phonify.hearing import Ear, Heard
 from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
+from phonify.telephone_line import through_the_line
 
 if TYPE_CHECKING:
     from phonify.audio_fork import AudioFork
@@ -203,7 +204,11 @@ class SpokenConversation(Conversation):
 
     async def speak(self, text: str) -> None:
         speech = await voice.speech_of(text, self.voice)
-        await self._sound(speech)
+        await self._sound(self._line(speech))
+
+    def _line(self, samples):
+        """The callee's words as the switch gets them: through a telephone trunk unless the line is wideband."""
+        return through_the_line(samples) if self.switch.telephone_line else samples
 
     async def prepare(self, text: str) -> None:
         if text:

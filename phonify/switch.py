@@ -59,8 +59,10 @@ class Switch(ApiCommands):
         text_mode: bool = False,
         transcribe: bool = True,
         today: dt.date | None = None,
+        telephone_line: bool = False,
     ) -> None:
         self.text_mode = text_mode
+        self.telephone_line = telephone_line  # callees' words pass through an 8 kHz μ-law trunk (telephone_line.py)
         self.today = today  # the day the personas live in (times the agent says are read against it)
         self.transcribe = transcribe  # False: personas only spot their words in the agent's speech (cheaper)
         self.record_dir = Path(record_dir) if record_dir else None

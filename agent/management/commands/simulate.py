@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--tz", default="America/New_York", help="The simulated office's time zone.")
         parser.add_argument("--text", action="store_true", help="People and agent speak in text, not audio.")
         parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
+        parser.add_argument(
+            "--wideband",
+            action="store_true",
+            help="Callees' audio reaches the fork as synthesised (16 kHz), not through an 8 kHz μ-law telephone trunk.",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--concurrency", type=int, default=10, help="Calls at once (the office's limit).")
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
@@ -55,6 +60,7 @@ class Command(BaseCommand):
                 text=options["text"],
                 concurrency=options["concurrency"],
                 agent_url=options["agent_url"],
+                telephone_line=not options["wideband"],
             )
             self.stdout.write(json.dumps(report))
             return
@@ -84,6 +90,7 @@ class Command(BaseCommand):
             ]
             argv += ["--tz", options["tz"], "--concurrency", str(options["concurrency"])]
             argv += ["--text"] if options["text"] else []
+            argv += ["--wideband"] if options["wideband"] else []
             argv += ["--now", options["now"]] if options["now"] else []
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if child.returncode != 0:
@@ -101,7 +108,9 @@ class Command(BaseCommand):
         summary = report["summary"]
         self.stdout.write(
             f"{summary['passed']}/{summary['total']} as expected; "
-            f"turn latency p50 {summary['turn_latency_p50_ms']} ms, p95 {summary['turn_latency_p95_ms']} ms"
+            f"wrong bookings {len(summary['wrong_bookings'])}, missed opt-outs {len(summary['missed_opt_outs'])}; "
+            f"turns understood {summary['turns_understood']}; turn latency p50 {summary['turn_latency_p50_ms']} ms, "
+            f"p95 {summary['turn_latency_p95_ms']} ms, max {summary['turn_latency_max_ms']} ms"
         )
 
 
