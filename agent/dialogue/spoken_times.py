@@ -44,6 +44,23 @@ BOUND = re.compile(rf"\b(?P<kind>after|past|later than|before|earlier than|by|un
                    rf"pm))?\b")  # fmt: skip
 
 
+# Spans of the day in words: (after, before) hours
+SPANS = (
+    (r"\bfirst thing\b|\bearly (?:in the )?morning\b|\bfirst appointment\b", (None, 10)),
+    (r"\blate (?:in the )?morning\b|\bmid ?morning\b", (10, 12)),
+    (r"\bearly (?:in the )?afternoon\b|\blunch ?time\b|\baround lunch\b", (12, 14)),
+    (
+        r"\blate (?:in the )?afternoon\b|\bend of the day\b|\bend of (?:the )?business\b|\blast appointment\b",
+        (15, None),
+    ),
+)
+BUSY_UNTIL = re.compile(
+    rf"\b(?:work|working|busy|tied up|in meetings|at work|at school|on shift|out) (?:until|till|til) "
+    rf"(?:about |around )?(?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))?\b"
+)
+HALF_PAST = re.compile(rf"\b(?P<kind>half past|quarter past|quarter to|quarter of) (?P<hour>\d{{1,2}}|{_HOUR_WORD})\b")
+
+
 def time_details(said: str) -> dict:
     """Every time detail found in `said` (normalised text); keys as `Understood`'s fields."""
     found: dict = {"choice": None, "weekday": None, "day_offset": None, "month_day": None, "hour": None,
@@ -65,8 +82,25 @@ def time_details(said: str) -> dict:
         hour = _bound_hour(bound)
         if hour is not None:
             found["after" if bound.group("kind") in ("after", "past", "later than") else "before"] = hour
-    clock = _clock(said, skip=bound.span() if bound else None)
-    if clock is not None:
+    busy = BUSY_UNTIL.search(said)
+    if busy:  # "I work till five": free after five
+        raw = busy.group("hour")
+        found["after"] = (
+            12 if raw == "noon" else _hour24(int(raw) if raw.isdigit() else NUMBERS[raw], busy.group("suffix") or "")
+        )
+        found["before"] = None
+    for pattern, (after, before) in SPANS:
+        if re.search(pattern, said) and found["after"] is None and found["before"] is None:
+            found["after"], found["before"] = after, before
+    half = HALF_PAST.search(said)
+    clock = _clock(said, skip=(bound.span() if bound else None) or (busy.span() if busy else None))
+    if half:
+        hour = _hour24(int(half.group("hour")) if half.group("hour").isdigit() else NUMBERS[half.group("hour")], "")
+        minute = {"half past": 30, "quarter past": 15}.get(half.group("kind"), -15)
+        found["hour"], found["minute"] = (hour - 1, 45) if minute < 0 else (hour, minute)
+        if bound and bound.group("kind") == "past":
+            found["after"] = None
+    elif clock is not None and not busy:
         found["hour"], found["minute"] = clock
     if found["hour"] is None and "tonight" in said:
         found["part"] = found["part"] or "evening"

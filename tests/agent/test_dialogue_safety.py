@@ -1,0 +1,186 @@
+"""The two errors that hurt people, in the scripted policy with the real tools (the clock pinned to Tuesday
+24 November 2026, 08:00 in New York): nothing is booked that the callee did not accept, and an opt-out is
+heard in every state of the call — do-not-call written before the goodbye."""
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import yaml
+
+from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Wait
+from agent.script_lines import lines_for
+from agent.tools import CallTools
+from calendars.models import Appointment
+from calls.models import QueueEntry
+from customers.models import DoNotCallEntry
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=NEW_YORK)
+TUNING = yaml.safe_load((Path(__file__).resolve().parents[2] / "agent/personas/phrasings.yaml").read_text())
+OPT_OUTS = TUNING["intents"]["opt_out"]
+
+
+@pytest.fixture
+def agent(call, script, office, customer, colleague):
+    call.queue_entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
+    call.save()
+
+    def make() -> ScriptedPolicy:
+        tools = CallTools(call=call, script=script, clock=lambda: NOW)
+        return ScriptedPolicy(lines=lines_for(script=script, customer=customer, office=office), tools=tools)
+
+    return make
+
+
+def said(actions) -> str:
+    return " ".join(action.text for action in actions if isinstance(action, Say))
+
+
+def ended(actions) -> str | None:
+    return next((action.outcome for action in actions if isinstance(action, Hangup)), None)
+
+
+# How to bring a call to each state, from the greeting
+STATES = {
+    "waiting_hello": [],
+    "identify": ["Hello?"],
+    "offer": ["Hello?", "Yes, speaking."],
+    "confirm": ["Hello?", "Yes, speaking.", "Thursday afternoon please", "the one after lunch"],
+    "not_available": ["Hello?", "No."],
+    "holding": ["Hello?", "Yes, speaking.", "Hold on a second."],
+    "confirm_opt_out": ["Hello?", "Yes, speaking.", "Why do you keep calling me?"],
+}
+
+
+def test_the_tuning_table_has_at_least_25_ways_to_opt_out():
+    assert len(OPT_OUTS) >= 25
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_an_opt_out_is_heard_in_every_state(agent, customer, state):
+    for words in OPT_OUTS:
+        DoNotCallEntry.objects.all().delete()
+        policy = agent()
+        for before in STATES[state]:
+            policy.heard(before)
+        assert policy.state == state, (state, policy.state)
+        actions = policy.heard(words)
+        assert ended(actions) == "do_not_call", (state, words, said(actions))
+        assert DoNotCallEntry.objects.filter(phone=customer.phone).exists(), (state, words)
+    assert not Appointment.objects.exists()
+
+
+def test_words_that_may_be_an_opt_out_are_asked_about_and_a_yes_is_honoured(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    assert said(policy.heard("Ugh, why do you people keep calling?")) == (
+        "I'm sorry to bother you. Would you like us to stop calling you?"
+    )
+    assert not DoNotCallEntry.objects.exists()
+    assert ended(policy.heard("Yes.")) == "do_not_call" and DoNotCallEntry.objects.filter(phone=customer.phone).exists()
+
+
+def test_a_no_to_the_opt_out_question_goes_back_to_the_times(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    policy.heard("Leave me alone.")
+    answer = said(policy.heard("No, it's fine."))
+    assert "Would today at" in answer and not DoNotCallEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "vague", ["That works.", "Yes, that one.", "Correct.", "Sure, any of those is fine.", "Yeah okay."]
+)
+def test_a_bare_yes_to_several_times_books_nothing_and_asks_which(agent, vague):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    answer = said(policy.heard(vague))
+    assert answer.startswith("Which one would you like:") and not Appointment.objects.exists()
+
+
+def test_a_time_recognised_without_confidence_is_read_back_and_booked_only_on_a_clear_yes(agent, call):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    answer = said(policy.heard("the second one please", confidence=0.3))
+    assert answer.startswith("Just to confirm, tomorrow at") and answer.endswith("Shall I book it?")
+    assert not Appointment.objects.exists()
+    assert said(policy.heard("yes", confidence=0.2)).startswith("Sorry, was that a yes for")
+    assert not Appointment.objects.exists()
+    assert ended(policy.heard("yes please", confidence=0.9)) == "booked"
+    assert Appointment.objects.get(source_call_uuid=call.uuid)
+
+
+def test_a_time_heard_with_confidence_and_picked_outright_is_booked_and_said_back(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    actions = policy.heard("the second one please", confidence=0.8)
+    assert ended(actions) == "booked" and said(actions).startswith("You're all set for tomorrow at")
+
+
+@pytest.mark.parametrize("first_words", ["Hello, this is Maria.", "Yeah.", "This is he, at nine.", "Yes, nine works"])
+def test_nothing_said_before_the_times_are_offered_books(agent, first_words):
+    """The reported wrong booking: Dana's "Hello, this is Dana." / "Yeah." heard as "(hello)" / "this is he
+    at nine" booked tomorrow 9 AM. A time before the purpose and the times were said is never booked."""
+    policy = agent()
+    policy.heard("Hello?")
+    answer = said(policy.heard(first_words))
+    assert "Which time works best" in answer and not Appointment.objects.exists()
+
+
+def test_a_refused_time_is_never_taken_for_a_choice(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    answer = said(policy.heard("Tomorrow at noon doesn't work for me."))
+    assert not Appointment.objects.exists() and "tomorrow at noon" not in answer.lower()
+
+
+def test_next_tuesday_said_on_a_tuesday_is_next_week(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    actions = policy.heard("Next Tuesday at four.")
+    assert ended(actions) == "booked" and "Tuesday, December 1 at 4 PM" in said(actions)
+
+
+def test_tuesday_said_on_a_tuesday_is_read_back(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    answer = said(policy.heard("Tuesday at four."))
+    assert answer.endswith("Shall I book it?") and not Appointment.objects.exists()
+
+
+def test_hold_on_waits_quietly_then_goes_on_where_it_was(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    actions = policy.heard("Hold on a second, let me turn the TV down.")
+    assert said(actions) == "Sure, take your time." and isinstance(actions[-1], Wait)
+    assert all(isinstance(action, Wait) for action in policy.silence())  # quiet while they are away
+    assert said(policy.heard("Okay, I'm back.")).startswith("No problem. Would today at")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Is this a robot?", "Yes, I'm Ava, an automated assistant"),
+        ("Am I talking to a real person?", "Yes, I'm Ava, an automated assistant"),
+        ("What is this about?", "annual review"),
+        ("How did you get my number?", "on file with North Insurance"),
+        ("Who is this?", "This is Ava, an automated assistant"),
+        ("What?", "Hi, this is Ava"),
+    ],
+)
+def test_the_common_questions_get_an_honest_answer_and_the_question_again(agent, question, answer):
+    policy = agent()
+    policy.heard("Hello?")
+    reply = said(policy.heard(question))
+    assert answer in reply and (reply.endswith("Is this Maria?") or reply.endswith("Am I speaking with Maria?"))
