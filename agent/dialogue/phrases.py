@@ -57,12 +57,14 @@ OPT_OUT = _any(
     rf"\bdo not (?:ever |you dare |evergreen )?(?:call|phone|ring|contact|bother) (?:me|us|here|this number|this phone|"
     rf"this house|again|anymore|any more|back)\b(?! {WHEN_WORDS}\b)",
     rf"\bnever (?:ever )?(?:call|phone|ring|contact) (?:me|us|here|this number|again)\b(?! {WHEN_WORDS}\b)",
-    rf"\b(?:do not|no longer) want (?:to (?:be|get) (?:called|contacted|phoned)|you (?:to )?(?:call|calling|ringing)|"
+    rf"\b(?:do not|no longer) want (?:to (?:be|get) (?:called|contacted|phoned|rung)|(?:you|anyone|anybody|your \w+) "
+    rf"(?:to )?(?:call|calling|ringing|phoning|phone|contacting|contact|texting|bothering)|"
     rf"(?:these|your|any|any more|more|the|those|such|this kind of|sales) {CALLS}|(?:to )?(?:any )?more {CALLS}|"
     rf"to (?:get|receive) (?:these|your|any|any more|more) {CALLS}|to hear from you)\b",
     r"\bdo not call (?:list|registry|register)\b",
     r"\b(?:lose|forget|delete|shred) (?:my|this|our) (?:number|phone number)\b",
     r"\bunsubscribe\b",
+    r"\bcancel (?:the|these|my|all|your|all the|all these|any) (?:phone )?calls\b",
     r"\b(?:taken|removed|deleted|scratched|crossed|struck) (?:off|from)\b",
     r"\boff (?:of )?(?:your|the|this|that|whatever|any|all) (?:\w+ )?(?:list|lists|database|system)\b",
     r"\b(?:nobody|no one|noone) (?:\w+ ){0,4}(?:ever )?(?:calls?|phones?|rings?|contacts?) "
@@ -296,7 +298,10 @@ ALTERNATIVE = re.compile(
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|yes hello|yeah hello|good (?:morning|afternoon|evening)|howdy)\s?)+$")
 
 # Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
-MAYBE_OPT_OUT = re.compile(r"\b(?:call|calls|calling|called|phone|list|contact|contacting|bother|bothering|number)\b")
+MAYBE_OPT_OUT = re.compile(
+    r"\b(?:call|calls|calling|called|phone|phoning|ring|ringing|list|contact|contacting|bother|bothering|number|"
+    r"text|texting)\b"
+)
 NEGATED = re.compile(r"\b(?:no|not|never|nobody|no one|stop|off|quit|enough|anymore|any more)\b")
 DECEASED = re.compile(
     r"\b(?:passed away|passed on|died|deceased|is no longer with us|passed last|lost (?:her|him) last)\b"

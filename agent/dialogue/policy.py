@@ -71,6 +71,9 @@ class ScriptedPolicy:
             return []
         if self.state == "waiting_hello":
             return self._greet()  # some people pick up and wait: greet anyway
+        if self.state == "confirm_opt_out" and self.silences == 0:  # the question was not answered: ask once more
+            self.silences += 1
+            return [self._say("Sorry, should we stop calling this number?")]
         if self.state == "holding":
             self.holds += 1
             if self.holds <= HOLD_WAITS:

@@ -83,6 +83,14 @@ def test_words_that_may_be_an_opt_out_are_asked_about_and_a_yes_is_honoured(agen
     assert ended(policy.heard("Yes.")) == "do_not_call" and DoNotCallEntry.objects.filter(phone=customer.phone).exists()
 
 
+def test_silence_after_the_opt_out_question_gets_the_question_again_not_the_times(agent):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    policy.heard("Leave me alone.")
+    assert said(policy.silence()) == "Sorry, should we stop calling this number?"
+
+
 def test_a_no_to_the_opt_out_question_goes_back_to_the_times(agent):
     policy = agent()
     policy.heard("Hello?")
