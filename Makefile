@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrate venv clean
+.PHONY: run test lint migrate venv clean env-file
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed"'
@@ -21,10 +21,10 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 venv: $(VENV)/.runtime-installed
 
-.env: | $(BIN)/python
+env-file: | $(BIN)/python
 	$(BIN)/python scripts/write_env_file.py .env
 
-migrate: $(VENV)/.runtime-installed .env
+migrate: $(VENV)/.runtime-installed env-file
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate

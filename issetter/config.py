@@ -154,3 +154,41 @@ def social_providers_config(env: Env) -> dict:
             "APPS": [{"client_id": g_id, "secret": g_secret}],
         }
     return providers
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+HSTS_SECONDS = 365 * 24 * 3600
+
+
+def https_config(env: Env, *, debug: bool, allowed_hosts: list[str]) -> dict:
+    """HTTPS by default: outside DEBUG plain HTTP is redirected to HTTPS, browsers are told to keep to HTTPS
+    (HSTS, a year) and cookies travel only over HTTPS. PLAIN_HTTP=true serves plain HTTP instead, for use on
+    this machine only; it is the default with DEBUG, and when ALLOWED_HOSTS names nothing but this machine
+    (as under `make run`), where there is no certificate to serve. BEHIND_TLS_PROXY=true trusts the proxy's
+    X-Forwarded-Proto header, so requests it received over HTTPS count as secure."""
+    plain = env.bool("PLAIN_HTTP", debug or set(allowed_hosts) <= LOOPBACK_HOSTS)
+    secure = not plain
+    return {
+        "SECURE_SSL_REDIRECT": secure,
+        "SESSION_COOKIE_SECURE": secure,
+        "CSRF_COOKIE_SECURE": secure,
+        "SECURE_HSTS_SECONDS": env.int("SECURE_HSTS_SECONDS", HSTS_SECONDS if secure else 0, minimum=0),
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
+        "SECURE_HSTS_PRELOAD": env.bool("SECURE_HSTS_PRELOAD", False),
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None,
+    }
+
+
+DEFAULT_ESL_PASSWORD = "ClueCon"  # noqa: S105  (FreeSWITCH's documented default, known to everyone)
+
+
+def esl_password(env: Env, *, debug: bool) -> str:
+    """The switch's Event Socket password: anyone who reaches the socket with it can place calls, so outside
+    DEBUG FreeSWITCH's well-known default (or none) is refused."""
+    password = env.str("FREESWITCH_ESL_PASSWORD", DEFAULT_ESL_PASSWORD)
+    if not debug and password in ("", DEFAULT_ESL_PASSWORD):
+        raise ImproperlyConfigured(
+            "FREESWITCH_ESL_PASSWORD must be set to a long random password (the same on the switch): "
+            f"FreeSWITCH's default {DEFAULT_ESL_PASSWORD!r} is known to everyone and is only for DEBUG=true"
+        )
+    return password

@@ -5,10 +5,13 @@ import os
 os.environ["ENV_FILE"] = ""  # a developer's .env must not leak into tests
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "dGVzdHMtb25seS1rZXktMzItYnl0ZXMtbG9uZy4uLi4=")
+os.environ.setdefault("FREESWITCH_ESL_PASSWORD", "tests-only-esl-password")  # the default is refused outside DEBUG
+os.environ.setdefault("PLAIN_HTTP", "true")  # the test client and the test servers speak plain HTTP
 
 from issetter.settings import *  # noqa: E402,F403
 from issetter.settings import BASE_DIR, DATABASES  # noqa: E402
 
+FREESWITCH_ESL_PASSWORD = "ClueCon"  # noqa: S105  (the password of the tests' Phonify switches)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; real hashing is Django's concern
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so a server process started by a test (daphne for the browser) shares it: the
