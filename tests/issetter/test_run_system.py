@@ -65,11 +65,36 @@ def test_it_starts_web_and_worker_and_stops_both_on_ctrl_c(system):
     assert not any(alive(pid) for pid in children)
 
 
-def test_it_stops_everything_when_one_process_dies(system):
+def wait_for_text(log, text: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+
+
+def daphne_of(system) -> int:
+    return next(pid for pid in children_of(system.pid) if "daphne" in command_of(pid))
+
+
+def test_it_restarts_a_process_that_dies_with_backoff_and_keeps_the_others(system):
+    port = system.args[-1]
+    worker = next(pid for pid in children_of(system.pid) if "qcluster" in command_of(pid))
+
+    first = daphne_of(system)
+    subprocess.run(["kill", "-9", str(first)], check=True)
+    wait_for_text(system.log, "web exited with code -9; restarting in 1 s")
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", system)  # a new web process answers
+    second = daphne_of(system)
+    assert second != first
+
+    subprocess.run(["kill", "-9", str(second)], check=True)  # dies again soon after: it waits longer
+    wait_for_text(system.log, "web exited with code -9; restarting in 2 s")
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", system)
+
+    assert system.poll() is None  # the system went on,
+    assert alive(worker)  # and the others were left alone
     children = children_of(system.pid)
-    web = next(pid for pid in children if "daphne" in command_of(pid))
-    worker = next(pid for pid in children if "qcluster" in command_of(pid))
-    subprocess.run(["kill", "-9", str(web)], check=True)
-    assert system.wait(timeout=15) != 0
-    assert "exited with code" in system.log.read_text()
-    assert not alive(worker)
+    system.send_signal(signal.SIGTERM)  # and it still stops cleanly
+    assert system.wait(timeout=20) == 0
+    assert "system stopped" in system.log.read_text()
+    assert not any(alive(pid) for pid in children)

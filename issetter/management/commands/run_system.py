@@ -1,8 +1,10 @@
 """Start every process of the system on this machine and stop them all together (`make run`).
 
 Each process is a child with its output prefixed by its name. Ctrl-C or SIGTERM stops them all
-(SIGTERM, then SIGKILL after a grace period); if one dies on its own, the rest are stopped too and
-the command exits non-zero, so a broken system never looks half-alive.
+(SIGTERM, then SIGKILL after a grace period). One that dies on its own is restarted, after 1 s, then 2,
+4 … up to 30 s while it keeps dying (a child that stayed up a minute starts again from 1 s), and the
+restart is said on stdout ("telephony exited with code 1; restarting in 2 s"); the others go on, so a
+database restart or one crash does not take the whole system down.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 GRACE_SECONDS = 10
+RESTART_BACKOFF = (1, 2, 4, 8, 16, 30)  # seconds before restarting a child that died, by deaths in a row
+STEADY_SECONDS = 60  # a child up this long is doing fine: its next death starts the backoff again
 
 
 @dataclass(frozen=True)
@@ -77,18 +81,19 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._request_stop)
         if agent_runs_here():
             os.environ["AGENT_URL"] = f"ws://127.0.0.1:{settings.AGENT_PORT}/"  # for the listener we start
-        self.children = {spec.name: self._start(spec) for spec in system_processes(host=host, port=port)}
+        self.specs = {spec.name: spec for spec in system_processes(host=host, port=port)}
         self.watcher = selectors.DefaultSelector()
-        for name, child in self.children.items():
-            os.set_blocking(child.stdout.fileno(), False)
-            self.watcher.register(child.stdout, selectors.EVENT_READ, name)
-        self.width = max(len(name) for name in self.children)
-        self.partial = {name: b"" for name in self.children}  # a line split across two reads
+        self.width = max(len(name) for name in self.specs)
+        self.children: dict[str, subprocess.Popen] = {}
+        self.partial: dict[str, bytes] = {}  # a line split across two reads
+        self.started_at: dict[str, float] = {}
+        self.deaths = dict.fromkeys(self.specs, 0)  # in a row, for the backoff
+        self.restart_at: dict[str, float] = {}  # children waiting to be restarted
+        for spec in self.specs.values():
+            self._launch(spec)
         self.stdout.write(f"system running: {', '.join(self.children)} — open http://{host}:{port}/ (Ctrl-C stops)")
-        exit_code = self._supervise()
+        self._supervise()
         self._stop_all()
-        if exit_code:
-            sys.exit(exit_code)
 
     def _request_stop(self, signum, frame) -> None:
         self.stopping = True
@@ -115,15 +120,49 @@ class Command(BaseCommand):
             for line in lines:
                 self.stdout.write(f"{name:<{self.width}} | {line.decode(errors='replace').rstrip()}")
 
-    def _supervise(self) -> int:
+    def _launch(self, spec: ProcessSpec) -> None:
+        child = self._start(spec)
+        os.set_blocking(child.stdout.fileno(), False)
+        self.watcher.register(child.stdout, selectors.EVENT_READ, spec.name)
+        self.children[spec.name], self.partial[spec.name] = child, b""
+        self.started_at[spec.name] = time.monotonic()
+
+    def _supervise(self) -> None:
         while not self.stopping:
             self._relay_output(timeout=0.5)
-            for name, child in self.children.items():
+            for name, child in list(self.children.items()):
+                if name in self.restart_at:
+                    if time.monotonic() >= self.restart_at[name] and not self.stopping:
+                        del self.restart_at[name]
+                        self._launch(self.specs[name])
+                        self.stdout.write(f"{name} restarted")
+                    continue
                 code = child.poll()
-                if code is not None:
-                    self.stderr.write(f"{name} exited with code {code}; stopping the system")
-                    return code or 1
-        return 0
+                if code is None:
+                    if time.monotonic() - self.started_at[name] > STEADY_SECONDS:
+                        self.deaths[name] = 0
+                    continue
+                self._bury(name, child)
+                delay = RESTART_BACKOFF[min(self.deaths[name], len(RESTART_BACKOFF) - 1)]
+                self.deaths[name] += 1
+                self.restart_at[name] = time.monotonic() + delay
+                self.stdout.write(f"{name} exited with code {code}; restarting in {delay} s")
+
+    def _bury(self, name: str, child: subprocess.Popen) -> None:
+        """A child died: end what it left running (its own workers), print its last words, close its pipe."""
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+        deadline = time.monotonic() + 1
+        while child.stdout in self.watcher.get_map() and time.monotonic() < deadline:
+            self._relay_output(timeout=0.1)
+        try:
+            self.watcher.unregister(child.stdout)
+        except KeyError:
+            pass
+        child.stdout.close()
 
     def _stop_all(self) -> None:
         """SIGTERM to each child's main process (django-q2 stops cleanly only that way), then SIGKILL."""
