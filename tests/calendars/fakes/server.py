@@ -1,5 +1,5 @@
 """The shared machinery of the calendar fakes: a threaded HTTP(S) server on 127.0.0.1, request recording,
-routing and failure injection. Each fake subclasses `FakeServer` and declares its routes."""
+routing, failure injection and held (silent or slow) requests. Each fake subclasses `FakeServer` and declares its routes."""
 
 from __future__ import annotations
 
@@ -105,6 +105,20 @@ class InjectedFailure:
         return self.method in ("*", request.method) and request.path.startswith(self.path_prefix)
 
 
+@dataclass
+class InjectedHold:
+    """Requests that get no answer for a while (`seconds`), or at all (None)."""
+
+    method: str
+    path_prefix: str
+    seconds: float | None
+    times: int
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def matches(self, request: RecordedRequest) -> bool:
+        return self.method in ("*", request.method) and request.path.startswith(self.path_prefix)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as requests sessions expect
     server: _Server
@@ -112,6 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         headers = CaseInsensitiveDict({name: ", ".join(self.headers.get_all(name)) for name in set(self.headers)})
         reply = self.server.fake._answer(self.command, self.path, headers, self._read_body())
+        if reply is None:  # a silent request: the connection closes with no answer at all
+            self.close_connection = True
+            return
         payload, content_type = reply.encode()
         self.send_response(reply.status)
         if content_type and "content-type" not in {name.lower() for name in reply.headers}:
@@ -189,6 +206,8 @@ class FakeServer:
         self.requests: list[RecordedRequest] = []
         self.crashes: list[str] = []  # tracebacks of handler bugs (answered 500); `__exit__` fails on any
         self._failures: list[InjectedFailure] = []
+        self._holds: list[InjectedHold] = []
+        self._holds_given: list[InjectedHold] = []  # every hold ever set, so stop() can release them all
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._routes = self.routes()
@@ -221,6 +240,7 @@ class FakeServer:
     def stop(self) -> None:
         if self._server is None:
             return
+        self.release_holds()
         self._server.shutdown()
         self._server.close_connections()
         self._server.server_close()
@@ -262,6 +282,34 @@ class FakeServer:
         after the service already committed (say, created the event)."""
         self._inject(method, path_prefix, status, retry_after, times, after_commit=True)
 
+    def hold_next(self, method: str, path_prefix: str, *, seconds: float | None = None, times: int = 1) -> None:
+        """The next `times` requests matching method (or "*") and path prefix get no answer. With `seconds`, a
+        slow service: the request is performed and answered that much later (it commits even when the client
+        gave up waiting). Without, a silent one: never performed, no answer until `release_holds()` or stop,
+        and then the connection closes with none. Either way the request is recorded at once (status None
+        until answered)."""
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self.lock:
+            hold = InjectedHold(method.upper(), path_prefix, seconds, times)
+            self._holds.append(hold)
+            self._holds_given.append(hold)
+
+    def release_holds(self) -> None:
+        """End every hold now: slow requests are performed and answered, silent ones closed unanswered."""
+        with self.lock:
+            self._holds.clear()
+            for hold in self._holds_given:
+                hold.released.set()
+
+    def wait_for_requests(self, method: str, path_prefix: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Wait until `count` matching requests have arrived (answered or not)."""
+        give_up = time.monotonic() + timeout
+        while len(self.requests_to(method, path_prefix)) < count:
+            if time.monotonic() > give_up:
+                raise AssertionError(f"{type(self).__name__}: no {count} {method} {path_prefix} in {timeout} s")
+            time.sleep(0.01)
+
     def _inject(self, method, path_prefix, status, retry_after, times, *, after_commit) -> None:
         if times < 1:
             raise ValueError("times must be at least 1")
@@ -279,10 +327,16 @@ class FakeServer:
         return time.time()
 
     # -- answering ---------------------------------------------------------------------------------------------
-    def _answer(self, method: str, target: str, headers: CaseInsensitiveDict, body: bytes) -> Reply:
+    def _answer(self, method: str, target: str, headers: CaseInsensitiveDict, body: bytes) -> Reply | None:
         request = self._parse(method, target, headers, body)
         with self.lock:
             self.requests.append(request)
+            hold = self._take_hold(request)
+        if hold is not None:
+            hold.released.wait(hold.seconds)  # outside the lock: other requests are answered meanwhile
+            if hold.seconds is None:
+                return None
+        with self.lock:
             failure = self._take_failure(request)
             if failure is not None and not failure.after_commit:
                 reply = self._failure_reply(failure, request)
@@ -311,6 +365,15 @@ class FakeServer:
             except ValueError:
                 request.json = None
         return request
+
+    def _take_hold(self, request: RecordedRequest) -> InjectedHold | None:
+        for hold in self._holds:
+            if hold.matches(request):
+                hold.times -= 1
+                if hold.times == 0:
+                    self._holds.remove(hold)
+                return hold
+        return None
 
     def _take_failure(self, request: RecordedRequest) -> InjectedFailure | None:
         for failure in self._failures:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 import msal
 import pytest
+import requests
 
 from tests.calendars.fakes.google import FakeGoogle
 from tests.calendars.fakes.microsoft import FakeMicrosoft
@@ -193,6 +196,52 @@ def test_it_creates_one_event_per_transaction_id_across_retries(microsoft):
     }
     refused = client.post(f"{microsoft.graph_base}/me/events", json=bad_zone)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "TimeZoneNotSupportedException"
+
+
+def test_it_holds_requests_silent_or_slow(microsoft):
+    client = graph(microsoft, microsoft.issue_tokens()["access_token"])
+    url = f"{microsoft.graph_base}/me/events"
+    event = {
+        "subject": "Intro call",
+        "start": {"dateTime": "2025-03-10T15:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2025-03-10T15:30:00", "timeZone": "UTC"},
+        "transactionId": "booking-44",
+    }
+
+    microsoft.hold_next("POST", "/v1.0/me/events")  # silent: never performed, never answered
+    with pytest.raises(requests.ReadTimeout):
+        client.post(url, json=event, timeout=(2, 0.3))
+    (silent,) = microsoft.requests_to("POST", "/v1.0/me/events")
+    assert silent.status is None and not microsoft.events
+
+    microsoft.hold_next("POST", "/v1.0/me/events", seconds=0.5)  # slow: performed after the client gave up
+    began = time.monotonic()
+    with pytest.raises(requests.ReadTimeout):
+        client.post(url, json=event, timeout=(2, 0.2))
+    slow = microsoft.requests_to("POST", "/v1.0/me/events")[-1]
+    while slow.status is None and time.monotonic() - began < 5:
+        time.sleep(0.01)
+    assert slow.status == 201 and time.monotonic() - began >= 0.5 and len(microsoft.events) == 1
+    again = client.post(url, json=event, timeout=(2, 2))  # the holds are used up: answered at once
+    assert again.status_code == 201 and list(microsoft.events) == [again.json()["id"]]
+
+    microsoft.hold_next("GET", "/v1.0/me")
+    outcome = []
+
+    def ask():
+        try:
+            outcome.append(client.get(f"{microsoft.graph_base}/me", timeout=(2, 10)).status_code)
+        except requests.RequestException as problem:
+            outcome.append(type(problem))
+
+    waiting = threading.Thread(target=ask)
+    waiting.start()
+    microsoft.wait_for_requests("GET", "/v1.0/me")
+    released = time.monotonic()
+    microsoft.release_holds()  # a silent request released is closed unanswered
+    waiting.join(timeout=5)
+    assert outcome == [requests.ConnectionError] and time.monotonic() - released < 2
+    assert client.get(f"{microsoft.graph_base}/me", timeout=(2, 2)).status_code == 200
 
 
 def test_it_answers_get_schedule_and_refuses_expired_tokens(microsoft):
