@@ -32,6 +32,9 @@ class CalendarAccount(models.Model):
     calendar_id = models.CharField(max_length=255, blank=True, help_text="Provider calendar id; empty = primary.")
     time_zone = models.CharField(max_length=64, blank=True)
     token_data = EncryptedTextField(blank=True, help_text="msal token cache or Google refresh token (encrypted).")
+    token_refresh_until = models.DateTimeField(
+        null=True, blank=True, help_text="Set while one process refreshes the tokens: the others wait for it."
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONNECTED)
     status_detail = models.CharField(max_length=255, blank=True)
     is_booking_target = models.BooleanField(default=True, help_text="The agent books into this calendar.")

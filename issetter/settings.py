@@ -205,6 +205,9 @@ CALENDAR_RETRY_SECONDS = env.int("CALENDAR_RETRY_SECONDS", 20, minimum=0)
 # Every calendar request (sign-in tokens, Graph, Google) gives up when connecting or a read takes longer.
 CALENDAR_CONNECT_TIMEOUT_SECONDS = env.float("CALENDAR_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
 CALENDAR_READ_TIMEOUT_SECONDS = env.float("CALENDAR_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+# Every calendar request (sign-in tokens, Graph, Google) gives up when connecting or a read takes longer.
+CALENDAR_CONNECT_TIMEOUT_SECONDS = env.float("CALENDAR_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
+CALENDAR_READ_TIMEOUT_SECONDS = env.float("CALENDAR_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 # A booking on a call waits this long in all for the calendar; then it is kept here, "not in the calendar yet".
 CALENDAR_BOOKING_DEADLINE_SECONDS = env.float("CALENDAR_BOOKING_DEADLINE_SECONDS", 3.0, minimum=0.1)
 

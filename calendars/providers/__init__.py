@@ -79,16 +79,18 @@ class CalendarProvider(Protocol):
     def changes(self, cursor: str, start: dt.datetime, end: dt.datetime) -> SyncBatch: ...
 
 
-def provider_for(account: CalendarAccount) -> CalendarProvider:
-    """The provider of a connected account (imports lazily: an unconfigured one fails at use, not import)."""
+def provider_for(account: CalendarAccount, *, deadline: float | None = None) -> CalendarProvider:
+    """The provider of a connected account (imports lazily: an unconfigured one fails at use, not import).
+    `deadline` (a time.monotonic() instant) bounds everything it sends, sign-in included; past it a request
+    is not sent and the call fails with a CalendarError that is not permanent."""
     if account.provider == "microsoft":
         from calendars.providers.microsoft import MicrosoftCalendar
 
-        return MicrosoftCalendar(account)
+        return MicrosoftCalendar(account, deadline=deadline)
     if account.provider == "google":
         from calendars.providers.google import GoogleCalendar
 
-        return GoogleCalendar(account)
+        return GoogleCalendar(account, deadline=deadline)
     from calendars.providers.local import LocalCalendar
 
     return LocalCalendar(account)

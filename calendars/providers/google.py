@@ -1,6 +1,7 @@
 """Google calendars through the Calendar v3 REST API. Every request goes through `_request` (the one HTTP
-chokepoint): base URL from GOOGLE_CALENDAR_URL, bearer token from `google_login`, throttling waited out
-(Google's own client ignores Retry-After; we honour it), errors turned into CalendarError.
+chokepoint): base URL from GOOGLE_CALENDAR_URL, bearer token from `google_login`, the session's timeouts
+(and the deadline of a booking on a call), throttling waited out (Google's own client ignores Retry-After;
+we honour it), errors turned into CalendarError.
 
 Creates use a client-chosen event id derived from our booking's transaction id, so a retried create
 answers 409 and we read back the event instead of making a second one. Sync keeps Google's nextSyncToken
@@ -23,9 +24,10 @@ PAGE = 250
 
 
 class GoogleCalendar:
-    def __init__(self, account) -> None:
+    def __init__(self, account, *, deadline: float | None = None) -> None:
         self.account = account
-        self.session = calendar_session()
+        self.deadline = deadline
+        self.session = calendar_session(deadline=deadline)
         self.calendar = account.calendar_id or "primary"
 
     @property
@@ -96,7 +98,7 @@ class GoogleCalendar:
             self.session,
             method,
             url,
-            token=lambda force: access_token(self.account.pk, force_refresh=force),
+            token=lambda force: access_token(self.account.pk, force_refresh=force, deadline=self.deadline),
             provider="Google",
             **kwargs,
         )

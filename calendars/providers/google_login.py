@@ -1,6 +1,7 @@
 """Google sign-in for calendars: OAuth 2.0 authorization code with PKCE (offline access, so Google gives
 a refresh token), and access tokens refreshed from that refresh token when they near expiry. What is kept
-(refresh token, access token, expiry) is JSON in the account's encrypted `token_data`."""
+(refresh token, access token, expiry) is JSON in the account's encrypted `token_data`. A refresh happens
+under the account's refresh lease (`token_refresh`): no database lock is held while Google is asked."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
-from django.db import transaction
 
 from calendars.providers import CalendarError
-from calendars.providers.http import TIMEOUT, calendar_session
+from calendars.providers.http import calendar_session, unreachable
+from calendars.providers.token_refresh import token_with_refresh_lease
 
 log = logging.getLogger(__name__)
 
@@ -83,28 +84,39 @@ def connect_finish(*, flow: dict, query: dict) -> tuple[str, dict]:
     return _token_data(grant, {}), _claims(grant.get("id_token", ""))
 
 
-def access_token(account_id: int, *, force_refresh: bool = False) -> str:
-    """A valid Calendar token for the account, refreshed when near expiry or when asked."""
-    from calendars.models import CalendarAccount
+def access_token(account_id: int, *, force_refresh: bool = False, deadline: float | None = None) -> str:
+    """A valid Calendar token for the account, refreshed when near expiry or when asked. `deadline`
+    (time.monotonic()) bounds the whole of it."""
 
-    with transaction.atomic():
-        row = CalendarAccount.objects.select_for_update().only("token_data").get(pk=account_id)
-        kept = json.loads(row.token_data or "{}")
-        if not force_refresh and kept.get("access_token") and kept.get("expires_at", 0) - EARLY > time.time():
+    def cached(token_data: str) -> str | None:
+        kept = json.loads(token_data or "{}")
+        if kept.get("access_token") and kept.get("expires_at", 0) - EARLY > time.time():
             return kept["access_token"]
+        return None
+
+    def refresh(token_data: str) -> tuple[str, str]:
+        kept = json.loads(token_data or "{}")
         if not kept.get("refresh_token"):
             raise CalendarError("No Google sign-in is stored for this calendar: reconnect it", reconnect=True)
-        grant = _token_request({"grant_type": "refresh_token", "refresh_token": kept["refresh_token"]})
-        CalendarAccount.objects.filter(pk=account_id).update(token_data=_token_data(grant, kept))
-    return grant["access_token"]
+        grant = _token_request({"grant_type": "refresh_token", "refresh_token": kept["refresh_token"]}, deadline)
+        return grant["access_token"], _token_data(grant, kept)
+
+    return token_with_refresh_lease(
+        account_id=account_id,
+        force_refresh=force_refresh,
+        cached=cached,
+        refresh=refresh,
+        deadline=deadline,
+        provider="Google",
+    )
 
 
-def _token_request(fields: dict) -> dict:
+def _token_request(fields: dict, deadline: float | None = None) -> dict:
     body = {**fields, "client_id": settings.GOOGLE_CLIENT_ID, "client_secret": settings.GOOGLE_CLIENT_SECRET}
     try:
-        response = calendar_session().post(settings.GOOGLE_TOKEN_URL, data=body, timeout=TIMEOUT)
+        response = calendar_session(deadline=deadline).post(settings.GOOGLE_TOKEN_URL, data=body)
     except requests.RequestException as problem:
-        raise CalendarError(f"Google sign-in is unavailable ({type(problem).__name__})") from None
+        raise unreachable("Google sign-in", problem) from None
     if response.status_code in (400, 401):
         error = _json(response).get("error", "")
         log.warning("Google refused a token (%s)", error)

@@ -1,7 +1,13 @@
-"""What both online providers' HTTP chokepoints share: a session that trusts the configured CA, and one
-request loop that waits out throttling (429/503/504 with Retry-After, within CALENDAR_RETRY_SECONDS),
-retries a dropped connection, and refreshes the access token once on a 401 before asking the staff
-member to reconnect. Tokens never reach a log: only the method, host and path are logged."""
+"""What both online providers' HTTP chokepoints share: one session type that every calendar request goes
+through (Graph, Google Calendar, and the sign-in token endpoints, msal's included), and one request loop.
+
+The session trusts the configured CA and gives every request connect and read timeouts
+(CALENDAR_CONNECT_TIMEOUT_SECONDS, CALENDAR_READ_TIMEOUT_SECONDS), cut to what is left of a deadline when
+the work has one (a booking on a call): past the deadline nothing more is sent. The loop waits out
+throttling (429/503/504 with Retry-After, within CALENDAR_RETRY_SECONDS and the deadline), retries a
+refused or dropped connection, and refreshes the access token once on a 401 before asking the staff member
+to reconnect. A timeout is not retried: the service may be stuck, and the next sync asks again. Tokens never
+reach a log: only the method, host and path are logged."""
 
 from __future__ import annotations
 
@@ -18,19 +24,57 @@ from calendars.providers import CalendarError
 log = logging.getLogger(__name__)
 
 THROTTLED = {429, 503, 504}
-TIMEOUT = (5, 20)  # connect, read (seconds)
 
 
-def calendar_session() -> requests.Session:
-    session = requests.Session()
-    if settings.CALENDAR_CA_BUNDLE:
-        session.verify = settings.CALENDAR_CA_BUNDLE
-        session.trust_env = False  # else REQUESTS_CA_BUNDLE from the environment would override `verify`
-    return session
+class DeadlinePassedError(requests.Timeout):
+    """The time allowed for this work ran out before a request could be sent."""
+
+
+class CalendarSession(requests.Session):
+    """A requests session whose every request has our timeouts (a caller's own `timeout` cannot lift them).
+    `deadline` is a time.monotonic() instant, or None for no overall limit."""
+
+    def __init__(self, *, deadline: float | None = None) -> None:
+        super().__init__()
+        self.deadline = deadline
+        if settings.CALENDAR_CA_BUNDLE:
+            self.verify = settings.CALENDAR_CA_BUNDLE
+            self.trust_env = False  # else REQUESTS_CA_BUNDLE from the environment would override `verify`
+
+    def seconds_left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def request(self, method, url, *args, **kwargs) -> requests.Response:
+        connect, read = settings.CALENDAR_CONNECT_TIMEOUT_SECONDS, settings.CALENDAR_READ_TIMEOUT_SECONDS
+        left = self.seconds_left()
+        if left is not None:
+            if left <= 0:
+                raise DeadlinePassedError(f"no time left for {method} {urlsplit(url).netloc}{urlsplit(url).path}")
+            connect, read = min(connect, left), min(read, left)
+        kwargs["timeout"] = (connect, read)
+        return super().request(method, url, *args, **kwargs)
+
+
+def calendar_session(*, deadline: float | None = None) -> CalendarSession:
+    return CalendarSession(deadline=deadline)
+
+
+def deadline_after(seconds: float | None) -> float | None:
+    """The time.monotonic() instant `seconds` from now (None: no deadline)."""
+    return None if seconds is None else time.monotonic() + seconds
+
+
+def unreachable(provider: str, problem: requests.RequestException) -> CalendarError:
+    """The CalendarError for a request that got no answer (never permanent: the next try may get one)."""
+    if isinstance(problem, DeadlinePassedError):
+        return CalendarError(f"{provider} did not answer in the time a booking on a call may wait")
+    if isinstance(problem, requests.Timeout):
+        return CalendarError(f"{provider} did not answer in time ({type(problem).__name__})")
+    return CalendarError(f"{provider} could not be reached ({type(problem).__name__})")
 
 
 def request_with_retries(
-    session: requests.Session,
+    session: CalendarSession,
     method: str,
     url: str,
     *,
@@ -50,12 +94,15 @@ def request_with_retries(
         attempt += 1
         sent = {**(headers or {}), "Authorization": f"Bearer {token(force_refresh)}"}
         force_refresh = False
+        left = session.seconds_left()
+        budget = budget if left is None else min(budget, left)
         try:
-            response = session.request(method, url, headers=sent, timeout=TIMEOUT, **kwargs)
+            response = session.request(method, url, headers=sent, **kwargs)
         except requests.RequestException as problem:
             wait = min(2.0 ** (attempt - 1), 8.0)
-            if attempt >= 3 or wait > budget:
-                raise CalendarError(f"{provider} could not be reached ({type(problem).__name__})") from None
+            if isinstance(problem, requests.Timeout) or attempt >= 3 or wait > budget:
+                log.warning("%s: %s, giving up", where, type(problem).__name__)
+                raise unreachable(provider, problem) from None
             log.warning("%s: %s, retrying in %.1f s", where, type(problem).__name__, wait)
             sleep(wait)
             budget -= wait

@@ -1,6 +1,7 @@
 """Outlook calendars through Microsoft Graph. Every request goes through `_request` (the one HTTP
 chokepoint): base URL from MICROSOFT_GRAPH_URL, bearer token from msal, `Prefer` asking for UTC times and
-immutable ids, throttling waited out, errors turned into CalendarError by Graph's error code.
+immutable ids, the session's timeouts (and the deadline of a booking on a call), throttling waited out,
+errors turned into CalendarError by Graph's error code.
 
 Reads use calendarView (expands recurring series; works for personal accounts, unlike getSchedule),
 following `@odata.nextLink` to the last page. Sync uses calendarView/delta and keeps the whole deltaLink
@@ -26,9 +27,10 @@ RECONNECT_CODES = {"InvalidAuthenticationToken", "AuthenticationError", "ErrorAc
 
 
 class MicrosoftCalendar:
-    def __init__(self, account) -> None:
+    def __init__(self, account, *, deadline: float | None = None) -> None:
         self.account = account
-        self.session = calendar_session()
+        self.deadline = deadline
+        self.session = calendar_session(deadline=deadline)
 
     # ---- the interface ------------------------------------------------------------------------------
     def events(self, start: dt.datetime, end: dt.datetime) -> list[ProviderEvent]:
@@ -96,7 +98,7 @@ class MicrosoftCalendar:
             self.session,
             method,
             url,
-            token=lambda force: access_token(self.account.pk, force_refresh=force),
+            token=lambda force: access_token(self.account.pk, force_refresh=force, deadline=self.deadline),
             provider="Microsoft",
             headers={"Prefer": prefer},
             **kwargs,

@@ -1,7 +1,9 @@
 """Microsoft sign-in for calendars through msal: the authorization-code flow with PKCE to connect, and
 silent token acquisition afterwards from the account's own serialized msal token cache (encrypted in
-`CalendarAccount.token_data`). msal refreshes and rotates refresh tokens itself; the cache is written
-back whenever it changed, with the account row locked so two processes never redeem one refresh token."""
+`CalendarAccount.token_data`). msal refreshes and rotates refresh tokens itself; a refresh happens under
+the account's refresh lease (`token_refresh`), so two processes never redeem one refresh token, and no
+database lock is held while the sign-in service is asked. Every msal request goes through our calendar
+session, with its timeouts."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ import warnings
 import msal
 import requests
 from django.conf import settings
-from django.db import transaction
 
 from calendars.providers import CalendarError
-from calendars.providers.http import calendar_session
+from calendars.providers.http import CalendarSession, calendar_session, unreachable
+from calendars.providers.token_refresh import token_with_refresh_lease
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,20 @@ SCOPES = ["Calendars.ReadWrite", "User.Read"]  # msal adds offline_access, openi
 _HTTP_CACHE: dict = {}  # msal's discovery and throttling memory, shared by the apps of this process
 
 
-def msal_app(cache: msal.SerializableTokenCache | None = None) -> msal.ConfidentialClientApplication:
+class _RefreshNeededError(requests.RequestException):
+    """Raised instead of sending a token request, when we only want what the cache holds."""
+
+
+class _CacheOnlySession(CalendarSession):
+    """msal's discovery may be fetched (it is cached per process), token requests are not sent."""
+
+    def post(self, url, *args, **kwargs):
+        raise _RefreshNeededError(url)
+
+
+def msal_app(
+    cache: msal.SerializableTokenCache | None = None, *, session: CalendarSession | None = None
+) -> msal.ConfidentialClientApplication:
     if not (settings.MICROSOFT_CLIENT_ID and settings.MICROSOFT_CLIENT_SECRET):
         raise CalendarError(
             "Microsoft is not configured: set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET", permanent=True
@@ -33,11 +48,13 @@ def msal_app(cache: msal.SerializableTokenCache | None = None) -> msal.Confident
             client_credential=settings.MICROSOFT_CLIENT_SECRET,
             authority=f"{settings.MICROSOFT_AUTHORITY_HOST}/{settings.MICROSOFT_TENANT}",
             token_cache=cache,
-            http_client=calendar_session(),
+            http_client=session or calendar_session(),
             http_cache=_HTTP_CACHE,
             instance_discovery=False,  # the authority is ours to configure, not discovered
         )
-    except (ValueError, requests.RequestException) as problem:
+    except requests.RequestException as problem:
+        raise unreachable("Microsoft sign-in", problem) from None
+    except ValueError as problem:
         raise CalendarError(f"Microsoft sign-in is unavailable ({type(problem).__name__})") from None
 
 
@@ -62,7 +79,9 @@ def connect_finish(*, flow: dict, query: dict) -> tuple[str, dict]:
         raise CalendarError(
             "The Microsoft sign-in expired or did not match: please try again.", permanent=True
         ) from None
-    except (RuntimeError, requests.RequestException, msal.exceptions.MsalServiceError) as problem:
+    except requests.RequestException as problem:
+        raise unreachable("Microsoft sign-in", problem) from None
+    except (RuntimeError, msal.exceptions.MsalServiceError) as problem:
         raise CalendarError(f"Microsoft sign-in failed ({type(problem).__name__}); please try again.") from None
     if "error" in result:
         description = (result.get("error_description") or result["error"]).splitlines()[0][:200]
@@ -70,27 +89,49 @@ def connect_finish(*, flow: dict, query: dict) -> tuple[str, dict]:
     return cache.serialize(), result.get("id_token_claims") or {}
 
 
-def access_token(account_id: int, *, force_refresh: bool = False) -> str:
+def access_token(account_id: int, *, force_refresh: bool = False, deadline: float | None = None) -> str:
     """A valid Graph token for the account, refreshed when needed (CalendarError(reconnect=True) when the
-    grant was revoked or expired)."""
-    from calendars.models import CalendarAccount
+    grant was revoked or expired). `deadline` (time.monotonic()) bounds the whole of it."""
 
-    with transaction.atomic():
-        row = CalendarAccount.objects.select_for_update().only("token_data").get(pk=account_id)
-        cache = msal.SerializableTokenCache()
-        cache.deserialize(row.token_data or None)
-        app = msal_app(cache)
-        accounts = app.get_accounts()
-        if not accounts:
-            raise CalendarError("No Microsoft sign-in is stored for this calendar: reconnect it", reconnect=True)
+    def cached(token_data: str) -> str | None:
         try:
-            result = app.acquire_token_silent_with_error(SCOPES, account=accounts[0], force_refresh=force_refresh)
-        except (requests.RequestException, msal.exceptions.MsalServiceError) as problem:
-            raise CalendarError(f"Microsoft sign-in is unavailable ({type(problem).__name__})") from None
-        if cache.has_state_changed:
-            CalendarAccount.objects.filter(pk=account_id).update(token_data=cache.serialize())
-    if not result or "access_token" not in result:
-        error = (result or {}).get("error", "no token")
-        log.warning("calendar account %s: Microsoft refused a token (%s)", account_id, error)
-        raise CalendarError("Microsoft no longer accepts this connection: reconnect the calendar", reconnect=True)
-    return result["access_token"]
+            result = _silent(token_data, session=_CacheOnlySession(deadline=deadline), force_refresh=False)[0]
+        except _RefreshNeededError:
+            return None
+        return (result or {}).get("access_token")
+
+    def refresh(token_data: str) -> tuple[str, str | None]:
+        result, renewed = _silent(token_data, session=calendar_session(deadline=deadline), force_refresh=force_refresh)
+        if not result or "access_token" not in result:
+            error = (result or {}).get("error", "no token")
+            log.warning("calendar account %s: Microsoft refused a token (%s)", account_id, error)
+            raise CalendarError("Microsoft no longer accepts this connection: reconnect the calendar", reconnect=True)
+        return result["access_token"], renewed
+
+    return token_with_refresh_lease(
+        account_id=account_id,
+        force_refresh=force_refresh,
+        cached=cached,
+        refresh=refresh,
+        deadline=deadline,
+        provider="Microsoft",
+    )
+
+
+def _silent(token_data: str, *, session: CalendarSession, force_refresh: bool) -> tuple[dict | None, str | None]:
+    """msal's silent acquisition from this cache: (its result, the cache serialized again when it changed)."""
+    cache = msal.SerializableTokenCache()
+    cache.deserialize(token_data or None)
+    app = msal_app(cache, session=session)
+    accounts = app.get_accounts()
+    if not accounts:
+        raise CalendarError("No Microsoft sign-in is stored for this calendar: reconnect it", reconnect=True)
+    try:
+        result = app.acquire_token_silent_with_error(SCOPES, account=accounts[0], force_refresh=force_refresh)
+    except _RefreshNeededError:
+        raise
+    except requests.RequestException as problem:
+        raise unreachable("Microsoft sign-in", problem) from None
+    except msal.exceptions.MsalServiceError as problem:
+        raise CalendarError(f"Microsoft sign-in is unavailable ({type(problem).__name__})") from None
+    return result, cache.serialize() if cache.has_state_changed else None
