@@ -102,9 +102,20 @@ def call_event_record(*, headers: dict[str, str], body: str = "", now: dt.dateti
         )
         CallEvent.objects.bulk_create([kept], ignore_conflicts=True)  # a repeat (same call, name, sequence): kept once
         applied = _apply(call, name, subclass, headers, body, now)
-    if applied.ended_now:
+    if applied.ended_now or (name == "CHANNEL_HANGUP_COMPLETE" and _follow_up_missing(applied.call)):
+        # The second case: a replayed hangup whose first application committed but whose follow-up was cut
+        # short (the database went away in between); the follow-up is all or nothing, so it is due in full.
         call_ended_follow_up(call=applied.call, now=now)
     return applied
+
+
+def _follow_up_missing(call: Call) -> bool:
+    """An ended call whose queue entry still says calling: its end's follow-up never committed."""
+    return (
+        call.status == Call.Status.ENDED
+        and call.queue_entry_id is not None
+        and QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).exists()
+    )
 
 
 def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: dt.datetime) -> Applied:
@@ -186,7 +197,12 @@ def _booked_on(call: Call) -> bool:
 
 def call_ended_follow_up(*, call: Call, now: dt.datetime) -> None:
     """Once per ended call: close its queue entry, queue a retry the office's policy asks for, and
-    bring the customer's profile up to date."""
+    bring the customer's profile up to date — all in one transaction, so a replay finds it done or not."""
+    with transaction.atomic():
+        _follow_up(call, now)
+
+
+def _follow_up(call: Call, now: dt.datetime) -> None:
     from calls.services import customer_profile_refresh
 
     if call.queue_entry_id:

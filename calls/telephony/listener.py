@@ -1,7 +1,9 @@
 """The one long-lived Event Socket connection (`manage.py telephony_events`): subscribe, hand every event
 to the call-event service, start the agent's audio fork when a call is answered, watch over calls that
 run too long or go quiet, and — when the switch goes away — reconnect with backoff and reconcile every
-call left unfinished.
+call left unfinished. When the database goes away (a PostgreSQL restart), the switch connection stays up:
+each event waits, retried with backoff on a fresh database connection, and is applied once the database is
+back (applying an event is idempotent, so one that half-happened before the drop is simply applied again).
 
 Runs under gevent (greenswitch's own greenlets; nothing is monkey-patched). Each piece is a method the
 tests call on their own; `run` strings them together until `stop` is set.
@@ -34,6 +36,8 @@ from calls.watch import call_end_unseen, calls_overdue
 log = logging.getLogger(__name__)
 
 BACKOFF = (0.5, 1, 2, 5, 10, 30)
+DATABASE_BACKOFF = (0.2, 0.5, 1, 2, 5)  # between tries of an event, or of a watch, while the database is away
+DATABASE_ERRORS = (InterfaceError, OperationalError)  # the connection dropped or the server is unreachable
 HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
 EVENT_LANES = 4  # threads applying events, each call's events on one of them
 PUBLISH_SECONDS = 0.05  # while calls keep changing, live blocks go out at most this often, with every change so far
@@ -67,6 +71,8 @@ class EventListener:
         self._transferring: set[str] = set()  # calls the agent handed to a person
         self.lanes: EventLanes | None = None
         self._hub = self._hub_thread = None
+        self._stop: Callable[[], bool] = lambda: False
+        self.database_retries = 0  # how many times an event or a watch met the database away
 
     # ---- connection ---------------------------------------------------------------------------------
     def connect(self) -> EventSocket:
@@ -84,25 +90,40 @@ class EventListener:
         return alive and time.monotonic() - self.last_heard < HEARTBEAT_SILENCE
 
     def run(self, stop: Callable[[], bool], tick: float = 1.0) -> None:
-        attempt = 0
+        switch_attempt = database_attempt = 0
+        reconciled = False
+        self._stop = stop
         self._hub, self._hub_thread = gevent.get_hub(), threading.current_thread()
         self.lanes = EventLanes(EVENT_LANES, self.handle)
         self.publisher.start()
         while not stop():
             try:
-                self.connect()
-                attempt = 0
-                self.reconcile()
+                if not self.connected():
+                    self.close()
+                    self.connect()
+                    reconciled = False
+                switch_attempt = 0
+                if not reconciled:
+                    self.reconcile()
+                    reconciled = True
                 while not stop() and self.connected():
                     gevent.sleep(tick)
                     self.watch()
+                    database_attempt = 0
+                self.close()  # the switch went away or fell silent
+                wait = BACKOFF[0]
             except SwitchUnavailableError as problem:
                 log.warning("telephony events: switch unavailable: %s", problem)
-            self.close()
+                self.close()
+                wait = BACKOFF[min(switch_attempt, len(BACKOFF) - 1)]
+                switch_attempt += 1
+            except DATABASE_ERRORS as problem:  # keep the switch connection; its events wait in the lanes
+                wait = DATABASE_BACKOFF[min(database_attempt, len(DATABASE_BACKOFF) - 1)]
+                database_attempt += 1
+                self._database_lost(problem, wait)
             if stop():
                 break
-            gevent.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
-            attempt += 1
+            gevent.sleep(wait)
         self.lanes.stop()
         self.publisher.stop()
 
@@ -124,11 +145,7 @@ class EventListener:
             self.handle(headers, getattr(event, "body", ""))
 
     def handle(self, headers: dict[str, str], body: str = "") -> None:
-        try:
-            applied = call_event_record(headers=headers, body=body)
-        except (InterfaceError, OperationalError):  # the database connection dropped: once more, afresh
-            connection.close()
-            applied = call_event_record(headers=headers, body=body)
+        applied = self._record(headers, body)
         with self._count_lock:
             self.events_handled += 1
         if applied is not None and applied.changed:
@@ -148,6 +165,36 @@ class EventListener:
             subclass in AGENT_GONE and applied.call.status != Call.Status.ENDED and not self._transferred(applied.call)
         ):
             self._on_hub(self._hang_up, applied.call, subclass)
+
+    def _record(self, headers: dict[str, str], body: str):
+        """Apply the event, however long the database is away: each try on a fresh connection, with backoff.
+        Gives up only when the listener is stopping (the event is then lost with the process anyway)."""
+        attempt = 0
+        while True:
+            try:
+                return call_event_record(headers=headers, body=body)
+            except DATABASE_ERRORS as problem:
+                if self._stop():
+                    raise
+                wait = DATABASE_BACKOFF[min(attempt, len(DATABASE_BACKOFF) - 1)]
+                attempt += 1
+                self._database_lost(problem, wait)
+                if self._on_hub_thread():
+                    gevent.sleep(wait)
+                else:
+                    time.sleep(wait)  # a lane's own thread: nothing else waits on it
+
+    def _database_lost(self, problem: Exception, wait: float) -> None:
+        with self._count_lock:
+            self.database_retries += 1
+        log.warning("telephony events: database unavailable (%s); trying again in %s s", str(problem).strip(), wait)
+        try:
+            connection.close()  # the next query opens a new connection
+        except DATABASE_ERRORS:
+            pass
+
+    def _on_hub_thread(self) -> bool:
+        return self._hub is None or threading.current_thread() is self._hub_thread
 
     def _on_hub(self, work, *args) -> None:
         """Switch commands go out from the hub's thread (greenswitch's socket belongs to it)."""

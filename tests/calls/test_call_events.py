@@ -119,3 +119,26 @@ def test_a_booking_made_before_the_line_dropped_still_makes_the_call_booked(dial
     dialing_call.refresh_from_db()
     customer.refresh_from_db()
     assert dialing_call.outcome == Call.Outcome.BOOKED and customer.last_outcome == "booked"
+
+
+def test_a_replayed_hangup_finishes_a_follow_up_the_database_cut_short(dialing_call, office, customer):
+    """The listener re-applies an event after the database went away. When the hangup itself had committed
+    but the connection dropped before its follow-up did, the replay must still close the queue entry (and
+    queue the retry), or the customer stays `calling` for good."""
+    entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
+    Call.objects.filter(pk=dialing_call.pk).update(queue_entry=entry)
+    hangup = hangup_complete(dialing_call, 9, cause="NO_ANSWER", answered=False)
+    call_event_record(headers=hangup)
+    # what a drop between the hangup's commit and its follow-up's leaves: the call ended, its entry calling
+    QueueEntry.objects.filter(customer=customer, reason="retry").delete()
+    QueueEntry.objects.filter(pk=entry.pk).update(status=QueueEntry.Status.CALLING)
+
+    replay = call_event_record(headers=hangup)
+
+    assert not replay.ended_now  # the end itself is applied once
+    entry.refresh_from_db()
+    assert entry.status == QueueEntry.Status.DONE
+    assert QueueEntry.objects.filter(customer=customer, reason="retry").count() == 1
+    again = call_event_record(headers=hangup)  # and a further replay changes nothing
+    assert not again.changed
+    assert QueueEntry.objects.filter(customer=customer, reason="retry").count() == 1
