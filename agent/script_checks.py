@@ -1,22 +1,34 @@
-"""What a script must get right before a call can use it, as plain checks the Scripts form shows as errors:
-placeholders that exist (a typo such as {frist_name} would be read out as written), a greeting that names
-the office and says the caller is automated (the calling rules' disclosure), objection answers in a form
-staff can write, and a voice the synthesiser can load."""
+"""What a script must get right before a call can use it: placeholders that exist (a typo such as {frist_name}
+would be read out as written), a greeting that names the office and says the caller is automated (the calling
+rules' disclosure), objection answers and opt-out phrases in their shapes, a transfer number in E.164, and a
+voice of the office's. `script_problems` runs them all over a script as stored; `Script.clean` raises them, so
+the Scripts editor and the admin refuse the same things with the same messages, and a call set aside a script
+stored before (or around) these checks."""
 
 from __future__ import annotations
 
 import difflib
 import re
 import string
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from agent.script_lines import PLACEHOLDERS
-from agent.speech.tts import BUNDLED as BUNDLED_VOICE
+from agent.voices import voice_file, voice_unknown
 from issetter.models import Office
+from issetter.validators import validate_e164
+
+if TYPE_CHECKING:
+    from agent.models import Script
 
 DISCLOSURE = re.compile(r"\b(automated|assistant|AI)\b", re.IGNORECASE)
 OFFICE_PLACEHOLDERS = ("office_name", "office_legal_name")
 OBJECTION_SEPARATORS = ("=", "→", "->")
+SPOKEN_FIELDS = ("greeting", "recording_notice", "purpose", "closing", "voicemail_message")
+TEXT_LIMIT = 2000
+MINUTES_LIMITS = (MinValueValidator(5), MaxValueValidator(480))
 
 
 class ScriptCheckError(ValueError):
@@ -85,6 +97,8 @@ def objection_answers_from(text: str) -> dict[str, str]:
 
 
 def objection_answers_text(answers: dict[str, str]) -> str:
+    if not isinstance(answers, dict):  # stored before the checks; the script's page says what is wrong
+        return ""
     return "\n".join(f"{objection} = {answer}" for objection, answer in (answers or {}).items())
 
 
@@ -100,19 +114,70 @@ def opt_out_phrases_from(text: str) -> list[str]:
     return phrases
 
 
-def voice_problem(name: str) -> str:
-    """Why the synthesiser could not load `name` ("" when it can): the bundled voice, or a Piper .onnx file
-    with its .onnx.json beside it."""
-    name = name.strip()
-    if name == BUNDLED_VOICE:
-        return ""
-    path = Path(name)
-    if path.suffix != ".onnx":
-        return f'Use "{BUNDLED_VOICE}" or the path of a Piper voice file ending in .onnx.'
-    if not path.is_absolute():
-        return "Give the voice file's full path (starting with /)."
-    if not path.is_file():
-        return f"There is no voice file at {name}."
-    if not Path(f"{name}.json").is_file():
-        return f"The voice's settings file {path.name}.json must be beside it."
-    return ""
+def voice_problem(name: str, *, office_id: int | None) -> str:
+    """ "" when the script may use the voice: the bundled one or one of the office's own. One message for a name
+    that is missing, another office's or a path, so the answer tells nobody which files exist."""
+    return "" if voice_file(office_id=office_id, name=name) is not None else voice_unknown(str(name))
+
+
+def script_problems(script: Script) -> dict[str, list[str]]:
+    """Every check over the script as stored, by field: {} when a call can use it."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, messages: list[str]) -> None:
+        if messages:
+            problems.setdefault(field, []).extend(messages)
+
+    for field in SPOKEN_FIELDS:
+        text = getattr(script, field)
+        if not isinstance(text, str):
+            add(field, ["Write this as text."])
+            continue
+        add(field, _validator_messages(MaxLengthValidator(TEXT_LIMIT), text) + _placeholder_errors(text))
+    office = script.office if script.office_id else None
+    if office is not None and isinstance(script.greeting, str):
+        add("greeting", greeting_problems(script.greeting, office=office))
+    minutes = script.appointment_minutes
+    if isinstance(minutes, int):
+        add("appointment_minutes", [m for limit in MINUTES_LIMITS for m in _validator_messages(limit, minutes)])
+    add("objection_answers", _objection_answer_problems(script.objection_answers))
+    phrases = script.opt_out_phrases
+    if not isinstance(phrases, list) or not all(isinstance(phrase, str) for phrase in phrases):
+        add("opt_out_phrases", ['Write the opt-out phrases as a list of phrases, e.g. ["leave me alone"].'])
+    transfer = script.transfer_number
+    if not isinstance(transfer, str):
+        add("transfer_number", ["Enter the number in international form, e.g. +12025550143."])
+    elif transfer:
+        add("transfer_number", _validator_messages(validate_e164, transfer))
+    add("voice", [problem] if (problem := voice_problem(script.voice, office_id=script.office_id)) else [])
+    return problems
+
+
+def script_problem_lines(script: Script) -> list[str]:
+    """The script's problems as lines for a page or a call's flag: "Greeting: …"."""
+    labels = {field.name: str(field.verbose_name).capitalize() for field in script._meta.fields}
+    return [f"{labels.get(field, field)}: {message}" for field, messages in script_problems(script).items()
+            for message in messages]  # fmt: skip
+
+
+def _objection_answer_problems(answers) -> list[str]:
+    if not isinstance(answers, dict) or not all(
+        isinstance(objection, str) and isinstance(answer, str) for objection, answer in answers.items()
+    ):
+        return ['Write the objection answers as {"objection": "answer", …}.']
+    return [problem for answer in answers.values() for problem in _placeholder_errors(answer)]
+
+
+def _placeholder_errors(text: str) -> list[str]:
+    try:
+        return placeholder_problems(text)
+    except ScriptCheckError as problem:
+        return [str(problem)]
+
+
+def _validator_messages(validator, value) -> list[str]:
+    try:
+        validator(value)
+    except ValidationError as problem:
+        return list(problem.messages)
+    return []

@@ -1,6 +1,7 @@
 """A script's words for one call: placeholders ({first_name}, {agent_name}, {office_name},
 {office_legal_name}, {appointment_type}, {callback_number}) filled; an unknown placeholder stays as written
-rather than breaking the call."""
+rather than breaking the call, and a line whose braces do not read at all (a script stored before the checks,
+shown on its page) is kept as written."""
 
 from __future__ import annotations
 
@@ -28,7 +29,11 @@ def lines_for(*, script: Script, customer: Customer, office: Office) -> Lines:
     )
 
     def fill(text: str) -> str:
-        return (text or "").format_map(values).strip()
+        text = text if isinstance(text, str) else ""
+        try:
+            return text.format_map(values).strip()
+        except (ValueError, IndexError, AttributeError, TypeError, KeyError):
+            return text.strip()
 
     return Lines(
         greeting=fill(script.greeting),
@@ -41,9 +46,13 @@ def lines_for(*, script: Script, customer: Customer, office: Office) -> Lines:
         callback_number=values["callback_number"],
         recording_notice=fill(script.recording_notice),
         transfer_number=script.transfer_number,
-        opt_out_phrases=tuple(script.opt_out_phrases or ()),
-        objection_answers={key: fill(answer) for key, answer in (script.objection_answers or {}).items()},
+        opt_out_phrases=tuple(p for p in script.opt_out_phrases or () if isinstance(p, str)),
+        objection_answers={key: fill(answer) for key, answer in _answers(script.objection_answers).items()},
     )
+
+
+def _answers(answers) -> dict:
+    return answers if isinstance(answers, dict) else {}
 
 
 def _spoken_number(e164: str) -> str:

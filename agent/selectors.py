@@ -1,5 +1,5 @@
-"""Reads for scripts: the office's list, whether a name is taken, and a script's lines as a sample customer
-hears them (the Scripts page's preview)."""
+"""Reads for scripts: the office's list, whether a name is taken, a script's lines as a sample customer hears
+them (the Scripts page's preview), and the script a call uses (never one that fails its checks)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from agent.models import Script
+from agent.script_checks import script_problem_lines, script_problems
 from agent.script_lines import lines_for
+from agent.voices import voice_file
+from calls.models import Call
 from customers.models import Customer
 from issetter.models import Office
 
@@ -54,3 +57,29 @@ def script_preview_lines(*, script: Script) -> list[PreviewLine]:
 
 def script_preview_line(*, script: Script, key: str) -> PreviewLine | None:
     return next((line for line in script_preview_lines(script=script) if line.key == key), None)
+
+
+@dataclass(frozen=True)
+class CallScript:
+    script: Script
+    voice: str  # what the synthesiser loads: "" for the bundled voice, else the office's voice file
+    problem: str = ""  # why the call's script, or its voice, was set aside ("" when nothing was)
+
+
+def script_for_call(*, call: Call) -> CallScript:
+    """The call's script (else the office's default, else the built-in wording) as long as it passes its checks.
+    One stored before the checks, or edited around them, is set aside for the office's default (or the built-in
+    script) rather than failing the call; one whose only fault is its voice keeps its words, in the bundled
+    voice. `problem` says which, for the call's flag."""
+    default = Script.objects.filter(office_id=call.office_id, is_default=True).first()
+    chosen = call.script or default or Script(office=call.office, name="the built-in script")
+    problems = script_problems(chosen)
+    if not problems:
+        return CallScript(chosen, voice_file(office_id=call.office_id, name=chosen.voice) or "")
+    why = f'Script "{chosen.name}" failed its checks ({script_problem_lines(chosen)[0]})'
+    if set(problems) == {"voice"}:
+        return CallScript(chosen, "", f"{why}; the call used the bundled voice.")
+    if default is not None and default.pk != chosen.pk and not set(script_problems(default)) - {"voice"}:
+        voice = voice_file(office_id=call.office_id, name=default.voice) or ""
+        return CallScript(default, voice, f'{why}; the call used the default script "{default.name}".')
+    return CallScript(Script(office=call.office), "", f"{why}; the call used the built-in script.")

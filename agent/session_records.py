@@ -11,12 +11,12 @@ from django.db import connection
 from django.db.models import Max
 
 from agent.dialogue.choice import policy_for
-from agent.models import Script
 from agent.pipeline.recording import CallRecorder
 from agent.script_lines import lines_for
+from agent.selectors import script_for_call
 from agent.tools import CallTools
 from calls.models import Call, Turn
-from calls.services import call_recording_save, customer_profile_refresh
+from calls.services import call_flag, call_recording_save, customer_profile_refresh
 
 
 async def in_thread(work: Callable, *args):
@@ -37,12 +37,13 @@ def call_load(call_id: str) -> Call | None:
 
 
 def call_policy(call: Call, clock: Callable):
-    script = (
-        call.script or Script.objects.filter(office=call.office, is_default=True).first() or Script(office=call.office)
-    )
+    chosen = script_for_call(call=call)  # a script that fails its checks is set aside, never fails the call
+    if chosen.problem:
+        call_flag(call_id=call.pk, reason=chosen.problem)
+    script = chosen.script
     tools = CallTools(call=call, script=script, clock=clock)
     lines = lines_for(script=script, customer=call.customer, office=call.office)
-    return policy_for(script=script, lines=lines, tools=tools), script.voice
+    return policy_for(script=script, lines=lines, tools=tools), chosen.voice
 
 
 def offers_ahead(policy) -> None:

