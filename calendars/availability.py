@@ -58,9 +58,11 @@ def busy_known(
     ]
 
 
-def busy_live(*, account: CalendarAccount, start: dt.datetime, end: dt.datetime) -> list[Interval]:
-    """Busy times as the provider has them right now (raises CalendarError)."""
-    return [Interval(a, b) for a, b in provider_for(account).busy(start, end)]
+def busy_live(
+    *, account: CalendarAccount, start: dt.datetime, end: dt.datetime, deadline: float | None = None
+) -> list[Interval]:
+    """Busy times as the provider has them right now (raises CalendarError; `deadline`: time.monotonic())."""
+    return [Interval(a, b) for a, b in provider_for(account, deadline=deadline).busy(start, end)]
 
 
 def availability_of(

@@ -3,7 +3,9 @@
 the event into the provider after that transaction. The same call books once, however often it asks; two
 calls reaching for one slot: one wins, the other is told the nearest free times. Cancel and reschedule
 update the provider. A provider that fails leaves the appointment booked here with the problem shown;
-the next sync retries it. A revoked grant marks the calendar "reconnect" and books nothing more there."""
+the next sync retries it. A revoked grant marks the calendar "reconnect" and books nothing more there.
+No database lock is held while a provider is asked. A booking on a call is time-boxed: the provider gets
+CALENDAR_BOOKING_DEADLINE_SECONDS in all, then the time is held here and the sync puts it in later."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calendars.availability import booking_policy_of, booking_rules, busy_known, busy_live
 from calendars.models import Appointment, BookingPolicy, CalendarAccount
 from calendars.providers import CalendarError, EventDraft, provider_for
+from calendars.providers.http import deadline_after
 from calendars.services import calendar_account_problem, customer_appointments_refresh
 from calendars.slots import slot_is_free, slot_nearest
 from customers.models import Customer
@@ -27,9 +31,23 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class BookingResult:
+    """What a booking (or a move) came to.
+
+    - `booked` (an `appointment`): the time is the customer's; it is kept here and nothing else can take it.
+      - `confirmed_in_calendar` True: the event is in the staff member's calendar too (always, for the local
+        calendar). Say it is booked.
+      - `confirmed_in_calendar` False: "Not in the calendar yet": the calendar did not answer in time or
+        refused for now (`appointment.provider_error` says how; `message` too). The next sync puts it in,
+        with the same transaction id, so it is never lost and never made twice. Say the time is held and
+        will be confirmed.
+    - not booked: `alternatives` holds the nearest free times when the time was taken (else empty), and
+      `message` says why (taken, outside the rules, the calendar needs reconnecting or could not be checked).
+    """
+
     appointment: Appointment | None = None
     alternatives: list[dt.datetime] = field(default_factory=list)
     message: str = ""
+    confirmed_in_calendar: bool = False
 
     @property
     def booked(self) -> bool:
@@ -48,20 +66,35 @@ def appointment_book(
     staff=None,
     now: dt.datetime | None = None,
     holidays=(),
+    deadline_seconds: float | None = None,
 ) -> BookingResult:
+    """Book `starts_at` for the customer (see BookingResult for what comes back).
+
+    `deadline_seconds` bounds the time spent with the provider in all (the live re-check, the sign-in and
+    the push); on a call (`call_uuid` given) it defaults to CALENDAR_BOOKING_DEADLINE_SECONDS, otherwise
+    only each request's own timeouts apply. With a deadline, a calendar that cannot be checked in time
+    (silent, throttled, unreachable — not a revoked grant) does not stop the booking: it is checked
+    against what we hold (our appointments and the last sync) and kept here until the push succeeds."""
     now = now or timezone.now()
     if call_uuid and (earlier := _booked_on_call(call_uuid)):
-        return BookingResult(earlier)  # the same call asking again (a retried tool call): the same booking
+        # the same call asking again (a retried tool call): the same booking
+        return BookingResult(earlier, confirmed_in_calendar=_in_calendar(earlier))
     if account.status != CalendarAccount.Status.CONNECTED:
         return BookingResult(message=f"{account} needs reconnecting before anything can be booked into it.")
+    if deadline_seconds is None and call_uuid:
+        deadline_seconds = settings.CALENDAR_BOOKING_DEADLINE_SECONDS
+    deadline = deadline_after(deadline_seconds)
     rules = booking_rules(office=account.office, minutes=minutes, holidays=holidays)
     ends_at = starts_at + rules.length
     window = (starts_at - rules.buffer_before - dt.timedelta(minutes=1), ends_at + rules.buffer_after)
     try:
-        live = busy_live(account=account, start=window[0], end=window[1])
+        live = busy_live(account=account, start=window[0], end=window[1], deadline=deadline)
     except CalendarError as problem:
         calendar_account_problem(account=account, problem=problem)
-        return BookingResult(message=f"The calendar could not be checked: {problem}")
+        if deadline is None or problem.permanent:
+            return BookingResult(message=f"The calendar could not be checked: {problem}")
+        log.warning("calendar account %s: not checked live before a booking on a call: %s", account.pk, problem)
+        live = []  # someone is waiting on the line: what we hold decides, the push follows later
     with transaction.atomic():
         # Written first, so every other booking into this calendar waits here until this one commits.
         CalendarAccount.objects.filter(pk=account.pk).update(last_booking_at=now)
@@ -89,21 +122,29 @@ def appointment_book(
             if call_uuid and (earlier := _booked_on_call(call_uuid)):
                 return BookingResult(earlier)
             raise
-    appointment_push(appointment=appointment)
+    confirmed = appointment_push(appointment=appointment, deadline=deadline)
     customer_appointments_refresh(customer_id=customer.pk, now=now)
-    return BookingResult(appointment)
+    if confirmed:
+        return BookingResult(appointment, confirmed_in_calendar=True)
+    return BookingResult(
+        appointment,
+        message=f"Booked here, not in the calendar yet ({appointment.provider_error}); the next sync puts it in.",
+    )
 
 
-def appointment_push(*, appointment: Appointment) -> bool:
-    """Put the appointment into its provider calendar (create once, by transaction id). True when it is there."""
+def appointment_push(*, appointment: Appointment, deadline: float | None = None) -> bool:
+    """Put the appointment into its provider calendar (create once, by transaction id). True when it is there;
+    False leaves it "not in the calendar yet", with the problem in `provider_error`, for the next sync.
+    `deadline` (time.monotonic()) bounds the provider's time, sign-in included."""
     account = appointment.calendar_account
     if account is None:
         return True
     try:
-        event = provider_for(account).create(_draft(appointment))
+        event = provider_for(account, deadline=deadline).create(_draft(appointment))
     except CalendarError as problem:
         log.warning("appointment %s: not in the calendar yet: %s", appointment.pk, problem)
         Appointment.objects.filter(pk=appointment.pk).update(provider_error=str(problem)[:255])
+        appointment.provider_error = str(problem)[:255]
         calendar_account_problem(account=account, problem=problem)
         return False
     Appointment.objects.filter(pk=appointment.pk).update(provider_event_id=event.id, provider_error="")
@@ -160,11 +201,15 @@ def appointment_reschedule(
             Appointment.objects.filter(pk=appointment.pk).update(provider_error=str(problem)[:255])
             return BookingResult(appointment, message=f"Moved here, but the calendar said: {problem}")
     customer_appointments_refresh(customer_id=appointment.customer_id, now=now)
-    return BookingResult(appointment)
+    return BookingResult(appointment, confirmed_in_calendar=_in_calendar(appointment))
 
 
 def _booked_on_call(call_uuid) -> Appointment | None:
     return Appointment.objects.filter(source_call_uuid=call_uuid, status__in=Appointment.ACTIVE_STATUSES).first()
+
+
+def _in_calendar(appointment: Appointment) -> bool:
+    return appointment.calendar_account_id is None or bool(appointment.provider_event_id)
 
 
 def _title(appointment_type: str, customer: Customer) -> str:

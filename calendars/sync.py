@@ -1,6 +1,6 @@
-"""Pull upcoming events from connected calendars into SyncedEvent (busy times for the slot finder, the
-week view), from the provider's change feed where it has one; push appointments that did not reach their
-calendar yet. Used by the django-q2 schedule, the page's "sync now" and `manage.py calendar_sync`."""
+"""Push appointments that did not reach their calendar yet, then pull upcoming events from connected
+calendars into SyncedEvent (busy times for the slot finder, the week view), from the provider's change feed
+where it has one. Used by the django-q2 schedule, the page's "sync now" and `manage.py calendar_sync`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,15 @@ def calendar_sync(*, account: CalendarAccount, now: dt.datetime | None = None) -
     if account.status != CalendarAccount.Status.CONNECTED:
         summary.problem = "needs reconnecting"
         return summary
+    # Appointments that did not reach the calendar yet go in first (the same transaction id as their first
+    # try, so one whose create did land is found, not made twice), so the changes read next know them as ours.
+    waiting = Appointment.objects.filter(
+        calendar_account=account, status__in=Appointment.ACTIVE_STATUSES, provider_event_id="", starts_at__gte=now
+    )
+    summary.pushed = sum(
+        appointment_push(appointment=appointment)
+        for appointment in waiting.select_related("customer", "office", "calendar_account")
+    )
     try:
         batch = provider_for(account).changes(account.sync_cursor, now - BEHIND, now + AHEAD)
     except CalendarError as problem:
@@ -79,13 +88,6 @@ def calendar_sync(*, account: CalendarAccount, now: dt.datetime | None = None) -
     summary.removed, _ = removed.delete()
     summary.full = batch.full
     CalendarAccount.objects.filter(pk=account.pk).update(sync_cursor=batch.cursor, last_synced_at=now, status_detail="")
-    waiting = Appointment.objects.filter(
-        calendar_account=account, status__in=Appointment.ACTIVE_STATUSES, provider_event_id="", starts_at__gte=now
-    )
-    summary.pushed = sum(
-        appointment_push(appointment=appointment)
-        for appointment in waiting.select_related("customer", "office", "calendar_account")
-    )
     return summary
 
 
