@@ -146,6 +146,8 @@ class CallSession(AudioTurns):
             self._cancel_wait()
             for task in self._tasks:
                 task.cancel()
+            if not self.closing and await in_thread(self.policy.hung_up):
+                await in_thread(call_end_record, self.call.pk, self.call.customer_id, "do_not_call", "", False)
             if self.hearing is not None:
                 await in_thread(recording_save, self.call.pk, self.recorder, self.hearing.frames)
 
@@ -273,8 +275,8 @@ class CallSession(AudioTurns):
                 log.info("agent: answered %d ms after the turn ended", at - answered_at)
             if remember:
                 await self._turn(Turn.Speaker.AGENT, text, at, at)
-        self.marks += 1
-        await self.socket.send(json.dumps({"type": "mark", "data": {"name": f"said-{self.marks}"}}))
+        self.marks += 1  # the mark carries the words (a switch ignores them; a simulated callee understands them)
+        await self.socket.send(json.dumps({"type": "mark", "data": {"name": f"said-{self.marks}", "text": text}}))
 
     async def _finish(self, outcome: str, transfer_to: str = "") -> None:
         self.closing = True

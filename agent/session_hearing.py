@@ -12,7 +12,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from agent.dialogue.understanding import understand
+from agent.dialogue.understanding import GUESSED, understand
 from agent.pipeline.hearing import Heard, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import machine_verdict
@@ -135,7 +135,7 @@ class AudioTurns:
             return
         self._interrupted, self._greeting_unheard = [], False
         index = await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
-        confidence = recognition.confidence
+        confidence = GUESSED if recognition.open else recognition.confidence  # the open search's words are a guess
 
         def decide() -> list:
             return self.policy.heard(said, confidence)

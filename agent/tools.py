@@ -94,7 +94,7 @@ class CallTools:
             holidays=self._holidays(),
         )
         if result.booked:
-            return Booked(True, result.appointment.starts_at)
+            return Booked(True, result.appointment.starts_at, confirmed=result.confirmed_in_calendar)
         return Booked(False, alternatives=result.alternatives)
 
     def callback(self, when: dt.datetime | None) -> dt.datetime:

@@ -143,6 +143,8 @@ class AudioFork:
             if self.conversation is not None:  # text mode: everything sent before it has been said
                 self._mark_reply(str(data.get("name", "")), "playout")
                 return
+            if data.get("text"):  # the words the audio before it says (a person understands the agent)
+                self.channel.agent_words.append(str(data["text"]))
             self.playout.mark(str(data.get("name", "")))
         elif kind == "clearMarks":
             for name in self.playout.clear_marks():

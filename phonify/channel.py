@@ -58,6 +58,7 @@ class Channel:
     agent_frames: list[tuple[float, bytes, int]] = field(default_factory=list)  # agent audio played (clock, L16, rate)
     agent_playing: bool = False
     barge_ins: list[dict] = field(default_factory=list)  # persona talked over the agent: how soon it stopped
+    agent_words: list[str] = field(default_factory=list)  # what the agent's marks say its audio said
     picked: list[str] = field(default_factory=list)  # offered times a turn picked ("friday 09:00"): the persona
     # accepts those, besides its `accepts` windows
     callee_said_until: float | None = None  # when the persona's last words ended, until the agent answers

@@ -201,6 +201,7 @@ class SpokenConversation(Conversation):
             transcribe=switch.transcribe,
         )
         self._barging = False
+        self._words_used = 0  # of the channel's agent_words, given to turns so far
 
     async def speak(self, text: str) -> None:
         speech = await voice.speech_of(text, self.voice)
@@ -249,6 +250,12 @@ class SpokenConversation(Conversation):
         return segment.start
 
     def _utterance(self, heard: Heard, started_at: float) -> None:
+        """The agent stopped talking: what it said is what its marks say, where they say it (a person
+        understands the agent's words; it is the agent's hearing that is tested), else what the ear made of it."""
+        words = self.channel.agent_words[self._words_used :]
+        self._words_used = len(self.channel.agent_words)
+        if words:
+            heard = Heard(text=" ".join(words), spotted=heard.spotted)
         self.agent_said(heard, started_at)
 
     def agent_stopped_playing(self) -> None:

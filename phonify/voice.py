@@ -57,7 +57,13 @@ async def speech_of(text: str, voice: dict | None = None) -> np.ndarray:
     """The persona's voice saying `text`, at 16 kHz; cached, synthesised off the event loop, and only
     once when many calls ask for the same words at the same moment."""
     voice = voice or {}
-    words = (text, str(voice.get("engine", "piper")), float(voice.get("speed", 1.0)))
+    words = (
+        text,
+        str(voice.get("engine", "piper")),
+        float(voice.get("speed", 1.0)),
+        float(voice.get("noise", 0.667)),
+        str(voice.get("variant", "")),
+    )
     loop = asyncio.get_running_loop()
     key = (loop, *words)
     pending = _in_flight.get(key)
@@ -69,20 +75,25 @@ async def speech_of(text: str, voice: dict | None = None) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=512)
-def synthesize(text: str, engine: str = "piper", speed: float = 1.0) -> np.ndarray:
+def synthesize(
+    text: str, engine: str = "piper", speed: float = 1.0, noise: float = 0.667, variant: str = ""
+) -> np.ndarray:
+    """`noise`: Piper's noise scale (how much the voice varies: 0.667 is its default); `variant`: an
+    espeak-ng voice such as "en-us+f3" (a woman's), "en-us+m4"."""
     if not text.strip():
         return np.zeros(0, dtype=np.int16)
     if engine == "espeak" and shutil.which("espeak-ng"):
-        return _espeak(text, speed)
-    return _piper_say(text, speed)  # piper is the default and the stand-in where espeak-ng is absent
+        return _espeak(text, speed, variant)
+    return _piper_say(text, speed, noise)  # piper is the default and the stand-in where espeak-ng is absent
 
 
-def _piper_say(text: str, speed: float) -> np.ndarray:
+def _piper_say(text: str, speed: float, noise: float = 0.667) -> np.ndarray:
     from piper import SynthesisConfig
 
     voice = _piper_voice()
+    config = SynthesisConfig(length_scale=1.0 / max(speed, 0.1), noise_scale=noise)
     with _piper_lock:  # one onnxruntime session, used by one thread at a time
-        chunks = list(voice.synthesize(text, syn_config=SynthesisConfig(length_scale=1.0 / max(speed, 0.1))))
+        chunks = list(voice.synthesize(text, syn_config=config))
     if not chunks:
         return np.zeros(0, dtype=np.int16)
     audio = np.concatenate([chunk.audio_int16_array for chunk in chunks])
@@ -100,10 +111,11 @@ def _piper_voice():
     return _piper
 
 
-def _espeak(text: str, speed: float) -> np.ndarray:
+def _espeak(text: str, speed: float, variant: str = "") -> np.ndarray:
     words_per_minute = str(int(175 * speed))
+    voice = ["-v", variant] if variant else []
     result = subprocess.run(  # noqa: S603  (fixed program, text passed as one argument)
-        ["espeak-ng", "--stdout", "-s", words_per_minute, text], capture_output=True, check=True, timeout=30
+        ["espeak-ng", "--stdout", "-s", words_per_minute, *voice, text], capture_output=True, check=True, timeout=30
     )
     with wave.open(io.BytesIO(result.stdout)) as recording:
         audio = np.frombuffer(recording.readframes(recording.getnframes()), dtype=np.int16)

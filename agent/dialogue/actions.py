@@ -52,6 +52,7 @@ class Booked:
     booked: bool
     starts_at: dt.datetime | None = None
     alternatives: list[dt.datetime] = field(default_factory=list)
+    confirmed: bool = True  # in the staff member's calendar already (else held here, pushed when it answers)
 
 
 class Tools(Protocol):

@@ -85,6 +85,9 @@ class LanguageModelPolicy:
     def machine(self) -> list:
         return self._remembered(self.scripted.machine())
 
+    def hung_up(self) -> bool:
+        return self.scripted.hung_up()
+
     # ---- understanding ------------------------------------------------------------------------------
     @property
     def last_understood(self) -> Understood | None:

@@ -23,7 +23,7 @@ import datetime as dt
 
 from agent.dialogue import calendar_words
 from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
-from agent.dialogue.understanding import Understood, understand
+from agent.dialogue.understanding import GUESSED, Understood, understand
 
 __all__ = ["Booked", "Hangup", "Lines", "Say", "ScriptedPolicy", "Tools", "Transfer", "Wait"]
 
@@ -83,6 +83,15 @@ class ScriptedPolicy:
         if self.silences > SILENCES_BEFORE_GOODBYE:
             return self._close("I'll let you go for now. Goodbye.", "")
         return [self._say(f"Are you still there? {self._prompt()}")]
+
+    def hung_up(self) -> bool:
+        """The callee hung up. One who was asked "Would you like us to stop calling you?" and hung up
+        before answering goes on the do-not-call list (erring toward what they may have asked); True then."""
+        if self.state != "confirm_opt_out":
+            return False
+        self.tools.do_not_call()
+        self.state, self.outcome = "closed", "do_not_call"
+        return True
 
     def machine(self) -> list:
         """An answering machine took the call and beeped: leave the message once and hang up."""
@@ -177,9 +186,9 @@ class ScriptedPolicy:
         """What means the same whatever was asked."""
         lines, first = self.lines, self.lines.first_name
         intent = meant.intent
-        if intent == "opt_out":
+        if intent == "opt_out" and not self._guessed(meant):
             return self._do_not_call()
-        if intent == "opt_out_unsure":
+        if intent in ("opt_out", "opt_out_unsure"):  # maybe an opt-out (or one in words only guessed): ask
             if self.state != "confirm_opt_out":
                 self.resume, self.state = self.state, "confirm_opt_out"
             return [self._say("I'm sorry to bother you. Would you like us to stop calling you?")]
@@ -369,6 +378,12 @@ class ScriptedPolicy:
     def _book(self, starts_at: dt.datetime) -> list:
         self.pending = None
         result = self.tools.book(starts_at)
+        if result.booked and not result.confirmed:  # the calendar did not answer in time: the time is held here
+            return self._close(
+                f"I'm holding {self._spoken(result.starts_at)} for you, and the office will confirm it in the "
+                f"calendar shortly. {self.lines.closing}",
+                "booked",
+            )
         if result.booked:
             return self._close(f"You're all set for {self._spoken(result.starts_at)}. {self.lines.closing}", "booked")
         self.state, self.offered = "offer", result.alternatives
@@ -429,6 +444,9 @@ class ScriptedPolicy:
     def _this_weekday(self, meant: Understood) -> bool:
         today = self.tools.now().astimezone(self.tools.zone).date()
         return meant.weekday == today.weekday() and meant.day_offset is None and not meant.next_week
+
+    def _guessed(self, meant: Understood) -> bool:
+        return meant.confidence is not None and meant.confidence <= GUESSED
 
     def _sure(self, meant: Understood) -> bool:
         return meant.confidence is None or meant.confidence >= SURE

@@ -38,7 +38,9 @@ ORDERED = (
     ("ask_person", phrases.ASK_PERSON),
     ("already_have", phrases.ALREADY_HAVE),
 )
-TIMED = ("callback", "not_available", "someone_else")  # intents that keep the time details said with them
+TIMED = ("callback", "not_available", "someone_else")
+GUESSED = 0.3  # the confidence of words the recogniser only guessed (its open search): a time they name is read
+# back, an opt-out in them asked about  # intents that keep the time details said with them
 
 
 @dataclass(frozen=True)

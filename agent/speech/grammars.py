@@ -13,9 +13,13 @@ the recogniser reports them as not understood (`recognizer.py`), so the policy a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 HOURS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 MINUTES = {0: "", 15: "fifteen", 30: "thirty", 45: "forty five"}
@@ -67,6 +71,31 @@ ASKING = ("how about", "what about", "can we do", "can you do", "let's do", "let
           "is", "is there anything on", "i prefer", "i'd prefer", "try", "maybe")  # fmt: skip
 
 
+TUNING_TABLE = Path(__file__).resolve().parents[1] / "personas" / "phrasings.yaml"
+# The tuning half's sentences that the grammar holds whole, beside its pieces: what people say that is no
+# answer to the question (wrong number, not at home, hold on, how did you get my number, an opt-out in other
+# words …). Never the held-out halves. Answers and times stay the pieces' job (`<yes>`, `<when>` …).
+SENTENCE_INTENTS = ("opt_out", "opt_out_unsure", "wrong_person", "not_available", "someone_else", "robot", "purpose",
+                    "how_number", "who", "hold", "repeat", "callback", "already_have", "not_interested",
+                    "ask_person", "reject_offered")  # fmt: skip
+TIMED_SENTENCE_INTENTS = ("counter_proposal",)
+
+
+@functools.cache
+def tuned_sentences(timed: bool) -> tuple[str, ...]:
+    """The tuning table's phrasings of SENTENCE_INTENTS (and, while times are on offer, its counter-
+    proposals), whole and sentence by sentence, with "{first_name}" left for the call's name."""
+    table = yaml.safe_load(TUNING_TABLE.read_text())["intents"]
+    intents = SENTENCE_INTENTS + (TIMED_SENTENCE_INTENTS if timed else ())
+    found = []
+    for intent in intents:
+        for phrasing in table.get(intent, []):
+            said = phrasing["say"] if isinstance(phrasing, dict) else str(phrasing)
+            found.append(said)
+            found += [part for part in re.split(r"(?<=[.?!,])\s+", said) if len(part.split()) > 1]
+    return tuple(dict.fromkeys(found))
+
+
 @dataclass(frozen=True)
 class Listening:
     """What the agent is listening for now."""
@@ -95,12 +124,13 @@ def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word
         "ask": [*WHO, *REPEAT, *ASK_PERSON],
         "callback": CALLBACK,
         "optout": [*OPT_OUT, *listening.opt_out_phrases],
+        "said": [sentence.replace("{first_name}", name or "them") for sentence in tuned_sentences(timed)],
         "other": [*listening.objections, *listening.extra]
         + (["hello", "hi", "hey", "hello hello", "good morning", "good afternoon", "yes hello"] if not timed else []),
         "lead": LEAD,
         "tail": TAIL,
     }
-    core = ["<yes>", "<no> [<refuse>]", "<refuse>", "<ask>", "<optout> [and <optout>]", "<other>"]
+    core = ["<yes>", "<no> [<refuse>]", "<refuse>", "<ask>", "<optout> [and <optout>]", "<other>", "<said>"]
     if timed:
         rules |= {"part": PARTS, "week": WEEKS, "choice": CHOICES, "offered": _offered(listening), "asking": ASKING}
         core = [
@@ -111,6 +141,7 @@ def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word
             "<callback> [<day> [in the <partname>]]",
             "<optout> [and <optout>]",
             "<other>",
+            "<said>",
             "<when>",
         ]
     else:

@@ -11,6 +11,7 @@ CONFIDENT) — the policy then asks again instead of acting on a guess.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -18,11 +19,13 @@ import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from agent.speech.audio import RATE
+from agent.speech.domain_lm import domain_lm_path
 from agent.speech.grammars import OUT_OF_GRAMMAR_WORDS, out_of_grammar
 
 PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
@@ -48,14 +51,19 @@ GRAMMARS_KEPT = 6  # compiled grammar searches kept per decoder
 # which keeps each at about 27 MB instead of 91 MB.
 
 
+OPEN_CONFIDENCE = 0.3  # what a reading of the open search is worth: acted on, never sure (the policy reads its
+# times back and asks about its opt-outs)
+
+
 @dataclass(frozen=True)
 class Recognition:
     text: str  # "" when nothing in the grammar was heard
     confidence: float  # 0–1 (0.5 where grammar and phone loop score alike); under CONFIDENT: not in the grammar
+    open: bool = False  # the words come from the open search (the domain language model), not the grammar
 
     @property
     def understood(self) -> str:
-        return self.text if self.confidence >= CONFIDENT else ""
+        return self.text if self.confidence >= CONFIDENT or self.open else ""
 
 
 class Recognizer(Protocol):
@@ -100,7 +108,12 @@ class SphinxRecognizer:
 
     def recognize(self, samples: np.ndarray, grammar: str) -> Recognition:
         found = self.grammar_pass(samples, grammar)
-        return recognition_of(found, self.phone_pass(samples) if found[0] else 0.0)
+        recognition = recognition_of(found, self.phone_pass(samples) if found[0] else 0.0)
+        return recognition if recognition.understood else open_recognition(self.open_pass(samples), recognition)
+
+    def open_pass(self, samples: np.ndarray) -> str:
+        """The open search's words: the domain language model (domain_lm.py), for what no grammar holds."""
+        return _normalised(_decode(self._open(), _padded(samples))[0])
 
     def grammar_pass(self, samples: np.ndarray, grammar: str) -> tuple[str, float]:
         """The grammar's best path: (words, score); ("", 0.0) when it went the out-of-grammar way."""
@@ -152,6 +165,18 @@ class SphinxRecognizer:
             setattr(self._local, f"{slot}_grammars", {})
         return decoder
 
+    def _open(self):
+        decoder = getattr(self._local, "open", None)
+        if decoder is None:
+            from pocketsphinx import Decoder
+
+            decoder = Decoder(samprate=RATE, loglevel="FATAL", cmn="batch", lm=None, **GRAMMAR_SEARCH)
+            path = domain_lm_path(str(Path(tempfile.gettempdir()) / "issetter-speech"), dictionary_words())
+            decoder.add_lm_file("open", path)
+            decoder.activate_search("open")
+            self._local.open = decoder
+        return decoder
+
     def _spotter(self):
         decoder = getattr(self._local, "spotter", None)
         if decoder is None:
@@ -190,6 +215,26 @@ class SphinxRecognizer:
             decoder.add_jsgf_string(name, grammar)
         known[key] = name  # the most recently used last
         return name
+
+
+def open_recognition(words: str, grammar: Recognition) -> Recognition:
+    """The open search's reading where the grammar understood nothing (the grammar's guess is kept if the
+    open search heard nothing either)."""
+    return Recognition(words, OPEN_CONFIDENCE, open=True) if words.strip() else grammar
+
+
+def dictionary_words() -> frozenset[str]:
+    """The words of the decoders' pronunciation dictionary ("word(2)" is a second pronunciation)."""
+    return _dictionary_words()
+
+
+@functools.cache
+def _dictionary_words() -> frozenset[str]:
+    import pocketsphinx
+
+    path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
+    with open(path, encoding="utf-8") as dictionary:
+        return frozenset(line.split(maxsplit=1)[0].split("(")[0] for line in dictionary if line.strip())
 
 
 def recognition_of(found: tuple[str, float], phone_score: float) -> Recognition:

@@ -23,7 +23,14 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from agent.speech.recognizer import WARM_GRAMMAR, Recognition, SphinxRecognizer, recognition_of
+from agent.speech.recognizer import (
+    WARM_GRAMMAR,
+    Recognition,
+    SphinxRecognizer,
+    dictionary_words,
+    open_recognition,
+    recognition_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,11 @@ def _worker_load() -> None:
     _worker = SphinxRecognizer()
     _worker.recognize(np.zeros(8000, np.int16), WARM_GRAMMAR)
     _worker.spot(np.zeros(8000, np.int16), ("leave a message",))
+    _worker.open_pass(np.zeros(8000, np.int16))
+
+
+def _open_pass(samples: np.ndarray) -> str:
+    return _worker.open_pass(samples)
 
 
 def _grammar_pass(samples: np.ndarray, grammar: str) -> tuple[str, float]:
@@ -75,7 +87,8 @@ class RecognizerProcesses:
     def recognize_later(self, samples: np.ndarray, grammar: str) -> Future:
         """The recognition as a future (for `asyncio.wrap_future`; cancelling it before the workers take
         it up drops it). The grammar's search and the phone loop run at once, in two workers when both are
-        free: a lone call's answer waits for the longer of the two, not their sum."""
+        free: a lone call's answer waits for the longer of the two, not their sum. When the grammar
+        understood nothing, the open search follows (its reading, or the grammar's if it heard nothing)."""
         found, yardstick = self._submit(_grammar_pass, samples, grammar), self._submit(_phone_pass, samples)
         outcome: Future = Future()
         settling = threading.Lock()  # the two callbacks may run on different threads
@@ -93,7 +106,12 @@ class RecognizerProcesses:
             elif found.exception() or yardstick.exception():
                 outcome.set_exception(found.exception() or yardstick.exception())
             else:
-                outcome.set_result(recognition_of(found.result(), yardstick.result()))
+                recognition = recognition_of(found.result(), yardstick.result())
+                if recognition.understood:
+                    outcome.set_result(recognition)
+                    return
+                opened = self._submit(_open_pass, samples)
+                opened.add_done_callback(lambda job: _settle_open(outcome, job, recognition))
 
         found.add_done_callback(both_done)
         yardstick.add_done_callback(both_done)
@@ -105,7 +123,7 @@ class RecognizerProcesses:
 
     def knows(self, word: str) -> bool:
         if self._words is None:
-            self._words = _dictionary_words()
+            self._words = dictionary_words()
         return word in self._words
 
     def warm_up(self) -> None:
@@ -163,10 +181,8 @@ class RecognizerProcesses:
         )
 
 
-def _dictionary_words() -> frozenset[str]:
-    """The words of the decoders' pronunciation dictionary ("word(2)" is a second pronunciation)."""
-    import pocketsphinx
-
-    path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
-    with open(path, encoding="utf-8") as dictionary:
-        return frozenset(line.split(maxsplit=1)[0].split("(")[0] for line in dictionary if line.strip())
+def _settle_open(outcome: Future, job: Future, grammar: Recognition) -> None:
+    if job.cancelled() or job.exception() is not None:
+        outcome.set_result(grammar)  # the grammar's reading stands (nothing understood): the agent asks again
+    else:
+        outcome.set_result(open_recognition(job.result(), grammar))

@@ -10,11 +10,13 @@ import pytest
 import yaml
 
 from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Wait
+from agent.dialogue.understanding import GUESSED
 from agent.script_lines import lines_for
 from agent.tools import CallTools
 from calendars.models import Appointment
 from calls.models import QueueEntry
 from customers.models import DoNotCallEntry
+from tests.calendars.test_time_limits import microsoft, outlook, short_limits  # noqa: F401  (fixtures)
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=NEW_YORK)
@@ -192,3 +194,39 @@ def test_the_common_questions_get_an_honest_answer_and_the_question_again(agent,
     policy.heard("Hello?")
     reply = said(policy.heard(question))
     assert answer in reply and (reply.endswith("Is this Maria?") or reply.endswith("Am I speaking with Maria?"))
+
+
+def test_a_calendar_that_does_not_answer_in_time_gets_the_time_held_and_said_so(
+    agent,
+    call,
+    settings,
+    microsoft,  # noqa: F811  (fixtures imported above)
+    outlook,  # noqa: F811
+    short_limits,  # noqa: F811
+):
+    microsoft.hold_next("*", "/v1.0/me", times=20)  # Graph silent: neither the live check nor the create answers
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    actions = policy.heard("The first one please.")
+    assert ended(actions) == "booked" and "I'm holding" in said(actions) and "will confirm it" in said(actions)
+    assert Appointment.objects.get(source_call_uuid=call.uuid).provider_error
+
+
+def test_a_guessed_opt_out_is_asked_about_and_a_guessed_time_read_back(agent, customer):
+    """Words from the recogniser's open search (GUESSED confidence) never opt out or book by themselves."""
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    assert said(policy.heard("take me off your list", confidence=GUESSED)).endswith("stop calling you?")
+    assert not DoNotCallEntry.objects.exists()
+    policy.heard("no", confidence=0.9)
+    assert said(policy.heard("the second one", confidence=GUESSED)).endswith("Shall I book it?")
+    assert not Appointment.objects.exists()
+
+
+def test_hanging_up_on_the_opt_out_question_counts_as_a_yes(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Leave me alone.")
+    assert policy.hung_up() and DoNotCallEntry.objects.filter(phone=customer.phone).exists()
