@@ -45,24 +45,49 @@ def dial_run_start(*, office, script=None, limit: int | None = None, started_by=
     return DialRun.objects.create(office=office, script=script, call_limit=limit, started_by=started_by)
 
 
+class CallingUnavailableError(Exception):
+    """The worker's task queue could not be reached: nothing was started."""
+
+
+CALLING_UNAVAILABLE = "Calling is unavailable right now: the task queue could not be reached. Try again shortly."
+
+
 def dial_run_begin(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
-    """ "Call queued": a new run, driven by the worker once this transaction commits."""
+    """ "Call queued": a new run, handed to the worker once this transaction commits. Should the hand-over
+    fail (the broker is down), the run is marked failed with the reason: it never stays `running` with
+    nobody to drive it. Returns the run as it stands (the caller checks for FAILED)."""
     run = dial_run_start(office=office, script=script, limit=limit, started_by=started_by)
-    transaction.on_commit(lambda: dial_run_hand_to_worker(run_id=run.pk))
+    transaction.on_commit(lambda: dial_run_enqueue(run=run, fallback=DialRun.Status.FAILED))
     return run
 
 
 def dial_run_resume(*, run: DialRun) -> bool:
     resumed = dial_run_set_status(run=run, status=DialRun.Status.RUNNING)
     if resumed:
-        transaction.on_commit(lambda: dial_run_hand_to_worker(run_id=run.pk))
+        transaction.on_commit(lambda: dial_run_enqueue(run=run, fallback=DialRun.Status.PAUSED))
     return resumed
+
+
+def dial_run_enqueue(*, run: DialRun, fallback: str) -> bool:
+    """Hand the run to the worker; when the task queue cannot take it, the run goes to `fallback` (failed, or
+    paused again) with the reason, and False is returned."""
+    try:
+        dial_run_hand_to_worker(run_id=run.pk)
+    except Exception:  # noqa: BLE001  (whatever the broker raised — Redis down, refused — nothing was queued)
+        log.exception("could not hand run %s to the worker", run.pk)
+        finished_at = timezone.now() if fallback == DialRun.Status.FAILED else None
+        DialRun.objects.filter(pk=run.pk, status=DialRun.Status.RUNNING).update(
+            status=fallback, status_reason=CALLING_UNAVAILABLE, finished_at=finished_at
+        )
+        return False
+    return True
 
 
 def dial_run_hand_to_worker(*, run_id: int) -> None:
     """Queue the django-q2 task that drives the run (a slice at a time; it queues its own next slice)."""
     from django_q.tasks import async_task
 
+    DialRun.objects.filter(pk=run_id).update(handed_at=timezone.now())  # before: the task may start at once
     async_task("calls.tasks.dial_run_work", run_id, task_name=f"dial-run-{run_id}")
 
 
@@ -87,6 +112,7 @@ def dial_run_step(
     """One pass: fill the free call slots from the due queue, paced; then see whether the run is done.
     `now` is the calling rules' clock (pinned in tests, `--now`); records keep the real time."""
     result = StepResult()
+    DialRun.objects.filter(pk=run.pk).update(driven_at=timezone.now(), rescues=0)  # alive, for the watchdog
     run.refresh_from_db()
     if run.status != DialRun.Status.RUNNING:
         result.stopped = True

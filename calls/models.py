@@ -106,6 +106,7 @@ class DialRun(models.Model):
         PAUSED = "paused", "Paused"
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"  # could not start or lost its worker: the reason says why
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="dial_runs")
     script = models.ForeignKey("agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -115,6 +116,11 @@ class DialRun(models.Model):
     call_limit = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Signs of life for the watchdog (calls.run_watch): when a task was last queued to drive the run, when a
+    # driver last stepped it, and how often the watchdog had to queue it again since it was last driven.
+    handed_at = models.DateTimeField(null=True, blank=True)
+    driven_at = models.DateTimeField(null=True, blank=True)
+    rescues = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

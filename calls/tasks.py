@@ -6,6 +6,7 @@ import logging
 
 from calls.dialer import dial_run_drive, dial_run_hand_to_worker
 from calls.models import DialRun
+from calls.run_watch import dial_run_driven_elsewhere
 from calls.telephony import SwitchUnavailableError, telephony_open
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ SLICE_SECONDS = 60  # one task drives a run this long, then hands over to the ne
 
 def dial_run_work(run_id: int) -> None:
     run = DialRun.objects.select_related("office", "script").get(pk=run_id)
-    if run.status != DialRun.Status.RUNNING:
+    if run.status != DialRun.Status.RUNNING or dial_run_driven_elsewhere(run=run):
         return
     try:
         with telephony_open() as telephony:

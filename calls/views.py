@@ -38,7 +38,10 @@ def queue_call(request: HttpRequest) -> HttpResponse:
     """ "Call queued": start a dial run with the chosen script; the live block shows it at once."""
     script_id = request.POST.get("script") or None
     script = get_for_office(Script, request.office, pk=script_id) if script_id else None
-    dial_run_begin(office=request.office, script=script, started_by=request.user)
+    run = dial_run_begin(office=request.office, script=script, started_by=request.user)
+    run.refresh_from_db()
+    if run.status == DialRun.Status.FAILED:  # the worker's queue is unreachable: the live block says why
+        messages.error(request, run.status_reason)
     return _live_block(request)
 
 

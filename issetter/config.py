@@ -93,13 +93,18 @@ def q_cluster_config(env: Env) -> dict:
 
 
 def cache_config(env: Env) -> dict:
+    """Redis when REDIS_URL is set — falling back to process memory while Redis is away, so sign-in (whose
+    rate limit is the cache's main user; sessions are in the database) never fails for want of Redis — else
+    process memory."""
     redis_url = env.str("REDIS_URL", "").strip()
     if redis_url:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "issetter.cache_fallback.RedisCacheWithFallback",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "issetter",
+                # A Redis that does not answer costs a request at most this long before the fallback serves it.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

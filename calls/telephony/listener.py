@@ -27,6 +27,7 @@ from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.fork_secret import fork_secret_for
 from calls.live import LivePublisher
 from calls.models import Call
+from calls.run_watch import dial_runs_rescue
 from calls.telephony.agent_link import agent_prepare
 from calls.telephony.esl import EslTelephony
 from calls.telephony.event_lanes import EventLanes
@@ -43,6 +44,7 @@ EVENT_LANES = 4  # threads applying events, each call's events on one of them
 PUBLISH_SECONDS = 0.05  # while calls keep changing, live blocks go out at most this often, with every change so far
 # The agent's fork ended (the agent hangs up by closing it) or never connected: the call is hung up.
 AGENT_GONE = ("mod_audio_fork::disconnect", "mod_audio_fork::connect_failed")
+RUN_WATCH_SECONDS = 30.0  # how often the dial-run watchdog looks for runs nobody drives
 QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
 
 
@@ -72,6 +74,7 @@ class EventListener:
         self.lanes: EventLanes | None = None
         self._hub = self._hub_thread = None
         self._stop: Callable[[], bool] = lambda: False
+        self._run_watch: threading.Thread | None = None
         self.database_retries = 0  # how many times an event or a watch met the database away
 
     # ---- connection ---------------------------------------------------------------------------------
@@ -109,6 +112,7 @@ class EventListener:
                 while not stop() and self.connected():
                     gevent.sleep(tick)
                     self.watch()
+                    self.watch_runs()
                     database_attempt = 0
                 self.close()  # the switch went away or fell silent
                 wait = BACKOFF[0]
@@ -267,6 +271,23 @@ class EventListener:
             self.switch.hangup(str(call.uuid), "ALLOTTED_TIMEOUT")
         quiet = Call.objects.exclude(status=Call.Status.ENDED).filter(last_event_at__lt=now - QUIET_CALL)
         self._end_vanished(quiet)
+
+    def watch_runs(self) -> None:
+        """Every RUN_WATCH_SECONDS, the dial-run watchdog on a thread of its own (it may talk to the task
+        queue's broker, which must never stall the thread reading the switch)."""
+        if self._run_watch is not None and self._run_watch.is_alive():
+            return
+        self._run_watch = threading.Thread(target=self._rescue_runs, name="run-watch", daemon=True)
+        self._run_watch.start()
+
+    def _rescue_runs(self) -> None:
+        try:
+            dial_runs_rescue()
+        except Exception:  # noqa: BLE001  (the database away: the next round tries again)
+            log.exception("telephony events: the dial-run watchdog failed")
+        finally:
+            connection.close()
+        time.sleep(RUN_WATCH_SECONDS)  # the thread stays alive until the next round is due
 
     def _end_vanished(self, calls) -> int:
         ended = 0

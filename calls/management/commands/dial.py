@@ -44,6 +44,9 @@ class Command(BaseCommand):
         chosen = self._script(found, script)
         if not wait:
             run = dial_run_begin(office=found, script=chosen, limit=limit)
+            run.refresh_from_db()
+            if run.status == DialRun.Status.FAILED:
+                raise CommandError(f"Run {run.pk}: {run.status_reason}")
             self.stdout.write(f"Run {run.pk} started for {found.slug}; the worker dials it.")
             return
         run = dial_run_start(office=found, script=chosen, limit=limit)
