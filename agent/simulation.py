@@ -38,6 +38,7 @@ def simulation_run(
     concurrency: int = 10,
     agent_url: str = "",
     telephone_line: bool = True,
+    time_scale: float = 1.0,
 ) -> dict:
     """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
     without it one runs in this process."""
@@ -76,7 +77,13 @@ def simulation_run(
     clock: Callable[[], dt.datetime] = (lambda: now) if now else timezone.now
     today = now.astimezone(office.zone).date() if now else None
     switch = SwitchThread(
-        port=0, personas=personas, text_mode=text, transcribe=False, today=today, telephone_line=telephone_line
+        port=0,
+        personas=personas,
+        text_mode=text,
+        transcribe=False,
+        today=today,
+        telephone_line=telephone_line,
+        time_scale=time_scale,
     )  # the agent's Turns are the record
     switch.start()
     settings.FREESWITCH_ESL_HOST, settings.FREESWITCH_ESL_PORT = "127.0.0.1", switch.switch.port

@@ -56,7 +56,11 @@ OPT_OUT = _any(
     r"contacting|harass\w*|these calls|the calls|with the calls|your calls|those calls|calls)\b",
     rf"\bdo not (?:ever |you dare |evergreen )?(?:call|phone|ring|contact|bother) (?:me|us|here|this number|this phone|"
     rf"this house|again|anymore|any more|back)\b(?! {WHEN_WORDS}\b)",
-    rf"\bnever (?:ever )?(?:call|phone|ring|contact) (?:me|us|here|this number|again)\b(?! {WHEN_WORDS}\b)",
+    rf"\bnever (?:ever )?(?:call|phone|ring|contact)(?:s|es|d|ed|ing)? (?:me|us|here|this number|again)"
+    rf"\b(?! {WHEN_WORDS}\b)",
+    r"\b(?:take|get) (?:out|away|down) (?:my|this|our) (?:number|name|phone)\b|\bno call (?:me|us|here)\b",
+    r"\b(?:knock|cut|lay|back) (?:it )?off (?:with )?(?:the |these |those |your )?(?:calls|calling|phone calls)\b",
+    r"\b(?:done|finished) with (?:the |these |your )?(?:calls|calling)\b",
     rf"\b(?:do not|no longer) want (?:to (?:be|get) (?:called|contacted|phoned|rung)|(?:you|anyone|anybody|your \w+) "
     rf"(?:to )?(?:call|calling|ringing|phoning|phone|contacting|contact|texting|bothering)|"
     rf"(?:these|your|any|any more|more|the|those|such|this kind of|sales) {CALLS}|(?:to )?(?:any )?more {CALLS}|"
@@ -298,10 +302,7 @@ ALTERNATIVE = re.compile(
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|yes hello|yeah hello|good (?:morning|afternoon|evening)|howdy)\s?)+$")
 
 # Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
-MAYBE_OPT_OUT = re.compile(
-    r"\b(?:call|calls|calling|called|phone|phoning|ring|ringing|list|contact|contacting|bother|bothering|number|"
-    r"text|texting)\b"
-)
+MAYBE_OPT_OUT = re.compile(r"\b(?:call|phon|ring|list|contact|bother|number|text)\w*\b")
 NEGATED = re.compile(r"\b(?:no|not|never|nobody|no one|stop|off|quit|enough|anymore|any more)\b")
 DECEASED = re.compile(
     r"\b(?:passed away|passed on|died|deceased|is no longer with us|passed last|lost (?:her|him) last)\b"

@@ -31,6 +31,7 @@ SILENCES_BEFORE_GOODBYE = 2  # re-prompts after silence before ending politely
 UNCLEAR_BEFORE_GIVING_UP = 2
 HOLD_WAITS = 4  # answer-waits of silence the agent holds quietly after "hold on" before asking again
 SURE = 0.5  # recognition confidence from which a time the callee named is booked without a read-back
+LONG_ANSWER = 12  # words: a pick said inside a longer answer is read back (what else was said may undo it)
 MATCHING_OFFERS_SEARCH = 12  # times looked at to find those after/before an hour they named
 
 
@@ -71,8 +72,10 @@ class ScriptedPolicy:
             return []
         if self.state == "waiting_hello":
             return self._greet()  # some people pick up and wait: greet anyway
-        if self.state == "confirm_opt_out" and self.silences == 0:  # the question was not answered: ask once more
+        if self.state == "confirm_opt_out":  # the question was not answered: ask once more, then honour it
             self.silences += 1
+            if self.silences > 1:
+                return self._do_not_call()
             return [self._say("Sorry, should we stop calling this number?")]
         if self.state == "holding":
             self.holds += 1
@@ -288,7 +291,7 @@ class ScriptedPolicy:
 
     # ---- a time chosen, checked, read back, booked -------------------------------------------------------
     def _choose(self, meant: Understood, sure: bool = True) -> list:
-        sure = sure and self._sure(meant)
+        sure = sure and self._sure(meant) and len(meant.text.split()) <= LONG_ANSWER
         if meant.choice is not None and meant.hour is None and not meant.names_a_day:
             if not self.offered or not -len(self.offered) <= meant.choice < len(self.offered):
                 return self._unclear()

@@ -107,13 +107,17 @@ def time_details(said: str) -> dict:
     return found
 
 
+PICK_ENDS = r"(?:$| please| thanks| thank you| works| would work| is fine| is good| sounds good| then| i guess| for me)"
+
+
 def _choice(said: str) -> int | None:
+    """A pick among the times on offer by its place: "the second one", "the earlier option", or "the last"
+    as the whole answer ("the last please") — never "the last thing I need"."""
     for word, index in CHOICES.items():
-        if re.search(rf"\b(?:the )?{word}(?: one| option| time| slot| of (?:those|them|the \w+))\b", said):
+        if re.search(rf"\b(?:the )?{word}(?: one| option| time| slot| appointment| of (?:those|them|the \w+))\b", said):
             return index
-        if word in ("first", "second", "third", "last") and re.search(rf"\bthe {word}\b(?! of (?:the )?month)", said):
-            if not re.search(rf"\bthe {word} (?:of|week|day)\b", said):
-                return index
+        if word in ("first", "second", "third", "last") and re.search(rf"\bthe {word}{PICK_ENDS}", said):
+            return index
     return None
 
 

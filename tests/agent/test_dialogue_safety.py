@@ -230,3 +230,24 @@ def test_hanging_up_on_the_opt_out_question_counts_as_a_yes(agent, customer):
     policy.heard("Hello?")
     policy.heard("Leave me alone.")
     assert policy.hung_up() and DoNotCallEntry.objects.filter(phone=customer.phone).exists()
+
+
+def test_the_last_thing_i_need_is_no_pick_and_a_pick_inside_a_long_answer_is_read_back(agent):
+    """A blind held-out caller's "this is the last thing I need" was booked as "the last" time on offer."""
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    policy.heard("Look, I'm running a business here, this is the last thing I need.")
+    assert not Appointment.objects.exists()
+    answer = said(policy.heard("Well I suppose if I had to pick one I would go for the second one of those I guess"))
+    assert answer.endswith("Shall I book it?") and not Appointment.objects.exists()
+
+
+def test_an_opt_out_question_left_unanswered_twice_is_honoured(agent, customer):
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    policy.heard("Leave me alone.")
+    policy.silence()
+    actions = policy.silence()
+    assert ended(actions) == "do_not_call" and DoNotCallEntry.objects.filter(phone=customer.phone).exists()

@@ -36,6 +36,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Callees' audio reaches the fork as synthesised (16 kHz), not through an 8 kHz μ-law telephone trunk.",
         )
+        parser.add_argument(
+            "--time-scale",
+            type=float,
+            default=1.0,
+            help="Shrink the people's own waits (rings, pauses before answering, hanging up) by this factor.",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--concurrency", type=int, default=10, help="Calls at once (the office's limit).")
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
@@ -61,6 +67,7 @@ class Command(BaseCommand):
                 concurrency=options["concurrency"],
                 agent_url=options["agent_url"],
                 telephone_line=not options["wideband"],
+                time_scale=options["time_scale"],
             )
             self.stdout.write(json.dumps(report))
             return
@@ -91,6 +98,7 @@ class Command(BaseCommand):
             argv += ["--tz", options["tz"], "--concurrency", str(options["concurrency"])]
             argv += ["--text"] if options["text"] else []
             argv += ["--wideband"] if options["wideband"] else []
+            argv += ["--time-scale", str(options["time_scale"])]
             argv += ["--now", options["now"]] if options["now"] else []
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if child.returncode != 0:

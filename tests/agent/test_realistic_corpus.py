@@ -1,0 +1,40 @@
+"""`simulate` on the realistic persona corpus in text: people who answer in their own words, through the real
+dialer, ESL client, listener and agent. The two errors that hurt people — a booking nobody agreed to and a
+missed opt-out — must be zero on every set; the tuning set must pass at 95 %, and the held-out sets (written
+apart by people who never saw the rules, and never tuned on) must not fall below what they measured when
+this test was written (docs/agent.md has the numbers and the gap to 95 %).
+
+simulate runs in a database of its own, so its result does not depend on the phase's database: it runs in
+the SQLite phase of CI only."""
+
+import json
+import os
+
+import pytest
+
+from tests.agent.test_simulate import simulate
+
+NOW = "2027-01-05T08:30:00-05:00"  # a Tuesday morning; the 12th is a Tuesday too
+SETS = {  # persona file: the least share of its people whose calls must end as they expect
+    "agent/personas/realistic.yaml": 0.95,
+    "agent/personas/realistic_held_out.yaml": 0.82,
+    "agent/personas/realistic_held_out_2.yaml": 0.82,
+    "agent/personas/realistic_held_out_3.yaml": 0.75,
+}
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="simulate uses a database of its own: run once, in the SQLite phase",
+)
+
+
+@pytest.mark.parametrize(("personas", "least"), SETS.items(), ids=[name.split("/")[-1] for name in SETS])
+def test_nobody_is_booked_for_a_time_they_did_not_accept_and_every_opt_out_is_honoured(personas, least):
+    result = simulate(personas, "--text", "--json", "--now", NOW, "--concurrency", "10", "--time-scale", "0.25")
+    report = json.loads(result.stdout) if result.stdout.strip().startswith("{") else None
+    assert report is not None, result.stderr[-3000:]
+    summary = report["summary"]
+    assert summary["wrong_bookings"] == [], summary["wrong_bookings"]
+    assert summary["missed_opt_outs"] == [], summary["missed_opt_outs"]
+    failed = [(row["name"], row["problems"]) for row in report["personas"] if not row["passed"]]
+    assert summary["passed"] >= least * summary["total"], (summary["pass_rate"], failed)
