@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from agent.dialogue.understanding import GUESSED, understand
 from agent.pipeline.hearing import Heard, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
+from agent.pipeline.machine import STRONG as MACHINE_STRONG
 from agent.pipeline.machine import machine_verdict
 from agent.pipeline.speaking import Mouth
 from agent.session_records import in_thread, turn_words_set
@@ -124,7 +125,8 @@ class AudioTurns:
                 await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
                 await self._machine_heard()
                 return
-        if self._interrupted and (self._barely_said(utterance, said) or (self._greeting_unheard and unclear)):
+        barely = self._barely_said(utterance, said, guessed=recognition.open)
+        if self._interrupted and (barely or (self._greeting_unheard and unclear)):
             text = recognition.text or "(noise)"
             await self._turn(Turn.Speaker.CALLEE, text, started_ms, ended_ms, recognition, wait=False)
             if self._greeting_unheard:  # the greeting again, once they (or a machine's greeting) pause
@@ -156,6 +158,9 @@ class AudioTurns:
         self._first_voiced += utterance.voiced_seconds
         if utterance.voiced_seconds >= SPOT_AFTER or self._first_spotted:  # after a phrase, any words may say more
             self._first_spotted |= await self._spot(utterance.samples)
+            if not machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
+                words = (await recognise).text  # a long first utterance: what the words say counts too
+                self._first_spotted |= {phrase for phrase in MACHINE_STRONG if phrase in words}
         if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
             recognition = await recognise
             await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
@@ -180,9 +185,12 @@ class AudioTurns:
             await self.mouth.interrupt()
         self._wait(self.timing.beep, self._beep)
 
-    def _barely_said(self, utterance, said: str) -> bool:
+    def _barely_said(self, utterance, said: str, guessed: bool = False) -> bool:
+        """A cough or an "mm-hm" over the agent: short, and nothing the grammar vouches for (or only a yes)."""
         if utterance.voiced_seconds > BACKCHANNEL_SECONDS:
             return False
+        if guessed:
+            return True
         return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
 
     def _young(self) -> bool:

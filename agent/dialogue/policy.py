@@ -32,6 +32,8 @@ UNCLEAR_BEFORE_GIVING_UP = 2
 HOLD_WAITS = 4  # answer-waits of silence the agent holds quietly after "hold on" before asking again
 SURE = 0.5  # recognition confidence from which a time the callee named is booked without a read-back
 LONG_ANSWER = 12  # words: a pick said inside a longer answer is read back (what else was said may undo it)
+ENDS_THE_CALL = ("wrong_person", "deceased", "not_available", "someone_else", "not_interested", "already_have",
+                 "callback", "ask_person")  # fmt: skip
 MATCHING_OFFERS_SEARCH = 12  # times looked at to find those after/before an hour they named
 
 
@@ -114,6 +116,8 @@ class ScriptedPolicy:
             self.state = self.resume
             if meant.intent in ("unclear", "hello", "yes"):  # "Okay, I'm back."
                 return [self._say(f"No problem. {self._prompt()}")]
+        if self._guessed(meant) and meant.intent in ENDS_THE_CALL:
+            return self._unclear()  # words only guessed never end a call: asked again
         general = self._anywhere(meant)
         if general is not None:
             return general

@@ -116,7 +116,7 @@ def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word
     if name:
         named = [f"this is {name}", f"{name} speaking", f"yes this is {name}", f"it's {name}", f"this isn't {name}",
                  f"this is not {name}", f"there's no {name} here", f"is this for {name}"]  # fmt: skip
-    timed = listening.state in ("identify", "offer", "wrong_person")
+    timed = listening.state in ("identify", "offer", "confirm", "not_available")
     rules = {
         "yes": [*YES, *named[:4]],
         "no": NO,

@@ -251,3 +251,11 @@ def test_an_opt_out_question_left_unanswered_twice_is_honoured(agent, customer):
     policy.silence()
     actions = policy.silence()
     assert ended(actions) == "do_not_call" and DoNotCallEntry.objects.filter(phone=customer.phone).exists()
+
+
+@pytest.mark.parametrize("words", ["call me back later", "wrong number", "not interested", "I already have one"])
+def test_words_only_guessed_never_end_the_call(agent, words):
+    policy = agent()
+    policy.heard("Hello?")
+    actions = policy.heard(words, confidence=GUESSED)
+    assert ended(actions) is None and "didn't quite catch" in said(actions)

@@ -44,10 +44,12 @@ def test_it_explains_bad_input():
 
 def test_with_audio_a_representative_set_ends_as_expected():
     """The agent hears and speaks: Piper voices on both sides, pocketsphinx grammars, barge-in, machines
-    with and without a beep; each call's recording is kept."""
+    with and without a beep; each call's recording is kept. On a wideband line: what the telephone leg does
+    to recognition is measured by test_realistic_audio.py and bench/recognition_phrasings.py."""
     result = simulate(
-        "agent/personas/audio_sample.yaml", "--json", "--concurrency", "4", "--now", "2026-11-24T08:00:00-05:00"
-    )
+        "agent/personas/audio_sample.yaml", "--json", "--wideband", "--concurrency", "4",
+        "--now", "2026-11-24T08:00:00-05:00",
+    )  # fmt: skip
     report = json.loads(result.stdout) if result.stdout.strip().startswith("{") else None
     failed = [row for row in report["personas"] if not row["passed"]] if report else result.stderr[-3000:]
     assert result.returncode == 0, failed
