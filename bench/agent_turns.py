@@ -109,10 +109,23 @@ def fresh_postgres(base: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-def level_run(calls: int, concurrency: int, folder: Path, postgres: str = "") -> dict:
-    people = [  # picking up after one to four rings, as people do: calls at once do not speak in lockstep
-        {"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON, "rings": 1 + n % 4} for n in range(calls)
-    ]
+def level_run(
+    calls: int,
+    concurrency: int,
+    folder: Path,
+    postgres: str = "",
+    people: list[dict] | None = None,
+    now: str = NOW,
+    wideband: bool = True,
+) -> dict:
+    """`people`: a persona file's people to call instead of the five-sentence caller (their own words)."""
+    if people is None:
+        people = [  # picking up after one to four rings, as people do: calls at once do not speak in lockstep
+            {"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON, "rings": 1 + n % 4}
+            for n in range(calls)
+        ]
+    else:
+        people = [{**person, "rings": 1 + n % 4} for n, person in enumerate(people)]
     personas = folder / f"people-{concurrency}.yaml"
     personas.write_text(yaml.safe_dump({"personas": people}, sort_keys=False))
     database = folder / f"level-{concurrency}.sqlite3"
@@ -127,7 +140,7 @@ def level_run(calls: int, concurrency: int, folder: Path, postgres: str = "") ->
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     agent = subprocess.Popen(
-        [sys.executable, "manage.py", "agent", "--port", str(port), "--now", NOW],
+        [sys.executable, "manage.py", "agent", "--port", str(port), "--now", now],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     agent.stdout.readline()  # "Agent: listening on port …"
@@ -142,7 +155,8 @@ def level_run(calls: int, concurrency: int, folder: Path, postgres: str = "") ->
 
     threading.Thread(target=sample, daemon=True).start()
     cpu_before, began = cpu_seconds(agent.pid), time.monotonic()
-    argv = [sys.executable, "manage.py", "simulate", str(personas), "--inside", "--now", NOW]
+    argv = [sys.executable, "manage.py", "simulate", str(personas), "--inside", "--now", now]
+    argv += ["--wideband"] if wideband else []
     argv += ["--concurrency", str(concurrency), "--agent-url", f"ws://127.0.0.1:{port}/"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     child = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -160,9 +174,15 @@ def level_run(calls: int, concurrency: int, folder: Path, postgres: str = "") ->
     turns = [ms for row in rows for ms in row["heard_latencies_ms"][1:]]
     ordered = sorted(turns)
     by_agent = sorted(ms for row in rows for ms in row["turn_latencies_ms"][1:])
+    summary = report["summary"]
     return {
         "concurrency": concurrency,
-        "calls": calls,
+        "calls": len(rows),
+        "passed": summary["passed"],
+        "wrong_bookings": len(summary.get("wrong_bookings", [])),
+        "missed_opt_outs": len(summary.get("missed_opt_outs", [])),
+        "agent_max": summary.get("turn_latency_max_ms"),
+        "heard_max": summary.get("heard_latency_max_ms"),
         "booked": sum(row["outcome"] == "booked" for row in rows),
         "turns": len(turns),
         "p50": statistics.median(turns) if turns else None,
@@ -186,12 +206,27 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default="", help="a server URL without database, e.g. postgres://postgres@127.0.0.1:5432"
     )
+    parser.add_argument("--personas", default="", help="call a persona file's people (their own words) instead")
+    parser.add_argument("--take", type=int, default=0, help="with --personas: only the first N people who answer")
+    parser.add_argument("--now", default=NOW, help="the pinned clock (with --personas, the file's own)")
+    parser.add_argument("--telephone", action="store_true", help="through the 8 kHz μ-law leg (default wideband)")
     options = parser.parse_args()
+    chosen = None
+    if options.personas:
+        chosen = [
+            p
+            for p in yaml.safe_load(Path(options.personas).read_text())["personas"]
+            if p.get("answer", "human") == "human"
+        ]
+        chosen = chosen[: options.take] if options.take else chosen
     results = []
     with tempfile.TemporaryDirectory(prefix="issetter-agent-bench-") as folder:
         for level in [int(value) for value in options.levels.split(",")]:
             calls = max(level, math.ceil(options.turns / (TURNS_PER_CALL - 1) / level) * level)
-            result = level_run(calls, level, Path(folder), options.postgres)
+            result = level_run(
+                calls, level, Path(folder), options.postgres, people=chosen, now=options.now,
+                wideband=not options.telephone,
+            )  # fmt: skip
             results.append(result)
             print(json.dumps(result), flush=True)
     base = results[0]["agent_p95"]
@@ -199,13 +234,15 @@ def main() -> None:
         (r["concurrency"] for r in results if r["agent_p95"] is not None and r["agent_p95"] <= base * 1.2), default=0
     )
     print()
-    print("| calls at once | calls | booked | turns | turn p50 / p95 ms (as heard) | turn p50 / p95 ms (agent) "
+    print("| calls at once | calls | as expected | wrong bookings | missed opt-outs | turns "
+          "| turn p50 / p95 / max ms (as heard) | turn p50 / p95 / max ms (agent) "
           "| first response p50 / p95 ms | agent peak MB | CPU s agent / simulator | wall s |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['concurrency']} | {r['calls']} | {r['booked']} | {r['turns']} | {r['p50']:.0f} / {r['p95']:.0f} "
-            f"| {r['agent_p50']:.0f} / {r['agent_p95']:.0f} | {r['first_p50']:.0f} / {r['first_p95']:.0f} "
+            f"| {r['concurrency']} | {r['calls']} | {r['passed']} | {r['wrong_bookings']} | {r['missed_opt_outs']} "
+            f"| {r['turns']} | {r['p50']:.0f} / {r['p95']:.0f} / {r['heard_max']} "
+            f"| {r['agent_p50']:.0f} / {r['agent_p95']:.0f} / {r['agent_max']} | {r['first_p50']:.0f} / {r['first_p95']:.0f} "
             f"| {r['peak_mb']:.0f} | {r['agent_cpu_s']:.0f} / {r['simulator_cpu_s']:.0f} | {r['wall_s']:.0f} |"
         )
     print(f"\nCalls at once with p95 within 20 % of one call's ({base:.0f} ms): {carried}")

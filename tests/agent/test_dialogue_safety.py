@@ -2,46 +2,20 @@
 24 November 2026, 08:00 in New York): nothing is booked that the callee did not accept, and an opt-out is
 heard in every state of the call — do-not-call written before the goodbye."""
 
-import datetime as dt
-import zoneinfo
 from pathlib import Path
 
 import pytest
 import yaml
 
-from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Wait
+from agent.dialogue.policy import Wait
 from agent.dialogue.understanding import GUESSED
-from agent.script_lines import lines_for
-from agent.tools import CallTools
 from calendars.models import Appointment
-from calls.models import QueueEntry
 from customers.models import DoNotCallEntry
+from tests.agent.test_dialogue import ended, said
 from tests.calendars.test_time_limits import microsoft, outlook, short_limits  # noqa: F401  (fixtures)
 
-NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
-NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=NEW_YORK)
 TUNING = yaml.safe_load((Path(__file__).resolve().parents[2] / "agent/personas/phrasings.yaml").read_text())
 OPT_OUTS = TUNING["intents"]["opt_out"]
-
-
-@pytest.fixture
-def agent(call, script, office, customer, colleague):
-    call.queue_entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
-    call.save()
-
-    def make() -> ScriptedPolicy:
-        tools = CallTools(call=call, script=script, clock=lambda: NOW)
-        return ScriptedPolicy(lines=lines_for(script=script, customer=customer, office=office), tools=tools)
-
-    return make
-
-
-def said(actions) -> str:
-    return " ".join(action.text for action in actions if isinstance(action, Say))
-
-
-def ended(actions) -> str | None:
-    return next((action.outcome for action in actions if isinstance(action, Hangup)), None)
 
 
 # How to bring a call to each state, from the greeting
