@@ -29,7 +29,8 @@ def test_every_branch_of_the_suite_ends_as_its_persona_expects():
     }  # fmt: skip
     maria = rows["maria-books-an-offered-time"]
     assert maria["appointment"]["start"].startswith("2026-11-26T") and maria["appointment"]["start"].endswith("-05:00")
-    assert maria["transcript"][0] == {"speaker": "callee", "text": "Hello?", "at_ms": maria["transcript"][0]["at_ms"]}
+    hello = maria["transcript"][0]
+    assert (hello["speaker"], hello["text"], hello.get("understood")) == ("callee", "Hello?", "hello")
     assert maria["first_response_ms"] is not None and len(maria["turn_latencies_ms"]) >= 3
     assert "call us back" in rows["james-voicemail"]["voicemail_message"]
     assert report["summary"]["turn_latency_p50_ms"] is not None

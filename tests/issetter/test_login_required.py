@@ -43,6 +43,7 @@ def page_urls(customer, call, call_recording, script, import_batch):
         "calls:call_audio": reverse("calls:call_audio", args=[call.uuid]),
         "calendars:index": reverse("calendars:index"),
         "agent:script_list": reverse("agent:script_list"),
+        "agent:voice_list": reverse("agent:voice_list"),
         "agent:script_detail": reverse("agent:script_detail", args=[script.pk]),
         "agent:script_new": reverse("agent:script_new"),
         "agent:script_edit": reverse("agent:script_edit", args=[script.pk]),
