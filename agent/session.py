@@ -146,7 +146,7 @@ class CallSession(AudioTurns):
             self._cancel_wait()
             for task in self._tasks:
                 task.cancel()
-            if not self.closing and await in_thread(self.policy.hung_up):
+            if not self.closing and self.policy.state == "confirm_opt_out" and await in_thread(self.policy.hung_up):
                 await in_thread(call_end_record, self.call.pk, self.call.customer_id, "do_not_call", "", False)
             if self.hearing is not None:
                 await in_thread(recording_save, self.call.pk, self.recorder, self.hearing.frames)

@@ -12,7 +12,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from agent.dialogue.understanding import GUESSED, understand
+from agent.dialogue.understanding import understand
 from agent.pipeline.hearing import Heard, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import STRONG as MACHINE_STRONG
@@ -137,7 +137,7 @@ class AudioTurns:
             return
         self._interrupted, self._greeting_unheard = [], False
         index = await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
-        confidence = GUESSED if recognition.open else recognition.confidence  # the open search's words are a guess
+        confidence = recognition.confidence  # the open search's words carry GUESSED: a guess
 
         def decide() -> list:
             return self.policy.heard(said, confidence)

@@ -21,6 +21,7 @@ DAY_ORDINALS = {
     "twenty second": 22, "twenty third": 23, "twenty fourth": 24, "twenty fifth": 25, "twenty sixth": 26,
     "twenty seventh": 27, "twenty eighth": 28, "twenty ninth": 29, "thirtieth": 30, "thirty first": 31,
 }  # fmt: skip
+DAY_ORDINALS_LONGEST_FIRST = tuple(sorted(DAY_ORDINALS.items(), key=lambda item: -len(item[0])))
 PARTS = {"morning": "morning", "mornings": "morning", "afternoon": "afternoon", "afternoons": "afternoon",
          "evening": "evening", "evenings": "evening", "lunch": "afternoon", "lunchtime": "afternoon",
          "after lunch": "afternoon", "am": "morning", "pm": "afternoon"}  # fmt: skip
@@ -122,7 +123,7 @@ def _choice(said: str) -> int | None:
 
 
 def _month_day(said: str) -> int | None:
-    for words, day in sorted(DAY_ORDINALS.items(), key=lambda item: -len(item[0])):
+    for words, day in DAY_ORDINALS_LONGEST_FIRST:
         if day <= 3 and not re.search(rf"\b(?:on the|the {words} of)\b", said):
             continue  # "the first" is a choice among the offers unless it is plainly a date
         if re.search(rf"\b(?:on )?the {words}\b(?! (?:one|option|time|slot))", said):

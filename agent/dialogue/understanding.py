@@ -104,7 +104,7 @@ def understand(
 
     if not said:
         return meant("unclear")
-    own = tuple(normalised(phrase) for phrase in opt_out_phrases if normalised(phrase))
+    own = tuple(phrase for phrase in map(normalised, opt_out_phrases) if phrase)
     if phrases.OPT_OUT.search(said) or any(re.search(rf"\b{re.escape(phrase)}\b", said) for phrase in own):
         return meant("opt_out")
     when = time_details(said)

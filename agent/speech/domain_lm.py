@@ -22,9 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import yaml
+from agent.speech.tuning_table import tuning_table
 
-TUNING_TABLE = Path(__file__).resolve().parents[1] / "personas" / "phrasings.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 HOURS = ("one", "two", "three", "four", "five", "nine", "ten", "eleven", "twelve", "noon")
 MINUTES = ("", " thirty", " fifteen", " forty five")
@@ -54,7 +53,7 @@ def domain_corpus() -> list[str]:
     """The sentences the model learns from: the tuning table's phrasings (each twice, they are real
     speech), answers with leads and tails, and times from templates."""
     sentences: list[str] = []
-    table = yaml.safe_load(TUNING_TABLE.read_text())
+    table = tuning_table()
     for items in table["intents"].values():
         for item in items:
             said = item["say"] if isinstance(item, dict) else str(item)

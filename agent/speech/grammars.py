@@ -17,9 +17,8 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
+from agent.speech.tuning_table import tuning_table
 
 HOURS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 MINUTES = {0: "", 15: "fifteen", 30: "thirty", 45: "forty five"}
@@ -71,7 +70,6 @@ ASKING = ("how about", "what about", "can we do", "can you do", "let's do", "let
           "is", "is there anything on", "i prefer", "i'd prefer", "try", "maybe")  # fmt: skip
 
 
-TUNING_TABLE = Path(__file__).resolve().parents[1] / "personas" / "phrasings.yaml"
 # The tuning half's sentences that the grammar holds whole, beside its pieces: what people say that is no
 # answer to the question (wrong number, not at home, hold on, how did you get my number, an opt-out in other
 # words …). Never the held-out halves. Answers and times stay the pieces' job (`<yes>`, `<when>` …).
@@ -85,7 +83,7 @@ TIMED_SENTENCE_INTENTS = ("counter_proposal",)
 def tuned_sentences(timed: bool) -> tuple[str, ...]:
     """The tuning table's phrasings of SENTENCE_INTENTS (and, while times are on offer, its counter-
     proposals), whole and sentence by sentence, with "{first_name}" left for the call's name."""
-    table = yaml.safe_load(TUNING_TABLE.read_text())["intents"]
+    table = tuning_table()["intents"]
     intents = SENTENCE_INTENTS + (TIMED_SENTENCE_INTENTS if timed else ())
     found = []
     for intent in intents:

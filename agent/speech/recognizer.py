@@ -24,6 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
+from agent.dialogue.understanding import GUESSED
 from agent.speech.audio import RATE
 from agent.speech.domain_lm import domain_lm_path
 from agent.speech.grammars import OUT_OF_GRAMMAR_WORDS, out_of_grammar
@@ -51,7 +52,7 @@ GRAMMARS_KEPT = 6  # compiled grammar searches kept per decoder
 # which keeps each at about 27 MB instead of 91 MB.
 
 
-OPEN_CONFIDENCE = 0.3  # what a reading of the open search is worth: acted on, never sure (the policy reads its
+OPEN_CONFIDENCE = GUESSED  # what a reading of the open search is worth: acted on, never sure (the policy reads its
 # times back and asks about its opt-outs)
 
 
