@@ -15,9 +15,10 @@ the voicemail message once.
 In text mode the words travel as text and the agent answers with `playAudio` carrying `textContent`.
 
 Every turn is saved on the Call as it happens; the outcome and any voicemail message when the policy
-decides them, and the recording when the call ends. When the policy hangs up, `disconnect` follows once
-the last words have played, on which the listener ends the call. The policy, its tools and recognition run
-on worker threads; one call's failure closes only its own socket.
+decides them, and the recording when the call ends. When the policy hangs up, `disconnect` (with the
+reason "goodbye") follows once the last words have played, on which the listener ends the call; a fork that
+ends without it means the agent was lost, and the listener ends the call flagged. The policy, its tools and
+recognition run on worker threads; one call's failure closes only its own socket.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from agent.session_records import (
 )
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
+from calls.call_events import AGENT_GOODBYE
 from calls.fork_secret import fork_secret_matches
 from calls.models import Call, Turn
 
@@ -207,7 +209,7 @@ class CallSession(AudioTurns):
         if not played:
             return
         if name == GOODBYE_MARK:
-            await self.socket.send(json.dumps({"type": "disconnect"}))
+            await self.socket.send(json.dumps({"type": "disconnect", "data": {"reason": AGENT_GOODBYE}}))
         elif not self.closing and name == f"said-{self.marks}" and not self.machine:
             self._status("listening")
             self._wait(self.timing.answer, self._silence)  # their turn: wait for an answer

@@ -15,6 +15,7 @@ that changed, commit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid as uuidlib
 from dataclasses import dataclass
@@ -59,11 +60,27 @@ EVENT_FIELDS = (
     "answered_by",
     "beep_detected_at",
     "agent_status",
+    "flagged",
+    "flag_reason",
 )
 CUSTOM_EVENTS = (
     "avmd::beep mod_audio_fork::connect mod_audio_fork::connect_failed mod_audio_fork::disconnect"
     " mod_audio_fork::transfer"
 )
+# The agent's fork as mod_audio_fork reports its end: `disconnect` carries the data of the agent's own
+# {"type": "disconnect", "data": {"reason": AGENT_GOODBYE}} (it hangs up), and no body when the connection
+# dropped from the agent's end (its process died); `connect_failed` when it could not be reached at all.
+FORK_DISCONNECT = "mod_audio_fork::disconnect"
+FORK_CONNECT_FAILED = "mod_audio_fork::connect_failed"
+AGENT_GOODBYE = "goodbye"
+AGENT_LOST = {
+    FORK_DISCONNECT: "The agent stopped in the middle of the call (its connection dropped), so the call was ended.",
+    FORK_CONNECT_FAILED: "The agent could not be reached when the call was answered, so the call was ended.",
+}
+# How the listener hangs up a call whose agent was lost: not a normal clearing, so the call ends `failed` (the
+# office's rule for failed calls retries it once) unless the agent had already booked, or a callback or an
+# opt-out was recorded.
+AGENT_LOST_CAUSE = "NORMAL_TEMPORARY_FAILURE"
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,7 @@ class Applied:
     ended_now: bool = False
     ringing_now: bool = False
     changed: bool = False
+    agent_lost: bool = False  # the agent left the answered call without its goodbye: end it (AGENT_LOST_CAUSE)
 
 
 def call_event_record(*, headers: dict[str, str], body: str = "", now: dt.datetime | None = None) -> Applied | None:
@@ -122,7 +140,7 @@ def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: 
     loaded = {field: getattr(call, field) for field in EVENT_FIELDS}
     before = (call.status, call.answered_by, call.outcome)
     call.last_event_at = now
-    answered_now = ended_now = ringing_now = False
+    answered_now = ended_now = ringing_now = agent_lost = False
     if name in ("CHANNEL_CREATE", "CHANNEL_OUTGOING"):
         _advance(call, Call.Status.DIALING)
         call.originated_at = call.originated_at or now
@@ -136,6 +154,8 @@ def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: 
     elif name == "CUSTOM" and subclass == "avmd::beep":
         call.answered_by = Call.AnsweredBy.MACHINE
         call.beep_detected_at = call.beep_detected_at or now
+    elif name == "CUSTOM" and _agent_lost(call, subclass, body):
+        call.flagged, call.flag_reason, agent_lost = True, AGENT_LOST[subclass], True
     elif name == "CHANNEL_HANGUP_COMPLETE":
         ended_now = _end(call, headers, now)
     elif name == "BACKGROUND_JOB" and body.startswith("-ERR") and call.status != Call.Status.ENDED:
@@ -145,7 +165,26 @@ def _apply(call: Call, name: str, subclass: str, headers: dict, body: str, now: 
             ended_now = _end(call, {"Hangup-Cause": cause}, now)
     call.save(update_fields=[field for field in EVENT_FIELDS if getattr(call, field) != loaded[field]])
     changed = before != (call.status, call.answered_by, call.outcome) or ended_now
-    return Applied(call=call, answered_now=answered_now, ended_now=ended_now, changed=changed, ringing_now=ringing_now)
+    return Applied(
+        call=call, answered_now=answered_now, ended_now=ended_now, changed=changed, ringing_now=ringing_now,
+        agent_lost=agent_lost,
+    )  # fmt: skip
+
+
+def _agent_lost(call: Call, subclass: str, body: str) -> bool:
+    """The agent's fork ended without the agent's goodbye while the callee is on the line (a call put through
+    to a person goes on without the agent)."""
+    if subclass not in AGENT_LOST or call.status != Call.Status.ANSWERED or call.outcome == Call.Outcome.TRANSFERRED:
+        return False
+    return subclass == FORK_CONNECT_FAILED or _fork_reason(body) != AGENT_GOODBYE
+
+
+def _fork_reason(body: str) -> str:
+    try:
+        data = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return ""
+    return str(data.get("reason", "")) if isinstance(data, dict) else ""
 
 
 def _advance(call: Call, status: str) -> bool:
@@ -186,7 +225,7 @@ def _outcome(call: Call, cause: str) -> str:
             # A machine took the call: a message left is a voicemail; none is as good as no answer.
             return Call.Outcome.VOICEMAIL_LEFT if call.voicemail_message else Call.Outcome.NO_ANSWER
         return Call.Outcome.HUNG_UP  # answered, and nothing the agent recorded says otherwise
-    return CAUSE_OUTCOMES.get(cause, Call.Outcome.FAILED)
+    return CAUSE_OUTCOMES.get(cause, Call.Outcome.FAILED)  # AGENT_LOST_CAUSE too: the agent was lost
 
 
 def _booked_on(call: Call) -> bool:

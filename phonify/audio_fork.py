@@ -5,6 +5,10 @@ handles what the agent sends back (shared/notes/audio-streaming.md §2–4).
 Each tick sends the callee side's frame due now (a persona's speech, a voicemail greeting, else
 silence) and plays 20 ms of what the agent sent (binary frames or playAudio) into the call: the persona's
 ear hears it, the channel keeps it, and jambonz's marks are answered once the audio before them played.
+
+As the real module, it fires `mod_audio_fork::disconnect` when the agent sends `disconnect` (its data as the
+body) and, with no body, when the connection closes or drops from the agent's end; closing it itself (the
+call hung up, `stop`) fires nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class AudioFork:
         self.url, self.rate, self.metadata = url, rate, metadata
         self.stream_rate = stream_rate  # binary frames from the agent are played only with bidirectional streaming
         self.socket = None
+        self.closed_here = False  # the switch closed the socket (hangup, stop): the module reports nothing then
         self.frames_sent = 0
         self.lateness_ms: list[float] = []  # how late each frame left, for the real-time bench
         self._task: asyncio.Task | None = None
@@ -62,13 +67,25 @@ class AudioFork:
         try:
             await self.socket.send(self.metadata)
             if self.conversation is not None:  # text mode: words instead of audio frames
-                await asyncio.gather(self.conversation.run(), self._receive(), self._close_on_hangup())
+                await self._converse()
             else:
                 await asyncio.gather(self._send_audio(), self._receive())
         except (WebSocketException, ConnectionError):
             pass
         finally:
-            self._event("disconnect")
+            if not self.closed_here:  # closed or dropped from the agent's end ("connection dropped from far end")
+                self._event("disconnect")
+
+    async def _converse(self) -> None:
+        """Text mode: the persona talks while the agent's messages come in, until the socket closes from
+        either end."""
+        alongside = [asyncio.ensure_future(self.conversation.run()), asyncio.ensure_future(self._close_on_hangup())]
+        try:
+            await self._receive()
+        finally:
+            for task in alongside:
+                task.cancel()
+            await asyncio.gather(*alongside, return_exceptions=True)
 
     async def _send_audio(self) -> None:
         samples = int(self.rate * FRAME_SECONDS)
@@ -83,6 +100,7 @@ class AudioFork:
             await self.socket.send(channel.callee_audio.frame(at, self.rate, samples) or silence)
             self.frames_sent += 1
             self._play(at, samples * 2, silence)
+        self.closed_here = True
         await self.socket.close()
 
     def _play(self, at: float, size: int, silence: bytes) -> None:
@@ -107,6 +125,7 @@ class AudioFork:
     async def _close_on_hangup(self) -> None:
         while self.channel.alive:
             await asyncio.sleep(0.02)
+        self.closed_here = True
         await self.socket.close()
 
     async def _receive(self) -> None:
@@ -152,7 +171,7 @@ class AudioFork:
         elif kind in ("transcription", "transfer", "error"):
             self._event(kind, data)
         elif kind == "disconnect":
-            self._event("disconnect")  # the real module does not hang up either
+            self._event("disconnect", data or None)  # the real module does not hang up either
         elif kind == "json":
             self._event("json", command)
 
@@ -177,6 +196,7 @@ class AudioFork:
             await self.socket.send(text)
 
     async def stop(self, text: str = "") -> None:
+        self.closed_here = True
         if self.socket is not None:
             if text:
                 await self.socket.send(text)

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
-from calls.call_events import CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
+from calls.call_events import AGENT_LOST, AGENT_LOST_CAUSE, CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.fork_secret import fork_secret_for
 from calls.live import LivePublisher
 from calls.models import Call
@@ -42,8 +42,6 @@ DATABASE_ERRORS = (InterfaceError, OperationalError)  # the connection dropped o
 HEARTBEAT_SILENCE = 45.0  # FreeSWITCH sends one every 20 s: this much silence means the link is dead
 EVENT_LANES = 4  # threads applying events, each call's events on one of them
 PUBLISH_SECONDS = 0.05  # while calls keep changing, live blocks go out at most this often, with every change so far
-# The agent's fork ended (the agent hangs up by closing it) or never connected: the call is hung up.
-AGENT_GONE = ("mod_audio_fork::disconnect", "mod_audio_fork::connect_failed")
 RUN_WATCH_SECONDS = 30.0  # how often the dial-run watchdog looks for runs nobody drives
 QUIET_CALL = dt.timedelta(seconds=20)  # an unfinished call with no event this long is checked on the switch
 
@@ -166,9 +164,12 @@ class EventListener:
         elif subclass == "mod_audio_fork::transfer" and applied.call.status != Call.Status.ENDED:
             self._on_hub(self._transfer, applied.call, body)
         elif (
-            subclass in AGENT_GONE and applied.call.status != Call.Status.ENDED and not self._transferred(applied.call)
-        ):
-            self._on_hub(self._hang_up, applied.call, subclass)
+            subclass in AGENT_LOST and applied.call.status != Call.Status.ENDED and not self._transferred(applied.call)
+        ):  # the agent said goodbye (its `disconnect`), or it was lost (flagged): nobody talks with the callee now
+            if applied.agent_lost:
+                log.warning("telephony events: call %s: %s", applied.call.uuid, applied.call.flag_reason)
+            cause = AGENT_LOST_CAUSE if applied.agent_lost else "NORMAL_CLEARING"
+            self._on_hub(self._hang_up, applied.call, subclass, cause)
 
     def _record(self, headers: dict[str, str], body: str):
         """Apply the event, however long the database is away: each try on a fresh connection, with backoff.
@@ -234,11 +235,11 @@ class EventListener:
         with self._count_lock:
             return str(call.uuid) in self._transferring or call.outcome == Call.Outcome.TRANSFERRED
 
-    def _hang_up(self, call: Call, why: str) -> None:
-        """The agent said goodbye (it closes its fork after its last words) or could not be reached: nobody
-        is left to talk with the callee, so the call ends."""
+    def _hang_up(self, call: Call, why: str, cause: str) -> None:
+        """The agent said goodbye (its `disconnect` after its last words), or its fork dropped or never
+        connected: nobody is left to talk with the callee, so the call ends."""
         try:
-            self.switch.hangup(str(call.uuid), "NORMAL_CLEARING")
+            self.switch.hangup(str(call.uuid), cause)
         except SwitchUnavailableError:
             log.warning("telephony events: could not hang up call %s after %s", call.uuid, why)
 

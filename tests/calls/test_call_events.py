@@ -142,3 +142,37 @@ def test_a_replayed_hangup_finishes_a_follow_up_the_database_cut_short(dialing_c
     again = call_event_record(headers=hangup)  # and a further replay changes nothing
     assert not again.changed
     assert QueueEntry.objects.filter(customer=customer, reason="retry").count() == 1
+
+
+def fork_ended(call, sequence, subclass="mod_audio_fork::disconnect"):
+    return event(call, "CUSTOM", sequence, **{"Event-Subclass": subclass})
+
+
+def test_a_fork_that_ends_without_the_agents_goodbye_flags_the_call_and_it_ends_failed(dialing_call, customer):
+    call_event_record(headers=event(dialing_call, "CHANNEL_ANSWER", 5))
+    lost = call_event_record(headers=fork_ended(dialing_call, 6))  # no body: the connection dropped
+    assert lost.agent_lost
+    call_event_record(headers=hangup_complete(dialing_call, 9, cause="NORMAL_TEMPORARY_FAILURE"))  # the listener's
+    dialing_call.refresh_from_db()
+    assert (dialing_call.outcome, dialing_call.flagged) == ("failed", True)
+    assert dialing_call.flag_reason.startswith("The agent stopped in the middle of the call")
+    assert QueueEntry.objects.filter(customer=customer, reason="retry").exists()  # failed: retried once
+
+
+def test_the_agents_goodbye_or_a_call_put_through_to_a_person_is_not_a_lost_agent(dialing_call):
+    call_event_record(headers=event(dialing_call, "CHANNEL_ANSWER", 5))
+    goodbye = call_event_record(headers=fork_ended(dialing_call, 6), body='{"reason":"goodbye"}')
+    assert not goodbye.agent_lost
+    Call.objects.filter(pk=dialing_call.pk).update(outcome=Call.Outcome.TRANSFERRED)
+    assert not call_event_record(headers=fork_ended(dialing_call, 7)).agent_lost  # the call goes on with a person
+    assert not call_event_record(headers=fork_ended(dialing_call, 8, "mod_audio_fork::connect_failed")).agent_lost
+    dialing_call.refresh_from_db()
+    assert not dialing_call.flagged
+
+
+def test_an_agent_that_cannot_be_reached_flags_the_answered_call(dialing_call):
+    assert not call_event_record(headers=fork_ended(dialing_call, 4, "mod_audio_fork::connect_failed")).agent_lost
+    call_event_record(headers=event(dialing_call, "CHANNEL_ANSWER", 5))  # (only an answered call is forked)
+    assert call_event_record(headers=fork_ended(dialing_call, 6, "mod_audio_fork::connect_failed")).agent_lost
+    dialing_call.refresh_from_db()
+    assert dialing_call.flag_reason.startswith("The agent could not be reached when the call was answered")

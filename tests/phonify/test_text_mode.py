@@ -109,3 +109,27 @@ def test_it_records_the_message_left_after_the_beep(text_phonify):
     assert channel.voicemail_recording == [
         "Hi James, this is Ava calling from Demo Insurance office to set an appointment. Please call us back."
     ]
+
+
+def test_the_fork_ending_from_the_agents_end_is_reported_as_the_real_module_does(text_phonify):
+    async def goodbye_then_close(socket) -> None:
+        await socket.recv()  # metadata
+        await socket.send(json.dumps({"type": "disconnect", "data": {"reason": "goodbye"}}))
+        await asyncio.sleep(0.2)  # then the agent's end closes (its process stopping does the same)
+
+    port = fork_server(goodbye_then_close)
+    raw = RawClient(text_phonify.port)
+    raw.login()
+    raw.send("event plain CUSTOM mod_audio_fork::disconnect")
+    raw.frame()
+    call = str(uuid.uuid4())
+    raw.send(f"api originate {{origination_uuid={call}}}sofia/gateway/gw/+12025550143 &park()")
+    raw.frame()
+    raw.send(f"api uuid_audio_fork {call} start ws://127.0.0.1:{port}/ mono 16k fork {{}}")
+    raw.frame()
+
+    headers, body = raw.event("mod_audio_fork::disconnect")
+    assert headers["Unique-ID"] == call and json.loads(body) == {"reason": "goodbye"}  # the agent's message
+    headers, body = raw.event("mod_audio_fork::disconnect")
+    assert body == ""  # the connection closed from the agent's end, even while the persona waits to talk
+    assert text_phonify.channels[call].alive  # neither hangs up: that is the listener's to do
