@@ -211,10 +211,16 @@ def _end(call: Call, headers: dict, now: dt.datetime) -> bool:
     call.billsec = _int(variables.get("billsec"))
     if variables:
         call.cdr = variables
+    call_outcome_settle(call, cause=cause)
+    return True
+
+
+def call_outcome_settle(call: Call, *, cause: str) -> None:
+    """An ending call's outcome (one the agent recorded stands) and who answered, from the hangup cause and what
+    was heard on the call: for an end heard from the switch, and for one that was not (`calls.watch`)."""
     call.outcome = call.outcome or _outcome(call, cause)
     if call.answered_at and call.answered_by == Call.AnsweredBy.UNKNOWN and call.outcome not in CAUSE_OUTCOMES.values():
         call.answered_by = Call.AnsweredBy.HUMAN if not call.beep_detected_at else Call.AnsweredBy.MACHINE
-    return True
 
 
 def _outcome(call: Call, cause: str) -> str:

@@ -156,6 +156,15 @@ class ApiCommands:
             )
         return "\n".join(lines) + f"\n\n{len(live)} total.\n"
 
+    async def _api_global_getvar(self, args: str) -> str:
+        """A global variable's value ('' when unset), or every one as name=value lines; `core_uuid` is new at each
+        start, as FreeSWITCH's."""
+        known = {"core_uuid": self.core_uuid, "hostname": self.hostname, "switchname": self.hostname}
+        name = args.strip()
+        if name:
+            return known.get(name, "")
+        return "".join(f"{key}={value}\n" for key, value in known.items())
+
     async def _api_status(self, args: str) -> str:
         uptime = int(time.monotonic() - self.started)
         live = sum(c.alive for c in self.channels.values())

@@ -6,18 +6,25 @@ for the way FreeSWITCH splits it); the socket refuses a command that is not one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from calls.telephony import OriginateRequest
 from calls.telephony.esl_values import channel_variables, command_argument
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 
 
 class EslTelephony:
-    def __init__(self, socket: EventSocket, gateway: str) -> None:
-        self.socket, self.gateway = socket, gateway
+    def __init__(self, socket: EventSocket, gateway: str, reopen: Callable[[], EventSocket] | None = None) -> None:
+        self.socket, self.gateway, self._reopen = socket, gateway, reopen
 
     @classmethod
     def open(cls, *, host: str, port: int, password: str, gateway: str) -> EslTelephony:
-        return cls(event_socket_open(host, port, password), gateway)
+        """A connection of its own, opened again when the switch closed it (a switch restart mid-run)."""
+
+        def connect() -> EventSocket:
+            return event_socket_open(host, port, password)
+
+        return cls(connect(), gateway, reopen=connect)
 
     def __enter__(self) -> EslTelephony:
         return self
@@ -42,10 +49,28 @@ class EslTelephony:
         dial = command_argument(f"sofia/gateway/{self.gateway}/{request.number}")
         job = command_argument(request.call_uuid)
         # The job is named after the call, so its BACKGROUND_JOB finds the call even if it comes first.
-        reply = self.socket.command(f"bgapi originate {channel_variables(variables)}{dial} &park()\nJob-UUID: {job}")
+        command = f"bgapi originate {channel_variables(variables)}{dial} &park()\nJob-UUID: {job}"
+        try:
+            reply = self.socket.command(command)
+        except SwitchUnavailableError:
+            if self._reopen is None or self.socket.connected:
+                raise  # a live link that did not answer in time: whether the switch took the call is unknown
+            # The switch closed this link (it restarted, or dropped a link that sat idle): on a new one, the call
+            # is sent again only if the switch had not taken it, so nobody is dialed twice.
+            self.socket.close_quietly()
+            self.socket = self._reopen()
+            if self.exists(request.call_uuid):
+                return request.call_uuid
+            reply = self.socket.command(command)
         if not reply.data.startswith("+OK"):
             raise SwitchUnavailableError(f"originate refused: {reply.data.strip()}")
         return reply.headers.get("Job-UUID", request.call_uuid)
+
+    def core_uuid(self) -> str:
+        """The switch's identity, new at each start (FreeSWITCH's global `core_uuid`; every event carries it as
+        `Core-UUID`): '' when the switch does not say."""
+        reply = self.socket.command("api global_getvar core_uuid").data.strip()
+        return "" if reply.startswith("-") else reply
 
     def exists(self, call_uuid: str) -> bool:
         return self.socket.command(f"api uuid_exists {command_argument(call_uuid)}").data.strip() == "true"

@@ -37,6 +37,17 @@ class EventSocket(InboundESL):
         event.body = body
         self._esl_event_queue.put(event)
 
+    def receive_events(self) -> None:
+        """greenswitch's reader; once it stops (the switch closed the connection, or we did), a command still
+        waiting for its reply fails at once instead of waiting out its timeout: no reply will come."""
+        try:
+            super().receive_events()
+        finally:
+            self.connected = False
+            waiting, self._commands_sent = self._commands_sent, []
+            for reply in waiting:
+                reply.set_exception(NotConnectedError("the switch closed the connection"))
+
     def send(self, data: str):
         """The last guard before the wire: a command that could read as two is refused, never sent."""
         return super().send(command_checked(data))

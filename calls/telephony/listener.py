@@ -32,7 +32,7 @@ from calls.telephony.agent_link import agent_prepare
 from calls.telephony.esl import EslTelephony
 from calls.telephony.event_lanes import EventLanes
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
-from calls.watch import call_end_unseen, calls_overdue
+from calls.watch import call_end_unseen, call_follow_ups_complete, calls_overdue
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class EventListener:
         self._stop: Callable[[], bool] = lambda: False
         self._run_watch: threading.Thread | None = None
         self.database_retries = 0  # how many times an event or a watch met the database away
+        self.switch_core = ""  # the switch's Core-UUID, read at each (re)connection (new at each switch start)
 
     # ---- connection ---------------------------------------------------------------------------------
     def connect(self) -> EventSocket:
@@ -260,8 +261,19 @@ class EventListener:
 
     # ---- watching over calls ------------------------------------------------------------------------
     def reconcile(self) -> int:
-        """After (re)connecting: every unfinished call the switch no longer has is ended; returns how many."""
-        return self._end_vanished(Call.objects.exclude(status=Call.Status.ENDED))
+        """After (re)connecting: every unfinished call the switch no longer has is ended, flagged with why (it
+        ended while we were away, or was lost when the switch restarted), and every end whose follow-up a
+        killed listener never committed is followed up; returns how many calls it ended."""
+        self.switch_core = self.switch.core_uuid()
+        ended = self._end_vanished(Call.objects.exclude(status=Call.Status.ENDED), after_absence=True)
+        followed = call_follow_ups_complete()
+        if ended or followed:
+            log.warning(
+                "telephony events: reconciled: ended %d calls the switch no longer had (flagged); followed up %d ends",
+                ended,
+                followed,
+            )
+        return ended
 
     def watch(self, now: dt.datetime | None = None) -> None:
         """Hang up calls past the office's maximum length (flagged); check calls that went quiet."""
@@ -290,13 +302,13 @@ class EventListener:
             connection.close()
         time.sleep(RUN_WATCH_SECONDS)  # the thread stays alive until the next round is due
 
-    def _end_vanished(self, calls) -> int:
+    def _end_vanished(self, calls, after_absence: bool = False) -> int:
         ended = 0
-        for call in calls.select_related("customer"):
+        for call in calls:
             if call.originated_at and timezone.now() - call.originated_at < self.fresh_call_grace:
                 continue  # just originated: the switch may not have created the channel yet
             if self.switch.exists(str(call.uuid)):
                 Call.objects.filter(pk=call.pk).update(last_event_at=timezone.now())
                 continue
-            ended += call_end_unseen(call=call)
+            ended += call_end_unseen(call=call, switch_now=self.switch_core, after_absence=after_absence)
         return ended

@@ -46,6 +46,13 @@ def test_it_lists_channels_and_hangs_up_all(raw, phonify):
     assert api(raw, "show channels").endswith("\n\n0 total.\n")
 
 
+def test_it_names_itself_with_a_core_uuid_that_its_events_carry(raw, phonify):
+    raw.login()
+    assert api(raw, "global_getvar core_uuid") == phonify.core_uuid
+    assert f"core_uuid={phonify.core_uuid}\n" in api(raw, "global_getvar")
+    assert api(raw, "global_getvar no_such_variable") == ""
+
+
 def test_it_hangs_up_through_sendmsg(raw, phonify):
     raw.login()
     call = answered_call(raw, phonify)
