@@ -5,6 +5,7 @@ in this process; then each call judged against the persona's `expect`."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,6 +26,10 @@ from issetter.services import member_ensure, office_ensure
 from phonify.personas import Persona, personas_load
 from phonify.thread import SwitchThread
 
+# People per staff member: each group is called in a run of its own, started by its own staff member, so its
+# bookings go to that member's calendar. A few hundred people booking into one calendar would fill the days
+# they ask for, which no real office's two weeks look like, and the corpus would measure the calendar.
+PEOPLE_PER_CALENDAR = 25
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -73,7 +78,6 @@ def simulation_run(
                 "consent_status": ConsentStatus.EXPRESS,
             },
         )
-    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
     clock: Callable[[], dt.datetime] = (lambda: now) if now else timezone.now
     today = now.astimezone(office.zone).date() if now else None
     switch = SwitchThread(
@@ -91,7 +95,7 @@ def simulation_run(
     listener = ListenerThread(agent_url=agent_url or agent.url).start()
     try:
         with telephony_open() as telephony:
-            dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=clock, seconds=seconds, idle=0.2)
+            _call_in_groups(office, list(personas.values()), telephony=telephony, clock=clock, seconds=seconds)
     finally:
         listener.stop()
         if agent is not None:
@@ -107,6 +111,20 @@ def simulation_run(
     for row, persona in zip(report["personas"], personas.values(), strict=True):
         row["barge_ins"] = barge_ins.get(persona.number, [])  # how soon the agent stopped when talked over
     return report
+
+
+def _call_in_groups(office, personas: list[Persona], *, telephony, clock, seconds: float) -> None:
+    """One run per group of PEOPLE_PER_CALENDAR people, each started by a staff member of its own."""
+    deadline = time.monotonic() + seconds
+    for start in range(0, len(personas), PEOPLE_PER_CALENDAR):
+        numbers = [persona.number for persona in personas[start : start + PEOPLE_PER_CALENDAR]]
+        staff, _ = member_ensure(office=office, email=f"staff{start // PEOPLE_PER_CALENDAR + 1}@simulation.example")
+        queue_add_matching(office=office, customers=Customer.objects.filter(office=office, phone__in=numbers))
+        run = dial_run_start(office=office, started_by=staff)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        dial_run_drive(run=run, telephony=telephony, now=clock, seconds=left, idle=0.2)
 
 
 def _reply_gaps(channels) -> dict[str, list[int]]:

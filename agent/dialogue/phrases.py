@@ -13,7 +13,7 @@ import re
 
 CONTRACTIONS = (
     (r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bain't\b", "is not"),
-    (r"\bshan't\b", "shall not"), (r"n't\b", " not"), (r"\bi'm\b", "i am"), (r"'re\b", " are"), (r"'ve\b", " have"),
+    (r"\bshan't\b", "shall not"), (r"\b(where|how|what|who|why|when)'d\b", r"\1 did"), (r"n't\b", " not"), (r"\bi'm\b", "i am"), (r"'re\b", " are"), (r"'ve\b", " have"),
     (r"'ll\b", " will"), (r"'d\b", " would"), (r"\blet's\b", "let us"),
     (r"\b(she|he|it|that|there|what|who|where|this|here|everybody|everyone|nobody|someone)'s\b", r"\1 is"),
     (r"\bdont\b", "do not"), (r"\bdoesnt\b", "does not"), (r"\bim\b", "i am"), (r"\bisnt\b", "is not"),
@@ -45,7 +45,8 @@ WHEN_WORDS = (
 PEOPLE = (r"(?:wife|husband|son|daughter|mother|mom|mum|father|dad|partner|sister|brother|roommate|room mate|"
           r"girlfriend|"
           r"boyfriend|assistant|caregiver|carer|nurse|friend|grandson|granddaughter|grandmother|grandfather|aunt|uncle|"
-          r"niece|nephew|fiance|fiancee|spouse|neighbou?r|kid|child|secretary|housekeeper)")  # fmt: skip
+          r"niece|nephew|fiance|fiancee|spouse|neighbou?r|kid|child|secretary|housekeeper|babysitter|nanny|"
+          r"landlord|landlady|tenant|stepson|stepdaughter|stepmother|stepfather)")  # fmt: skip
 
 OPT_OUT = _any(
     r"\b(?:take|get|put|scratch|cross|strike) (?:me|us|my \w+|this number|our number|this phone|my name and number)"
@@ -97,6 +98,21 @@ OPT_OUT_UNSURE = _any(
     r"\bwhy (?:will|do|can) not (?:you|they|you people|you guys) (?:stop|leave|quit)\b",
     r"^(?:can|could|would) you (?:not|stop)$|^please no$",
     r"\bdo not want (?:this|that|any of this)\b",
+    r"^(?:ugh |oh |oh no |oh god |not |great )?(?:this|you|you people|you guys|you lot) again\b",
+    r"\b(?:ugh|oh no|not|seriously) (?:this|you|you people|you guys) again\b",
+    r"\b(?:called|rang|phoned) (?:me |us |here )?(?:yesterday|last week|this morning|earlier|before|already|twice|"
+    r"three times|every day|all week)(?: too| as well| also| again| and)\b",
+    r"\b(?:calls?|calling|ringing|call me|call here) every (?:single )?(?:day|week|month)\b",
+    r"^(?:seriously |really |what )?every (?:single )?(?:day|week|month)$",
+    r"\b(?:sick|tired|fed up) (?:of|with) (?:these|your|the|all these|all the|this|you)(?: \w+)? (?:calls|phone calls|"
+    r"calling|robocalls|people|messages)\b",
+    r"\bfor crying out loud\b|\bgive me a break\b|\blast thing i need\b",
+    r"\blet (?:me|us) be\b|\bin peace\b|\bgive it a rest\b|\banything better to do\b|\bridiculous\b",
+    r"\bpatience for (?:this|these|you|it|your)\b|\b(?:tired|sick) of (?:this|it|you|being called)\b",
+    r"^(?:(?:ugh|oh|oh my gosh|oh my god|man|god|jeez|geez|come on) )+(?:again|seriously|really)\b",
+    r"\b(?:again|seriously) (?:again|seriously)\b",
+    r"\bevery (?:single )?(?:day|week|month)\b.*\bcalls\b|\bcalls\b.*\bevery (?:single )?(?:day|week|month)\b",
+    r"\b(?:i )?(?:do not|did not) (?:even )?(?:ask|sign up) for (?:this|any of this|these|it|your)\b",
 )
 ROBOT = _any(
     r"\b(?:is this|are you|am i (?:talking|speaking) (?:to|with)|is that|this is) (?:a |an |just a )?(?:robot|machine|"
@@ -106,15 +122,24 @@ ROBOT = _any(
     r"\bare you (?:real|human|a person|alive|a real)\b",
     r"\b(?:is|are) (?:this|you) (?:a )?(?:real|live) (?:person|human|call)\b",
     r"\bwho am i (?:talking|speaking) to\b.*\b(?:robot|machine|computer|person)\b",
+    r"\bone of those (?:ai|robot|automated|computer|recorded|robo)\b|\b(?:ai|robot|bot) things?\b",
+    r"\bis there (?:a |an )?(?:real |actual |live )?(?:human|person) on (?:this|the) (?:line|call|phone)\b",
 )
 SOMEONE_ELSE = _any(
-    rf"\b(?:this is|i am|it is|you are speaking to|you are talking to|you have|you have got|you got|you reached) "
+    rf"\b(?:this is|i am|it is|you are speaking (?:to|with)|you are talking (?:to|with)|you have|you have got|you got|"
+    rf"you reached|you have reached) "
     rf"(?:his|her|their|\w+) {PEOPLE}\b",
     rf"\b(?:his|her|their) {PEOPLE} (?:speaking|here)\b",
     r"\b(?:can|could|may|shall|should) i take a message\b",
     r"\b(?:i can|want me to|i will|i could) (?:take|give (?:her|him|them)) (?:a|the) message\b",
     r"\btake a message\b",
     r"\bi (?:will|can) (?:tell|let) (?:her|him|them) (?:know|you called)\b",
+    r"\b(?:i|we) (?:handle|manage|take care of|look after|do|book|make|schedule|keep) (?:all )?(?:of )?(?:his|her|their) "
+    r"(?:appointments|calendar|schedule|affairs|calls|bookings|paperwork|diary)\b",
+    rf"^\w+(?: is)? my {PEOPLE}\b",
+    r"\b(?:leave|give) (?:a |the |your )?message with me\b|\bmake sure (?:she|he|they) (?:gets|get) (?:it|the message)\b",
+    r"\bleave (?:her|him|them) a (?:note|message)\b|\bwrite (?:down )?(?:a |the )?message\b|\btake down a message\b",
+    r"\bwrite it down for (?:her|him|them)\b|\b(?:pass|relay) (?:it|the message|that|this) (?:on|along)\b",
 )
 NOT_AVAILABLE = _any(
     r"\b(?:she|he|they) (?:is|are|was) (?:not (?:home|here|in|available|around|back|at home|free)|out|away|at (?:work|"
@@ -127,7 +152,8 @@ NOT_AVAILABLE = _any(
     r"(?:back|home|in|free|around|available)\b",
     r"\b(?:she|he|they) (?:is|are) still (?:at|out|away|working|asleep|sleeping|in)\b",
     r"\b(?:she|he|they) (?:gets|get|comes|come) (?:back|home|in)\b",
-    r"\bjust missed (?:her|him|them)\b",
+    r"\b(?:just )?missed (?:her|him|them)\b",
+    r"\b(?:she|he|they) (?:just |already )?(?:left|went out|headed out|took off)\b",
     r"\b(?:no one|nobody) (?:is )?(?:home|in) (?:right now|now|at the moment)\b",
     r"\bnot (?:home|here|in|available|around) (?:right now|now|at the moment|today|just now)\b",
     r"\bcan not come to the phone\b",
@@ -141,6 +167,9 @@ WRONG_PERSON = _any(
     r"in this house|that lives here)\b",
     r"\b(?:does not|do not|no longer|doesnt|never) (?:live|lived|work|stay|stays) (?:here|at this|at that)\b",
     r"\b(?:moved|moved out|moved away) (?:years|months|a while|long)\b",
+    r"\b(?:she|he|they) moved(?: out| away)?\b(?: \w+){0,3} (?:ago|years|months)\b",
+    r"\bthis is not (?:\w+ )?(?:phone|number)\b|\bget calls for (?:them|her|him|\w+) all the time\b",
+    r"\b(?:incorrect|mistaken) (?:number|person)\b|\bused to have (?:this|the|my) number\b|\bmine now\b",
     r"\bnever heard of (?:her|him|them|that|anyone|anybody|\w+)\b",
     r"\bdo not know (?:any|a|anyone|anybody|who|no)\b",
     r"\b(?:that is|it is) not (?:my|our) (?:name|number)\b",
@@ -150,6 +179,11 @@ WRONG_PERSON = _any(
     r"\b(?:dialed|dialled|called) (?:the )?wrong\b|\bmisdialed\b",
     r"\b(?:no|not) (?:one|body|anyone|anybody) (?:named|called) (?:that|\w+) (?:here|lives here)\b",
     r"\bthis (?:number|phone) (?:is not|belongs to) \b",
+    r"\b(?:i|we) (?:just |only |recently )?got this (?:number|phone)\b|\b(?:was|is) (?:theirs|his|hers) before\b",
+    r"\bprevious owner\b|\bused to (?:be|belong to) (?:someone|somebody|\w+) else\b",
+    r"\bthis is a (?:restaurant|business|shop|store|company|church|school|hospital|clinic|bakery|salon|garage|hotel|"
+    r"bar|pharmacy|law firm|dental office|doctor office)\b",
+    r"\b(?:this|the|that) number is mine\b|\byou (?:have|got|made) (?:a |the )?mistake\b",
 )
 PURPOSE = _any(
     r"\bwhat is (?:this|it|that|the call) (?:about|regarding|for|in (?:regards?|reference) to|concerning|re)\b",
@@ -163,13 +197,15 @@ PURPOSE = _any(
     r"\bwhat (?:kind|sort|type) of (?:appointment|meeting|call)\b",
     r"^what is this$",
     r"\bwhat (?:is|was) the appointment (?:for|about)\b",
+    r"\bwhat do (?:you|u) need(?: from me)?\b|\bwhat is going on\b",
 )
 HOW_NUMBER = _any(
     r"\b(?:how|where) (?:did|do|would|could) (?:you|u|they) (?:get|find|have|obtain) (?:my|this|our) (?:number|info|"
     r"information|details|name|phone)\b",
     r"\bwho gave (?:you|u) (?:my|this|our)\b",
     r"\bhow do (?:you|u) (?:have|know) (?:my|this|our)\b",
-    r"\bwhere did (?:you|u) get (?:this|that|it)\b",
+    r"\bwhere did (?:you|u) (?:get|find) (?:this|that|it)\b",
+    r"\bnever gave (?:you|u|your \w+) (?:this|my|our|the) (?:number|phone)\b",
 )
 WHO = _any(
     r"\bwho (?:is|was) (?:this|that|calling|speaking|it|on the (?:line|phone))\b",
@@ -189,6 +225,7 @@ HOLD = _any(
     r"\bbear with me\b",
     r"\blet me (?:grab|get|find|go|turn|pull over|step|put|move|close|switch)\b",
     r"^(?:wait|just wait|wait wait|one second|hang on|hold on)$",
+    r"^(?:please )?hold(?: please| up)?$|\bplease hold\b|\bhang tight\b|\bhold that thought\b",
 )
 REPEAT = _any(
     r"^(?:what|sorry|pardon|huh|excuse me|come again|say again|what was that|sorry what|what now|eh|hm|hmm|say what|"
@@ -213,17 +250,27 @@ ASK_PERSON = _any(
     r"\btransfer me\b|\bput me through\b|\bconnect me\b",
     r"\b(?:is there|can i get|can i have|get me|give me|put me on with|i need|i want|i would like) (?:a |an |some )?"
     r"(?:real |live |actual )?(?:person|human|somebody|someone|representative|manager)\b",
-    r"\b(?:have|ask|get) (?!me\b)\w+ (?:to )?call me\b",
+    r"\b(?:have|ask|get) (?!me\b)\w+(?: \w+){0,3} (?:to )?call me\b",
+    r"\bget (?:my |an |a |the )?(?:agent|person|human|someone|somebody|manager|representative|rep|advisor)\b"
+    r"(?: \w+)? on the (?:line|phone)\b",
+    r"\b(?:want|need|like|would like) to (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
+    r"\b(?:an? )?(?:actual|real) (?:employee|staff member|agent)\b",
     r"\b(?:speak|talk) (?:to|with) my (?:agent|advisor|adviser|broker|rep|representative|account manager)\b",
     r"\b(?:a |an )?(?:representative|operator)\b",
     r"\bagent please\b",
+    r"\bput (?:a|some|an) (?:real |live |actual )?(?:person|human|body|someone|somebody|manager|representative|"
+    r"supervisor) on\b|\bput (?:someone|somebody) (?:real )?on\b",
+    r"\b(?:can|could|may) i (?:please )?(?:speak|talk) (?:to|with) (?!you\b)\w+\b",
+    r"\b(?:handles|does|takes care of|looks after) my (?:account|policy|file|appointments|insurance)\b",
     r"\b(?:someone|somebody|anyone|anybody) (?:else|from the office|at the office|in the office|real)\b",
 )
 CALLBACK = _any(
     r"\bcall (?:me |us |her |him |them )?(?:back|later|another time|some other time|tomorrow|tonight|this evening|"
     r"after|in (?:a|an|the|half|about)|next|on|around|at|some ?time|when|once)\b",
     r"\bbad time\b|\bnot (?:a )?(?:good|great|convenient) time\b|\bnot the best time\b|\bnot a good moment\b",
-    r"\b(?:i am|we are) (?:busy|driving|at work|in a meeting|working|in the middle|out|about to|on my way|at the "
+    r"\b(?:reach|catch|get) me (?:after|later|tomorrow|tonight|in|at|around|on|back)\b",
+    r"\bgive (?:me|us) a (?:ring|call|buzz|shout)\b",
+    r"\b(?:i am|we are) (?:just |actually |really )?(?:busy|driving|at work|in a meeting|working|in the middle|out|about to|on my way|at the "
     r"doctor|heading|just heading|on the road|in the car|at the store|with a customer|with a client|eating|cooking|"
     r"on another call|on the other line)\b",
     r"\b(?:i|we) (?:can not|am not able to|are not able to|do not have time to) (?:talk|speak|chat)\b",
@@ -246,16 +293,25 @@ ALREADY_HAVE = _any(
     r"coming up)\b",
     r"\b(?:i am|we are) already (?:booked|scheduled|set)\b",
     r"\b(?:just|recently) (?:had|did|went to) (?:one|my|our|an|the)\b",
-    r"\b(?:have|got|have got) (?:one|it|that|an appointment|something) (?:\w+ ){0,4}already\b",
+    r"\b(?:have|got|have got) (?:one|it|that|an appointment|something) (?:\w+ ){0,6}already\b",
+    r"\b(?:took|taken) care of (?:that|it|this)\b|\balready (?:do|go|went|come|came|been)\b",
+    r"\b(?:i|we) (?:just |already |only )?(?:came|went) in (?:a|last|two|three|recently|just|for (?:that|it|this|one))\b",
+    r"\b(?:did|had|done) (?:my|our|the|that|this|it)(?: \w+)? (?:last|already|earlier|recently|a few|a couple)\b",
+    r"\balready (?:called|coming|going|seeing|meeting|set up)\b|\b(?:we|i) (?:already )?(?:booked|scheduled|set up) "
+    r"(?:it|one|that|an appointment)\b|\b(?:taken|took) care of\b",
     r"\bjust (?:do|did|done|had|went through) (?:this|that|it|one)\b",
 )
 NOT_INTERESTED = _any(
-    r"\bnot interested\b|\bno interest\b",
+    r"\bnot (?:really |that |very |at all |too |so )?interested\b|\bno interest\b",
+    r"^(?:no )?(?:i am|we are) (?:fine|good|happy|all set|ok|okay|set) with\b|\b(?:no|nope|nah)(?: thanks?)? bye\b",
+    r"\b(?:have to|will|must|going to|gonna|i) decline\b|\bbut (?:i am|we are) (?:all set|good|fine|okay|ok)\b",
     r"\bno thanks?\b|\bno thank (?:you|u)\b|\bnope thanks?\b|\bnah thanks?\b",
     r"\bnot for (?:me|us)\b",
     r"\b(?:do|does) not need (?:it|that|one|an appointment|anything|to|a|any)\b",
     r"\b(?:i|we) will pass\b|\bpass on (?:it|that|this)\b",
-    r"^(?:no )?(?:i am|we are) (?:good|fine|all set|ok|okay)(?: thanks?| thank you)?$",
+    r"^(?:(?:no|nah|nope|oh|um|uh|well|yeah|yeah no|thanks|no thanks) )*(?:i am|we are|i think i am|i think we are) "
+    r"(?:good|fine|all set|ok|okay|set)(?: thanks?| thank you| for now| really| though)*$",
+    r"\bdo not (?:think|believe) (?:i|we) (?:need|want)\b",
     r"\b(?:i|we) do not want (?:it|one|that|an appointment|to (?:book|schedule|make|meet|come|do (?:that|it|this)))\b",
     r"\bforget (?:it|about it)\b|\bdo not bother\b",
     r"\b(?:switched|went|moved) to (?:another|a different)\b",
@@ -263,7 +319,7 @@ NOT_INTERESTED = _any(
     r"\bnot looking (?:to|for)\b|\b(?:skip|sit out) (?:it|this|that)\b",
 )
 YES = _any(
-    r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|right|okay|ok|alright|all right|absolutely|definitely|"
+    r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|right(?! now| away| here| there| after| before)|okay|ok|alright|all right|absolutely|definitely|"
     r"certainly|indeed|exactly)\b",
     r"^(?:(?:that is|that|sounds|oh|very|that would be|that will be|it is) )?(?:perfect|fine|great|good|lovely|"
     r"excellent)"
@@ -275,7 +331,11 @@ YES = _any(
     r"\bplease do\b|\bgo ahead\b|\bof course\b|\byou bet\b|\bbook it\b|\blet us do (?:it|that)\b|\bdo it\b",
     r"^(?:uh huh|mm hmm|mhm|mm hm|um hum|uh hum)$",
     r"^(?:i am|it is|this is \w+|that one|i sure am|it sure is)$",
+    r"^(?:yes |yeah |ok |okay |sure )?(?:that|this) one(?: please| thanks| thank you| is good| is fine| works| is great|"
+    r" sounds good)*$",
     r"\bi am (?:she|he|her|him)\b",
+    r"\b(?:any|all|either|both|each) (?:of )?(?:those|them|these|one|the times|three)? ?(?:works?|is fine|are fine|"
+    r"is good|are good|would work|would be fine|is ok|are ok|is okay|are okay)\b",
 )
 NO = _any(
     r"\b(?:no|nope|nah|neither|negative)\b",
@@ -284,6 +344,13 @@ NO = _any(
     r"\b(?:i am|we are) (?:busy|not free|not available|away|out|working) (?:then|that)\b",
     r"\b(?:that|it|this) is (?:not|no) good\b|\bno good\b|^(?:no |nah |um |uh )?i do not think so\b",
     r"\bi can not\b|\bi will not be able\b|\bnot going to work\b",
+)
+# Every time on offer refused ("I'm busy all those days"): a "no" (other times are offered), not a callback
+NONE_OFFERED = _any(
+    r"\b(?:busy|working|away|out of town|not free|booked|tied up|can not (?:do|make)|no good|not good|bad)\b"
+    r"(?: \w+){0,3} (?:all|any|each|both) (?:of )?(?:those|these|them|three|the days|the times|week)\b",
+    r"\b(?:all|both) (?:of )?(?:those|these|them|three)(?: \w+){0,3} (?:bad|no good|busy|taken|booked|do not|will not|"
+    r"can not|are out)\b",
 )
 # A time named and refused: "Thursday doesn't work", "not at nine"; what follows one of ALTERNATIVE is
 # the time they want instead ("Thursday is no good, how about Friday?")
@@ -297,9 +364,15 @@ REFUSING = _any(
 )
 ALTERNATIVE = re.compile(
     r"\b(?:how about|what about|instead|rather|but|can we do|could we do|can you do|could you do|maybe|is there|"
-    r"do you have|would|better|prefer|i would like|i would rather|except|only)\b"
+    r"do you have|would|better|prefer|i would like|i would rather|except|only|so|give me|i will take|let us do|"
+    r"let us go with|i will go with|put me down for)\b"
 )
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|yes hello|yeah hello|good (?:morning|afternoon|evening)|howdy)\s?)+$")
+
+# Talk to someone else in the room ("No, not you, I was talking to my son"): nothing for the agent
+SIDE_TALK = re.compile(r"\b(?:talking|speaking) to (?:my|the|her|him|someone|somebody)\b|\bnot you\b")
+# "Not mornings": the other part of the day is wanted (spoken_times reads it so), not a refusal of all
+NOT_PART = re.compile(r"\bnot (?:in the )?(?:mornings?|afternoons?|evenings?)\b")
 
 # Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
 MAYBE_OPT_OUT = re.compile(r"\b(?:call|phon|ring|list|contact|bother|number|text)\w*\b")

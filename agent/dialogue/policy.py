@@ -41,6 +41,7 @@ class ScriptedPolicy(TimeChoice):
         self.state = "waiting_hello"
         self.offered: list[dt.datetime] = []
         self.pending: dt.datetime | None = None  # the time read back, waiting for a yes
+        self.wanted: Understood | None = None  # the day or hours they asked for ("after three"), kept for a retry
         self.resume = ""  # the state a hold or an opt-out question returns to
         self.outcome = ""
         self.said_last = ""

@@ -24,17 +24,13 @@ class TimeChoice:
             return self._accept(self.offered[meant.choice], sure=sure)
         if meant.hour is not None:
             return self._hour_named(meant, sure)
+        self.wanted = meant
         matching = [moment for moment in self.offered if self._fits(moment, meant, offered=True)]
         if len(matching) == 1 and (meant.names_a_day or meant.part) and not meant.next_week:
             return self._accept(matching[0], sure=False)  # "the Friday one", "after lunch": inferred, read back
         found = self._search(meant)
         if not found:
-            self.offered = self.tools.offer(count=3)
-            return [
-                self._say(
-                    f"I'm sorry, nothing is free then. I have {self._options(self.offered)}. Would one of those work?"
-                )
-            ]
+            return self._nearest_instead(meant)
         self.offered = found
         if len(found) == 1:
             return [self._say(f"I have {self._options(found)}. Shall I book that?")]
@@ -83,7 +79,26 @@ class TimeChoice:
         found = self.tools.offer(
             count=MATCHING_OFFERS_SEARCH if bounded else 2, day=day, part=part, not_before=not_before
         )
-        return [moment for moment in found if self._fits(moment, meant)][:2]
+        found = [moment for moment in found if self._fits(moment, meant)][:2]
+        if found or day is None or not _bare_weekday(meant):
+            return found
+        for weeks in (1, 2):  # "Fridays", "any Tuesday morning": the same weekday in the weeks after
+            later = self.tools.offer(count=MATCHING_OFFERS_SEARCH, day=day + dt.timedelta(weeks=weeks), part=part)
+            found = [moment for moment in later if self._fits_hours(moment.astimezone(self.tools.zone), meant)][:2]
+            if found:
+                return found
+        return []
+
+    def _nearest_instead(self, meant: Understood) -> list:
+        """Nothing fits what they asked for: the nearest times after the day they named, else the first free."""
+        nearest = self.tools.offer(count=2, not_before=self._day(meant)) if meant.names_a_day else []
+        self.offered = nearest or self.tools.offer(count=3)
+        return [
+            self._say(
+                f"I'm sorry, nothing is free then. The nearest I have is {self._options(self.offered)}. "
+                "Would one of those work?"
+            )
+        ]
 
     def _fits(self, moment: dt.datetime, meant: Understood, offered: bool = False) -> bool:
         """Whether a time fits what was said; `offered`: one of the times on offer, which a bare weekday
@@ -91,6 +106,9 @@ class TimeChoice:
         local = moment.astimezone(self.tools.zone)
         if meant.names_a_day and not self._on_day(local, meant, offered=offered):
             return False
+        return self._fits_hours(local, meant)
+
+    def _fits_hours(self, local: dt.datetime, meant: Understood) -> bool:
         if meant.part and _part_of(local) != meant.part:
             return False
         if meant.after is not None and local.hour < meant.after:
@@ -115,7 +133,8 @@ class TimeChoice:
             )
         if result.booked:
             return self._close(f"You're all set for {self._spoken(result.starts_at)}. {self.lines.closing}", "booked")
-        self.state, self.offered = "offer", result.alternatives
+        fitting = self._search(self.wanted) if self.wanted is not None else []  # still what they asked for
+        self.state, self.offered = "offer", [moment for moment in fitting if moment != starts_at] or result.alternatives
         if not self.offered:
             return self._refused(None)
         return [
@@ -142,8 +161,7 @@ class TimeChoice:
         return [self._say(f"How about {self._options(self.offered)}?")]
 
     def _on_day(self, local: dt.datetime, meant: Understood, *, offered: bool) -> bool:
-        bare_weekday = meant.weekday is not None and meant.day_offset is None and meant.month_day is None
-        if offered and bare_weekday and not meant.next_week:
+        if offered and _bare_weekday(meant):
             return local.weekday() == meant.weekday
         return local.date() == self._day(meant)
 
@@ -174,6 +192,11 @@ class TimeChoice:
         today = now.astimezone(self.tools.zone).date()
         moment = calendar_words.moment_meant(meant, zone=self.tools.zone, now=now, day=today)
         return moment if moment > now else moment + dt.timedelta(days=1)
+
+
+def _bare_weekday(meant: Understood) -> bool:
+    """A weekday said on its own ("Friday", "Fridays"): not a date, not "next Friday"."""
+    return meant.weekday is not None and meant.day_offset is None and meant.month_day is None and not meant.next_week
 
 
 def _part_of(local: dt.datetime) -> str:

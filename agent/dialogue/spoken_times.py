@@ -51,12 +51,14 @@ SPANS = (
     (r"\blate (?:in the )?morning\b|\bmid ?morning\b", (10, 12)),
     (r"\bearly (?:in the )?afternoon\b|\blunch ?time\b|\baround lunch\b", (12, 14)),
     (
-        r"\blate (?:in the )?afternoon\b|\bend of the day\b|\bend of (?:the )?business\b|\blast appointment\b",
+        r"\blate (?:in the )?afternoon\b|\bend of the day\b|\bend of (?:the )?business\b|\blast appointment\b|"
+        r"\blater (?:in|on in) the day\b|\blate in the day\b",
         (15, None),
     ),
 )
 BUSY_UNTIL = re.compile(
-    rf"\b(?:work|working|busy|tied up|in meetings|at work|at school|on shift|out) (?:until|till|til) "
+    rf"\b(?:(?:work|working|busy|tied up|in meetings|at work|at school|on shift|out) (?:until|till|til)|"
+    rf"(?:get|getting|am|i am) off(?: work| shift)? (?:at|around)|(?:finish|done) (?:work |working )?(?:at|around)) "
     rf"(?:about |around )?(?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))?\b"
 )
 HALF_PAST = re.compile(rf"\b(?P<kind>half past|quarter past|quarter to|quarter of) (?P<hour>\d{{1,2}}|{_HOUR_WORD})\b")
@@ -84,7 +86,7 @@ def time_details(said: str) -> dict:
         if hour is not None:
             found["after" if bound.group("kind") in ("after", "past", "later than") else "before"] = hour
     busy = BUSY_UNTIL.search(said)
-    if busy:  # "I work till five": free after five
+    if busy and found["after"] is None:  # "I work till five", "I get off at two": free after then
         raw = busy.group("hour")
         found["after"] = (
             12 if raw == "noon" else _hour24(int(raw) if raw.isdigit() else NUMBERS[raw], busy.group("suffix") or "")
@@ -94,7 +96,7 @@ def time_details(said: str) -> dict:
         if re.search(pattern, said) and found["after"] is None and found["before"] is None:
             found["after"], found["before"] = after, before
     half = HALF_PAST.search(said)
-    clock = _clock(said, skip=(bound.span() if bound else None) or (busy.span() if busy else None))
+    clock = _clock(said, skip=[match.span() for match in (bound, busy) if match])
     if half:
         hour = _hour24(int(half.group("hour")) if half.group("hour").isdigit() else NUMBERS[half.group("hour")], "")
         minute = {"half past": 30, "quarter past": 15}.get(half.group("kind"), -15)
@@ -147,9 +149,9 @@ def _part(said: str) -> str | None:
     return None
 
 
-def _clock(said: str, skip: tuple[int, int] | None) -> tuple[int, int] | None:
+def _clock(said: str, skip: list[tuple[int, int]]) -> tuple[int, int] | None:
     for match in CLOCK.finditer(said):
-        if skip and skip[0] <= match.start("hour") < skip[1]:
+        if any(start <= match.start("hour") < end for start, end in skip):
             continue
         raw, lead, suffix = match.group("hour"), match.group("lead"), (match.group("suffix") or "")
         if raw in ("noon", "midday"):

@@ -112,13 +112,25 @@ def understand(
     if phrases.DECEASED.search(said):
         return meant("deceased")
     for intent, pattern in ORDERED:
+        if intent == "hold" and named and phrases.YES.search(said):
+            continue  # "Hold on, let me check… today at noon is fine": the time is the answer
         if pattern.search(said):
             return meant(intent, **(when if intent in TIMED else {}))
     name = normalised(first_name)
     if name and re.search(rf"\b(?:this is not|it is not|i am not|no) {re.escape(name)}\b", said):
         return meant("wrong_person")
-    if phrases.CALLBACK.search(said) and not (named and "call" not in said and phrases.ALTERNATIVE.search(said)):
+    if phrases.NONE_OFFERED.search(said) and not named:
+        return meant("no")
+    if re.search(r"\bnot (?:really |that |very |at all )?interested\b", said) and not named:
+        return meant("not_interested")
+    about_times = named and "call" not in said
+    if phrases.CALLBACK.search(said) and not (
+        about_times
+        and any(pattern.search(said) for pattern in (phrases.ALTERNATIVE, phrases.REFUSING, phrases.NOT_PART, phrases.YES))
+    ):
         return meant("callback", **when)
+    if phrases.SIDE_TALK.search(said):
+        return meant("unclear")
     if phrases.MAYBE_OPT_OUT.search(said) and phrases.NEGATED.search(said):
         return meant("opt_out_unsure")
     if phrases.NOT_INTERESTED.search(said) and not named:
@@ -140,10 +152,11 @@ def _a_time(said: str, when: dict, meant) -> Understood:
     """A time was named: chosen, or refused — and then perhaps another wanted instead."""
     if not phrases.REFUSING.search(said):
         return meant("choose", **when)
-    alternative = phrases.ALTERNATIVE.search(said)
-    if alternative:
-        instead = time_details(said[alternative.end() :])
-        if any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]:
+    for alternative in reversed(list(phrases.ALTERNATIVE.finditer(said))):
+        rest = said[alternative.end() :]
+        instead = time_details(rest)
+        named_instead = any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]
+        if named_instead and not phrases.REFUSING.search(rest):
             return meant("choose", **instead)
     return meant("no", refused=True, **when)
 
