@@ -32,14 +32,9 @@ def clock(local: dt.datetime) -> str:
 
 def day_meant(meant: Understood, *, today: dt.date) -> dt.date:
     """The day the words name: today/tomorrow, a weekday (the next one; "next Tuesday" the one after this
-    week), or a day of the month (the next one to come)."""
+    week), or a day of the month (the next one to come; "the nineteenth, a Tuesday" is the nineteenth)."""
     if meant.day_offset is not None:
         return today + dt.timedelta(days=meant.day_offset)
-    if meant.weekday is not None:
-        ahead = (meant.weekday - today.weekday()) % 7
-        if meant.next_week and ahead < 7 - today.weekday():
-            ahead += 7
-        return today + dt.timedelta(days=ahead)
     if meant.month_day is not None:
         year, month = today.year, today.month
         for _ in range(13):
@@ -50,6 +45,11 @@ def day_meant(meant: Understood, *, today: dt.date) -> dt.date:
             if candidate is not None and candidate >= today:
                 return candidate
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if meant.weekday is not None:
+        ahead = (meant.weekday - today.weekday()) % 7
+        if meant.next_week and ahead < 7 - today.weekday():
+            ahead += 7
+        return today + dt.timedelta(days=ahead)
     return today + dt.timedelta(days=1)
 
 

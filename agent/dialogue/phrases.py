@@ -13,7 +13,9 @@ import re
 
 CONTRACTIONS = (
     (r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bain't\b", "is not"),
-    (r"\bshan't\b", "shall not"), (r"\b(where|how|what|who|why|when)'d\b", r"\1 did"), (r"n't\b", " not"), (r"\bi'm\b", "i am"), (r"'re\b", " are"), (r"'ve\b", " have"),
+    (r"\bshan't\b", "shall not"),
+    (r"\b(where|how|what|who|why|when)'d\b", r"\1 did"),
+    (r"n't\b", " not"), (r"\bi'm\b", "i am"), (r"'re\b", " are"), (r"'ve\b", " have"),
     (r"'ll\b", " will"), (r"'d\b", " would"), (r"\blet's\b", "let us"),
     (r"\b(she|he|it|that|there|what|who|where|this|here|everybody|everyone|nobody|someone)'s\b", r"\1 is"),
     (r"\bdont\b", "do not"), (r"\bdoesnt\b", "does not"), (r"\bim\b", "i am"), (r"\bisnt\b", "is not"),
@@ -53,8 +55,11 @@ OPT_OUT = _any(
     r"(?: right)? off\b",
     r"\b(?:remove|delete|erase|drop) (?:me|us|my (?:number|name|info|information|details|phone)|this number|"
     r"our number)\b",
-    r"\b(?:stop|quit|cease|no more|enough with the|enough of these|end these) (?:calling|ringing|phoning|bothering|"
-    r"contacting|harass\w*|these calls|the calls|with the calls|your calls|those calls|calls)\b",
+    r"\b(?:stop|quit|cease|no more|enough with the|enough of these|end these) (?:calling|ringing|phoning|telephoning|"
+    r"dialing|dialling|texting|bothering|pestering|hassling|contacting|harass\w*|these calls|the calls|with the calls|"
+    r"your calls|those calls|calls)\b",
+    r"\blast (?:call|time) (?:i|we) (?:ever )?(?:get|got|receive|received|hear|heard) (?:from|of) (?:you|your)\b",
+    r"\b(?:this|that) (?:is|was|be|will be) the (?:very )?last (?:call|time you call)\b",
     rf"\bdo not (?:ever |you dare |evergreen )?(?:call|phone|ring|contact|bother) (?:me|us|here|this number|this phone|"
     rf"this house|again|anymore|any more|back)\b(?! {WHEN_WORDS}\b)",
     rf"\bnever (?:ever )?(?:call|phone|ring|contact)(?:s|es|d|ed|ing)? (?:me|us|here|this number|again)"
@@ -78,7 +83,7 @@ OPT_OUT = _any(
     r"\bas (?:a )?do not (?:call|contact)\b|\bmark (?:me|this number|my number) as\b",
     r"\bopt (?:me )?out\b",
     r"\b(?:no|not any) (?:more|further) (?:calls|calling|contact)\b",
-    r"\b(?:you can|please|can you) stop (?:calling|ringing|phoning|contacting)\b",
+    r"\b(?:you can|please|can you) stop (?:calling|ringing|phoning|telephoning|contacting)\b",
     r"\b(?:should|must|will) (?:not|never) call (?:me|here|this number) again\b",
 )
 # Might be an opt-out, might be a bad moment: the agent asks ("Would you like us to stop calling you?")
@@ -107,6 +112,8 @@ OPT_OUT_UNSURE = _any(
     r"\b(?:sick|tired|fed up) (?:of|with) (?:these|your|the|all these|all the|this|you)(?: \w+)? (?:calls|phone calls|"
     r"calling|robocalls|people|messages)\b",
     r"\bfor crying out loud\b|\bgive me a break\b|\blast thing i need\b",
+    r"\bcall (?:way |far |much )?too (?:much|often|many times)\b|\btoo many (?:calls|phone calls)\b",
+    r"\bkeep (?:getting|receiving) (?:these |your |the |all these )?(?:phone )?calls\b",
     r"\blet (?:me|us) be\b|\bin peace\b|\bgive it a rest\b|\banything better to do\b|\bridiculous\b",
     r"\bpatience for (?:this|these|you|it|your)\b|\b(?:tired|sick) of (?:this|it|you|being called)\b",
     r"^(?:(?:ugh|oh|oh my gosh|oh my god|man|god|jeez|geez|come on) )+(?:again|seriously|really)\b",
@@ -122,6 +129,9 @@ ROBOT = _any(
     r"\bare you (?:real|human|a person|alive|a real)\b",
     r"\b(?:is|are) (?:this|you) (?:a )?(?:real|live) (?:person|human|call)\b",
     r"\bwho am i (?:talking|speaking) to\b.*\b(?:robot|machine|computer|person)\b",
+    r"\byou are (?:a |an |just a |some )?(?:robot|machine|computer|bot|ai|recording|program)\b",
+    r"\b(?:person|human)(?: \w+)? or (?:a |an )?(?:program|robot|machine|computer|recording|bot)\b",
+    r"\b(?:program|robot|machine|computer|recording|bot) or (?:a )?(?:real )?(?:person|human)\b",
     r"\bone of those (?:ai|robot|automated|computer|recorded|robo)\b|\b(?:ai|robot|bot) things?\b",
     r"\bis there (?:a |an )?(?:real |actual |live )?(?:human|person) on (?:this|the) (?:line|call|phone)\b",
 )
@@ -134,10 +144,13 @@ SOMEONE_ELSE = _any(
     r"\b(?:i can|want me to|i will|i could) (?:take|give (?:her|him|them)) (?:a|the) message\b",
     r"\btake a message\b",
     r"\bi (?:will|can) (?:tell|let) (?:her|him|them) (?:know|you called)\b",
-    r"\b(?:i|we) (?:handle|manage|take care of|look after|do|book|make|schedule|keep) (?:all )?(?:of )?(?:his|her|their) "
-    r"(?:appointments|calendar|schedule|affairs|calls|bookings|paperwork|diary)\b",
+    r"\b(?:i|we) (?:handle|manage|take care of|look after|do|book|make|schedule|keep) (?:all )?(?:of )?"
+    r"(?:his|her|their) (?:appointments|calendar|schedule|affairs|calls|bookings|paperwork|diary)\b",
     rf"^\w+(?: is)? my {PEOPLE}\b",
-    r"\b(?:leave|give) (?:a |the |your )?message with me\b|\bmake sure (?:she|he|they) (?:gets|get) (?:it|the message)\b",
+    r"\b(?:leave|give) (?:a |the |your )?message with me\b",
+    r"\bmake sure (?:she|he|they) (?:gets|get) (?:it|the message)\b",
+    r"\banswering for (?:my|his|her|their)\b|\b(?:i can )?relay (?:it|the message|whatever|that|this|a message)\b",
+    r"\bmake sure (?:\w+) gets (?:it|the message)\b|\byou can tell me\b",
     r"\bleave (?:her|him|them) a (?:note|message)\b|\bwrite (?:down )?(?:a |the )?message\b|\btake down a message\b",
     r"\bwrite it down for (?:her|him|them)\b|\b(?:pass|relay) (?:it|the message|that|this) (?:on|along)\b",
 )
@@ -157,6 +170,10 @@ NOT_AVAILABLE = _any(
     r"\b(?:no one|nobody) (?:is )?(?:home|in) (?:right now|now|at the moment)\b",
     r"\bnot (?:home|here|in|available|around) (?:right now|now|at the moment|today|just now)\b",
     r"\bcan not come to the phone\b",
+    r"\b(?!i\b|we\b|you\b|it\b|that\b|this\b|am\b|are\b|is\b|was\b|were\b)\w+ (?:is )?"
+    r"(?:not at home|not home|away on|out of town|out on|at work|at school|out um|out uh|out right now|"
+    r"out at the moment)\b",
+    r"\b(?:will not|would not|is not going to) be (?:back|home|in) (?:until|till|til|before|for|today|tonight)\b",
 )
 WRONG_PERSON = _any(
     r"\bwrong (?:number|person|guy|lady|man|woman|house|household|family|name|people|phone)\b",
@@ -169,6 +186,7 @@ WRONG_PERSON = _any(
     r"\b(?:moved|moved out|moved away) (?:years|months|a while|long)\b",
     r"\b(?:she|he|they) moved(?: out| away)?\b(?: \w+){0,3} (?:ago|years|months)\b",
     r"\bthis is not (?:\w+ )?(?:phone|number)\b|\bget calls for (?:them|her|him|\w+) all the time\b",
+    r"\bno (?!one\b|body\b)\w+ (?:living|lives|that lives|who lives) here\b|\bgoes by that name\b",
     r"\b(?:incorrect|mistaken) (?:number|person)\b|\bused to have (?:this|the|my) number\b|\bmine now\b",
     r"\bnever heard of (?:her|him|them|that|anyone|anybody|\w+)\b",
     r"\bdo not know (?:any|a|anyone|anybody|who|no)\b",
@@ -198,6 +216,8 @@ PURPOSE = _any(
     r"^what is this$",
     r"\bwhat (?:is|was) the appointment (?:for|about)\b",
     r"\bwhat do (?:you|u) need(?: from me)?\b|\bwhat is going on\b",
+    r"\bin (?:reference|regards?|relation) to what\b|\bregarding what\b",
+    r"\bwhat is it (?:that )?(?:you|u) (?:want|need)\b",
 )
 HOW_NUMBER = _any(
     r"\b(?:how|where) (?:did|do|would|could) (?:you|u|they) (?:get|find|have|obtain) (?:my|this|our) (?:number|info|"
@@ -205,7 +225,8 @@ HOW_NUMBER = _any(
     r"\bwho gave (?:you|u) (?:my|this|our)\b",
     r"\bhow do (?:you|u) (?:have|know) (?:my|this|our)\b",
     r"\bwhere did (?:you|u) (?:get|find) (?:this|that|it)\b",
-    r"\bnever gave (?:you|u|your \w+) (?:this|my|our|the) (?:number|phone)\b",
+    r"\bnever gave (?:you|u|your \w+|you guys|you people) (?:this|my|our|the) (?:number|phone)\b",
+    r"\b(?:how|where) did (?:you|u|you guys|they) get (?:it|that)\b",
 )
 WHO = _any(
     r"\bwho (?:is|was) (?:this|that|calling|speaking|it|on the (?:line|phone))\b",
@@ -253,7 +274,9 @@ ASK_PERSON = _any(
     r"\b(?:have|ask|get) (?!me\b)\w+(?: \w+){0,3} (?:to )?call me\b",
     r"\bget (?:my |an |a |the )?(?:agent|person|human|someone|somebody|manager|representative|rep|advisor)\b"
     r"(?: \w+)? on the (?:line|phone)\b",
-    r"\b(?:want|need|like|would like) to (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
+    r"\b(?:want|need|like|would like|prefer|rather) to (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
+    r"\b(?:usually|normally|always) (?:deal|talk|speak|work) with (?:her|him|them|\w+)\b",
+    r"^(?:\w+ )?is (?!this\b|that\b|it\b)\w+ (?:there|around|in|available)$",
     r"\b(?:an? )?(?:actual|real) (?:employee|staff member|agent)\b",
     r"\b(?:speak|talk) (?:to|with) my (?:agent|advisor|adviser|broker|rep|representative|account manager)\b",
     r"\b(?:a |an )?(?:representative|operator)\b",
@@ -269,8 +292,9 @@ CALLBACK = _any(
     r"after|in (?:a|an|the|half|about)|next|on|around|at|some ?time|when|once)\b",
     r"\bbad time\b|\bnot (?:a )?(?:good|great|convenient) time\b|\bnot the best time\b|\bnot a good moment\b",
     r"\b(?:reach|catch|get) me (?:after|later|tomorrow|tonight|in|at|around|on|back)\b",
-    r"\bgive (?:me|us) a (?:ring|call|buzz|shout)\b",
-    r"\b(?:i am|we are) (?:just |actually |really )?(?:busy|driving|at work|in a meeting|working|in the middle|out|about to|on my way|at the "
+    r"\bgive (?:me|us) a (?:ring|call|buzz|shout)\b|\bbad timing\b|\b(?:just )?sitting down (?:to|for)\b",
+    r"\b(?:i am|we are) (?:just |actually |really )?"
+    r"(?:busy|driving|at work|in a meeting|working|in the middle|out|about to|on my way|at the "
     r"doctor|heading|just heading|on the road|in the car|at the store|with a customer|with a client|eating|cooking|"
     r"on another call|on the other line)\b",
     r"\b(?:i|we) (?:can not|am not able to|are not able to|do not have time to) (?:talk|speak|chat)\b",
@@ -295,8 +319,12 @@ ALREADY_HAVE = _any(
     r"\b(?:just|recently) (?:had|did|went to) (?:one|my|our|an|the)\b",
     r"\b(?:have|got|have got) (?:one|it|that|an appointment|something) (?:\w+ ){0,6}already\b",
     r"\b(?:took|taken) care of (?:that|it|this)\b|\balready (?:do|go|went|come|came|been)\b",
-    r"\b(?:i|we) (?:just |already |only )?(?:came|went) in (?:a|last|two|three|recently|just|for (?:that|it|this|one))\b",
+    r"\b(?:i|we) (?:just |already |only )?(?:came|went) in "
+    r"(?:a|last|two|three|recently|just|for (?:that|it|this|one))\b",
     r"\b(?:did|had|done) (?:my|our|the|that|this|it)(?: \w+)? (?:last|already|earlier|recently|a few|a couple)\b",
+    r"\b(?:have|got|made|make|booked) (?:an? |the )?(?:appointment|one)(?: \w+){0,3} already\b",
+    r"\b(?:i|we) (?:went|came) in back\b|\b(?:went|came) in (?:back )?in (?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)\b",
     r"\balready (?:called|coming|going|seeing|meeting|set up)\b|\b(?:we|i) (?:already )?(?:booked|scheduled|set up) "
     r"(?:it|one|that|an appointment)\b|\b(?:taken|took) care of\b",
     r"\bjust (?:do|did|done|had|went through) (?:this|that|it|one)\b",
@@ -304,6 +332,8 @@ ALREADY_HAVE = _any(
 NOT_INTERESTED = _any(
     r"\bnot (?:really |that |very |at all |too |so )?interested\b|\bno interest\b",
     r"^(?:no )?(?:i am|we are) (?:fine|good|happy|all set|ok|okay|set) with\b|\b(?:no|nope|nah)(?: thanks?)? bye\b",
+    r"\b(?:i|we) would rather not\b|\bnot (?:bothering|going to bother) with\b",
+    r"\b(?:i am|we are) not going to (?:do|book|bother|schedule|make|need|come)\b",
     r"\b(?:have to|will|must|going to|gonna|i) decline\b|\bbut (?:i am|we are) (?:all set|good|fine|okay|ok)\b",
     r"\bno thanks?\b|\bno thank (?:you|u)\b|\bnope thanks?\b|\bnah thanks?\b",
     r"\bnot for (?:me|us)\b",
@@ -319,20 +349,21 @@ NOT_INTERESTED = _any(
     r"\bnot looking (?:to|for)\b|\b(?:skip|sit out) (?:it|this|that)\b",
 )
 YES = _any(
-    r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|right(?! now| away| here| there| after| before)|okay|ok|alright|all right|absolutely|definitely|"
+    r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|"
+    r"right(?! now| away| here| there| after| before)|okay|ok|alright|all right|absolutely|definitely|"
     r"certainly|indeed|exactly)\b",
     r"^(?:(?:that is|that|sounds|oh|very|that would be|that will be|it is) )?(?:perfect|fine|great|good|lovely|"
     r"excellent)"
     r"(?: thanks?| thank you| with me| for me| by me)?$",
     r"\b(?:that|it|this|which) (?:is|sounds|would be|will be) (?:perfect|fine|great|good|lovely|excellent)\b",
     r"\b(?:that|this) is (?:me|she|he|her|him|right|correct|fine|good|perfect|great)\b",
-    r"\b(?:it is|you got|you have) (?:me|her|him|she|he|it)\b",
+    r"\b(?:it is|you got|you have|you have got|you found) (?:me|her|him|she|he|it)\b",
     r"\bsounds (?:good|great|fine|perfect|lovely)\b|\b(?:that|it|this|which) works\b|\bworks for (?:me|us)\b",
     r"\bplease do\b|\bgo ahead\b|\bof course\b|\byou bet\b|\bbook it\b|\blet us do (?:it|that)\b|\bdo it\b",
     r"^(?:uh huh|mm hmm|mhm|mm hm|um hum|uh hum)$",
     r"^(?:i am|it is|this is \w+|that one|i sure am|it sure is)$",
-    r"^(?:yes |yeah |ok |okay |sure )?(?:that|this) one(?: please| thanks| thank you| is good| is fine| works| is great|"
-    r" sounds good)*$",
+    r"^(?:yes |yeah |ok |okay |sure )?(?:that|this) one"
+    r"(?: please| thanks| thank you| is good| is fine| works| is great| sounds good)*$",
     r"\bi am (?:she|he|her|him)\b",
     r"\b(?:any|all|either|both|each) (?:of )?(?:those|them|these|one|the times|three)? ?(?:works?|is fine|are fine|"
     r"is good|are good|would work|would be fine|is ok|are ok|is okay|are okay)\b",
@@ -357,7 +388,8 @@ NONE_OFFERED = _any(
 REFUSING = _any(
     r"\b(?:does|do|will|would) not (?:work|suit|do)\b",
     r"\bcan not (?:make|do)\b|\b(?:i am|we are) (?:busy|not free|not available|away|out|working)\b",
-    r"\bno good\b|\bnot (?:good|possible|great|ideal|free)\b|\bnot going to work\b",
+    r"\bno good\b|\bnot (?:good|possible|great|ideal|free)\b|\bnot going to work\b|\bimpossible\b|"
+    r"\bout of the question\b",
     r"\bnot (?:on |at )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|that|\d|one|two|"
     r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b",
     r"^no\b",
@@ -367,7 +399,7 @@ ALTERNATIVE = re.compile(
     r"do you have|would|better|prefer|i would like|i would rather|except|only|so|give me|i will take|let us do|"
     r"let us go with|i will go with|put me down for)\b"
 )
-HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|yes hello|yeah hello|good (?:morning|afternoon|evening)|howdy)\s?)+$")
+HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|good (?:morning|afternoon|evening)|howdy)\s?)+$")
 
 # Talk to someone else in the room ("No, not you, I was talking to my son"): nothing for the agent
 SIDE_TALK = re.compile(r"\b(?:talking|speaking) to (?:my|the|her|him|someone|somebody)\b|\bnot you\b")
@@ -375,7 +407,7 @@ SIDE_TALK = re.compile(r"\b(?:talking|speaking) to (?:my|the|her|him|someone|som
 NOT_PART = re.compile(r"\bnot (?:in the )?(?:mornings?|afternoons?|evenings?)\b")
 
 # Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
-MAYBE_OPT_OUT = re.compile(r"\b(?:call|phon|ring|list|contact|bother|number|text)\w*\b")
+MAYBE_OPT_OUT = re.compile(r"\b(?:call|(?:tele)?phon|ring|list|contact|bother(?!\w* with)|number|text)\w*\b")
 NEGATED = re.compile(r"\b(?:no|not|never|nobody|no one|stop|off|quit|enough|anymore|any more)\b")
 DECEASED = re.compile(
     r"\b(?:passed away|passed on|died|deceased|is no longer with us|passed last|lost (?:her|him) last)\b"

@@ -37,10 +37,12 @@ class TimeChoice:
         return [self._say(f"I have {self._options(found)}. Which one would you like?")]
 
     def _hour_named(self, meant: Understood, sure: bool) -> list:
+        next_week = calendar_words.next_monday(zone=self.tools.zone, now=self.tools.now())
         same_hour = [
             moment for moment in self.offered
             if (local := moment.astimezone(self.tools.zone)).hour == meant.hour and local.minute == meant.minute
             and (not meant.names_a_day or self._on_day(local, meant, offered=True))
+            and (not meant.next_week or local.date() >= next_week)
         ]  # fmt: skip
         if len(same_hour) == 1:
             return self._accept(same_hour[0], sure=sure)
@@ -48,6 +50,8 @@ class TimeChoice:
         if not meant.names_a_day or self._this_weekday(meant):
             sure = False  # the day is the agent's guess (or "Tuesday" said on a Tuesday): read it back
             day = self.offered[0].astimezone(self.tools.zone).date() if self.offered else None
+            if meant.next_week and not meant.names_a_day:  # "nine o'clock, next week": its first working day
+                day = next_week
         wanted = self._moment(meant, day=day)
         free, nearest = self.tools.check(wanted)
         if free:

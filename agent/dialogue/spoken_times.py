@@ -61,6 +61,11 @@ BUSY_UNTIL = re.compile(
     rf"(?:get|getting|am|i am) off(?: work| shift)? (?:at|around)|(?:finish|done) (?:work |working )?(?:at|around)) "
     rf"(?:about |around )?(?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))?\b"
 )
+# "between one and three": after the first, before the second; "three or later", "eleven or after": after it
+BETWEEN = re.compile(rf"\bbetween (?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))? and "
+                     rf"(?P<until>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<until_suffix>am|pm))?\b")  # fmt: skip
+OR_LATER = re.compile(rf"\b(?:half )?(?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))?(?: \w+)? "
+                      rf"(?:or (?:later|after)|and (?:later|after)|onwards?)\b")  # fmt: skip
 HALF_PAST = re.compile(rf"\b(?P<kind>half past|quarter past|quarter to|quarter of) (?P<hour>\d{{1,2}}|{_HOUR_WORD})\b")
 
 
@@ -85,6 +90,14 @@ def time_details(said: str) -> dict:
         hour = _bound_hour(bound)
         if hour is not None:
             found["after" if bound.group("kind") in ("after", "past", "later than") else "before"] = hour
+    between = BETWEEN.search(said)
+    if between and found["after"] is None and found["before"] is None:
+        found["after"] = _spoken_hour(between.group("hour"), between.group("suffix"))
+        until = _spoken_hour(between.group("until"), between.group("until_suffix"))
+        found["before"] = until if until > found["after"] else None
+    later = None if bound or between else OR_LATER.search(said)
+    if later:
+        found["after"] = _spoken_hour(later.group("hour"), later.group("suffix"))
     busy = BUSY_UNTIL.search(said)
     if busy and found["after"] is None:  # "I work till five", "I get off at two": free after then
         raw = busy.group("hour")
@@ -96,7 +109,7 @@ def time_details(said: str) -> dict:
         if re.search(pattern, said) and found["after"] is None and found["before"] is None:
             found["after"], found["before"] = after, before
     half = HALF_PAST.search(said)
-    clock = _clock(said, skip=[match.span() for match in (bound, busy) if match])
+    clock = _clock(said, skip=[match.span() for match in (bound, busy, between, later) if match])
     if half:
         hour = _hour24(int(half.group("hour")) if half.group("hour").isdigit() else NUMBERS[half.group("hour")], "")
         minute = {"half past": 30, "quarter past": 15}.get(half.group("kind"), -15)
@@ -175,6 +188,12 @@ def _minute(match: re.Match) -> int:
     word = (match.group("mword") or "").replace(" ", "")
     return {"fifteen": 15, "15": 15, "thirty": 30, "30": 30, "fortyfive": 45, "45": 45, "forty": 40, "twenty": 20,
             "ten": 10, "ohfive": 5}.get(word, 0)  # fmt: skip
+
+
+def _spoken_hour(raw: str, suffix: str | None) -> int:
+    if raw == "noon":
+        return 12
+    return _hour24(int(raw) if raw.isdigit() else NUMBERS[raw], suffix or "")
 
 
 def _bound_hour(match: re.Match) -> int | None:

@@ -123,11 +123,9 @@ def understand(
         return meant("no")
     if re.search(r"\bnot (?:really |that |very |at all )?interested\b", said) and not named:
         return meant("not_interested")
-    about_times = named and "call" not in said
-    if phrases.CALLBACK.search(said) and not (
-        about_times
-        and any(pattern.search(said) for pattern in (phrases.ALTERNATIVE, phrases.REFUSING, phrases.NOT_PART, phrases.YES))
-    ):
+    about_times = named and not re.search(r"\b(?:call|ring|buzz)\b", said)
+    times_answer = (phrases.ALTERNATIVE, phrases.REFUSING, phrases.NOT_PART, phrases.YES)
+    if phrases.CALLBACK.search(said) and not (about_times and any(pattern.search(said) for pattern in times_answer)):
         return meant("callback", **when)
     if phrases.SIDE_TALK.search(said):
         return meant("unclear")
@@ -158,6 +156,10 @@ def _a_time(said: str, when: dict, meant) -> Understood:
         named_instead = any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]
         if named_instead and not phrases.REFUSING.search(rest):
             return meant("choose", **instead)
+    refusals = list(phrases.REFUSING.finditer(said))
+    last = time_details(said[refusals[-1].end() :])  # "Not today, not tomorrow — Friday."
+    if any(last[key] is not None for key in TIME_KEYS) and not phrases.NEGATED.search(said[refusals[-1].end() :]):
+        return meant("choose", **last)
     return meant("no", refused=True, **when)
 
 
