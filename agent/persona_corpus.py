@@ -26,6 +26,7 @@ TABLES = {
     "realistic_held_out_2.yaml": ("phrasings_held_out_2.yaml", "held_out_2", 7000),
     "realistic_held_out_3.yaml": ("phrasings_held_out_3.yaml", "held_out_3", 8000),
     "realistic_held_out_4.yaml": ("phrasings_held_out_4.yaml", "held_out_4", 9000),
+    "realistic_held_out_5.yaml": ("phrasings_held_out_5.yaml", "held_out_5", 9500),
 }
 NAMES = (("Taylor", "Brooks"), ("Dana", "Whitfield"), ("Jordan", "Reyes"), ("Maria", "Lopez"), ("James", "O'Brien"),
          ("Priya", "Raman"), ("Luis", "Ortega"), ("Grace", "Kim"), ("Walter", "Hughes"), ("Ana", "Silva"),

@@ -60,6 +60,8 @@ OPT_OUT = _any(
     r"your calls|those calls|calls)\b",
     r"\blast (?:call|time) (?:i|we) (?:ever )?(?:get|got|receive|received|hear|heard) (?:from|of) (?:you|your)\b",
     r"\b(?:this|that) (?:is|was|be|will be) the (?:very )?last (?:call|time you call)\b",
+    r"\bdo not use (?:it|this number|my number|this|the number|this phone) (?:again|anymore|any more|ever)\b",
+    r"\bnot for (?:these|your|such|sales|those) (?:calls|phone calls)\b",
     rf"\bdo not (?:ever |you dare |evergreen )?(?:call|phone|ring|contact|bother) (?:me|us|here|this number|this phone|"
     rf"this house|again|anymore|any more|back)\b(?! {WHEN_WORDS}\b)",
     rf"\bnever (?:ever )?(?:call|phone|ring|contact)(?:s|es|d|ed|ing)? (?:me|us|here|this number|again)"
@@ -102,11 +104,14 @@ OPT_OUT_UNSURE = _any(
     r"\b(?:keep|kept) (?:telling|saying|asking|explaining)\b",
     r"\bwhy (?:will|do|can) not (?:you|they|you people|you guys) (?:stop|leave|quit)\b",
     r"^(?:can|could|would) you (?:not|stop)$|^please no$",
-    r"\bdo not want (?:this|that|any of this)\b",
+    r"\bdo not want (?:this|any of this)\b",
     r"^(?:ugh |oh |oh no |oh god |not |great )?(?:this|you|you people|you guys|you lot) again\b",
     r"\b(?:ugh|oh no|not|seriously) (?:this|you|you people|you guys) again\b",
     r"\b(?:called|rang|phoned) (?:me |us |here )?(?:yesterday|last week|this morning|earlier|before|already|twice|"
-    r"three times|every day|all week)(?: too| as well| also| again| and)\b",
+    r"three times|every day|all week)(?: too| as well| also| again)\b",
+    r"^(?:\w+ )?every (?:single )?(?:day|week)(?: with (?:this|these|you|the calls|your calls))?$",
+    r"\b(?:call|called|calling|ring|ringing) (?:me |us |here )?(?:so many|so much|too many|this many) times\b",
+    r"\bso many (?:calls|phone calls)\b",
     r"\b(?:calls?|calling|ringing|call me|call here) every (?:single )?(?:day|week|month)\b",
     r"^(?:seriously |really |what )?every (?:single )?(?:day|week|month)$",
     r"\b(?:sick|tired|fed up) (?:of|with) (?:these|your|the|all these|all the|this|you)(?: \w+)? (?:calls|phone calls|"
@@ -149,6 +154,8 @@ SOMEONE_ELSE = _any(
     rf"^\w+(?: is)? my {PEOPLE}\b",
     r"\b(?:leave|give) (?:a |the |your )?message with me\b",
     r"\bmake sure (?:she|he|they) (?:gets|get) (?:it|the message)\b",
+    rf"\b(?:handle|manage|take care of|look after|book|schedule|do) (?:all )?(?:of )?my {PEOPLE}(?: \w+)?\b",
+    r"\b(?:give|tell) me the message\b|\bleave it with me\b|\byou can give (?:it|the message) to me\b",
     r"\banswering for (?:my|his|her|their)\b|\b(?:i can )?relay (?:it|the message|whatever|that|this|a message)\b",
     r"\bmake sure (?:\w+) gets (?:it|the message)\b|\byou can tell me\b",
     r"\bleave (?:her|him|them) a (?:note|message)\b|\bwrite (?:down )?(?:a |the )?message\b|\btake down a message\b",
@@ -171,8 +178,10 @@ NOT_AVAILABLE = _any(
     r"\bnot (?:home|here|in|available|around) (?:right now|now|at the moment|today|just now)\b",
     r"\bcan not come to the phone\b",
     r"\b(?!i\b|we\b|you\b|it\b|that\b|this\b|am\b|are\b|is\b|was\b|were\b)\w+ (?:is )?"
-    r"(?:not at home|not home|away on|out of town|out on|at work|at school|out um|out uh|out right now|"
-    r"out at the moment)\b",
+    r"(?:not at home|not home|away on|away this|away for|away until|away till|out of town|out on|at work|at school|"
+    r"out um|out uh|out right now|out at the moment|asleep|sleeping|napping|in the shower|in the hospital)\b",
+    r"^(?:she is |he is |they are )?not (?:home|here|in|available|around)(?: right now| now| at the moment| today)?$",
+    r"\bcan not reach (?:her|him|them) (?:here|now|today|at this number)\b",
     r"\b(?:will not|would not|is not going to) be (?:back|home|in) (?:until|till|til|before|for|today|tonight)\b",
 )
 WRONG_PERSON = _any(
@@ -186,6 +195,8 @@ WRONG_PERSON = _any(
     r"\b(?:moved|moved out|moved away) (?:years|months|a while|long)\b",
     r"\b(?:she|he|they) moved(?: out| away)?\b(?: \w+){0,3} (?:ago|years|months)\b",
     r"\bthis is not (?:\w+ )?(?:phone|number)\b|\bget calls for (?:them|her|him|\w+) all the time\b",
+    r"\bdo not know (?:this|that|the) (?:person|lady|man|guy|name|woman)\b",
+    r"\b(?:have|had|got) (?:had )?this number (?:only|for|since|just)\b",
     r"\bno (?!one\b|body\b)\w+ (?:living|lives|that lives|who lives) here\b|\bgoes by that name\b",
     r"\b(?:incorrect|mistaken) (?:number|person)\b|\bused to have (?:this|the|my) number\b|\bmine now\b",
     r"\bnever heard of (?:her|him|them|that|anyone|anybody|\w+)\b",
@@ -217,6 +228,7 @@ PURPOSE = _any(
     r"\bwhat (?:is|was) the appointment (?:for|about)\b",
     r"\bwhat do (?:you|u) need(?: from me)?\b|\bwhat is going on\b",
     r"\bin (?:reference|regards?|relation) to what\b|\bregarding what\b",
+    r"\b(?:a |the )?review of what\b|\bof what exactly\b|\bwhat (?:kind of )?review\b",
     r"\bwhat is it (?:that )?(?:you|u) (?:want|need)\b",
 )
 HOW_NUMBER = _any(
@@ -246,6 +258,7 @@ HOLD = _any(
     r"\bbear with me\b",
     r"\blet me (?:grab|get|find|go|turn|pull over|step|put|move|close|switch)\b",
     r"^(?:wait|just wait|wait wait|one second|hang on|hold on)$",
+    r"\b(?:can|could|would) you (?:please )?hold\b|"
     r"^(?:please )?hold(?: please| up)?$|\bplease hold\b|\bhang tight\b|\bhold that thought\b",
 )
 REPEAT = _any(
@@ -276,7 +289,8 @@ ASK_PERSON = _any(
     r"(?: \w+)? on the (?:line|phone)\b",
     r"\b(?:want|need|like|would like|prefer|rather) to (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
     r"\b(?:usually|normally|always) (?:deal|talk|speak|work) with (?:her|him|them|\w+)\b",
-    r"^(?:\w+ )?is (?!this\b|that\b|it\b)\w+ (?:there|around|in|available)$",
+    r"^(?:\w+ )?is (?!this\b|that\b|it\b|there\b)\w+ (?:there|around|in|available)\b",
+    r"\b(?:rather|prefer|prefer to) (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
     r"\b(?:an? )?(?:actual|real) (?:employee|staff member|agent)\b",
     r"\b(?:speak|talk) (?:to|with) my (?:agent|advisor|adviser|broker|rep|representative|account manager)\b",
     r"\b(?:a |an )?(?:representative|operator)\b",
@@ -292,6 +306,8 @@ CALLBACK = _any(
     r"after|in (?:a|an|the|half|about)|next|on|around|at|some ?time|when|once)\b",
     r"\bbad time\b|\bnot (?:a )?(?:good|great|convenient) time\b|\bnot the best time\b|\bnot a good moment\b",
     r"\b(?:reach|catch|get) me (?:after|later|tomorrow|tonight|in|at|around|on|back)\b",
+    r"\btry (?:me|us|her|him) (?:this|tonight|tomorrow|around|at|later|after|in|on|next)\b",
+    r"\bnow is not (?:great|good|a good time|ideal|the best time)\b",
     r"\bgive (?:me|us) a (?:ring|call|buzz|shout)\b|\bbad timing\b|\b(?:just )?sitting down (?:to|for)\b",
     r"\b(?:i am|we are) (?:just |actually |really )?"
     r"(?:busy|driving|at work|in a meeting|working|in the middle|out|about to|on my way|at the "
@@ -323,7 +339,8 @@ ALREADY_HAVE = _any(
     r"(?:a|last|two|three|recently|just|for (?:that|it|this|one))\b",
     r"\b(?:did|had|done) (?:my|our|the|that|this|it)(?: \w+)? (?:last|already|earlier|recently|a few|a couple)\b",
     r"\b(?:have|got|made|make|booked) (?:an? |the )?(?:appointment|one)(?: \w+){0,3} already\b",
-    r"\b(?:i|we) (?:went|came) in back\b|\b(?:went|came) in (?:back )?in (?:january|february|march|april|may|june|"
+    r"^(?:\w+ )?(?:done|did it) already\b|\b(?:it is|that is) (?:all )?done already\b",
+    r"\b(?:i|we) (?:went|came) in back\b|\b(?:went|came) in (?:back )?(?:in )?(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december)\b",
     r"\balready (?:called|coming|going|seeing|meeting|set up)\b|\b(?:we|i) (?:already )?(?:booked|scheduled|set up) "
     r"(?:it|one|that|an appointment)\b|\b(?:taken|took) care of\b",
@@ -332,6 +349,7 @@ ALREADY_HAVE = _any(
 NOT_INTERESTED = _any(
     r"\bnot (?:really |that |very |at all |too |so )?interested\b|\bno interest\b",
     r"^(?:no )?(?:i am|we are) (?:fine|good|happy|all set|ok|okay|set) with\b|\b(?:no|nope|nah)(?: thanks?)? bye\b",
+    r"\bno appointment for (?:me|us)\b|^(?:no )?(?:i am|we are) all set\b",
     r"\b(?:i|we) would rather not\b|\bnot (?:bothering|going to bother) with\b",
     r"\b(?:i am|we are) not going to (?:do|book|bother|schedule|make|need|come)\b",
     r"\b(?:have to|will|must|going to|gonna|i) decline\b|\bbut (?:i am|we are) (?:all set|good|fine|okay|ok)\b",
@@ -378,8 +396,8 @@ NO = _any(
 )
 # Every time on offer refused ("I'm busy all those days"): a "no" (other times are offered), not a callback
 NONE_OFFERED = _any(
-    r"\b(?:busy|working|away|out of town|not free|booked|tied up|can not (?:do|make)|no good|not good|bad)\b"
-    r"(?: \w+){0,3} (?:all|any|each|both) (?:of )?(?:those|these|them|three|the days|the times|week)\b",
+    r"\b(?:busy|working|at work|away|out of town|not free|booked|tied up|can not (?:do|make)|no good|not good|bad)\b"
+    r"(?: \w+){0,3} (?:all|any|each|both|every one|every) (?:of )?(?:those|these|them|three|the days|the times|week)\b",
     r"\b(?:all|both) (?:of )?(?:those|these|them|three)(?: \w+){0,3} (?:bad|no good|busy|taken|booked|do not|will not|"
     r"can not|are out)\b",
 )
@@ -399,6 +417,12 @@ ALTERNATIVE = re.compile(
     r"do you have|would|better|prefer|i would like|i would rather|except|only|so|give me|i will take|let us do|"
     r"let us go with|i will go with|put me down for)\b"
 )
+# A time proposed instead of what was offered ("How about Thursday instead?"); and the words that make a pick
+# something other than a plain pick ("Ten-thirty today? … How about Thursday?"), read back rather than booked
+PROPOSING = re.compile(
+    r"\b(?:how about|what about|can we do|could we do|can you do|could you do|is there|do you have)\b"
+)
+HEDGED = re.compile(r"\b(?:instead|how about|what about|rather|but|maybe|except|prefer|or|not|no|never)\b")
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|good (?:morning|afternoon|evening)|howdy)\s?)+$")
 
 # Talk to someone else in the room ("No, not you, I was talking to my son"): nothing for the agent

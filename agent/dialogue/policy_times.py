@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from agent.dialogue import calendar_words
+from agent.dialogue import calendar_words, phrases
+from agent.dialogue.phrases import normalised
 from agent.dialogue.understanding import Understood
 
 LONG_ANSWER = 12  # words: a pick said inside a longer answer is read back (what else was said may undo it)
@@ -17,7 +18,7 @@ MATCHING_OFFERS_SEARCH = 12  # times looked at to find those after/before an hou
 class TimeChoice:
     # ---- a time chosen, checked, read back, booked -------------------------------------------------------
     def _choose(self, meant: Understood, sure: bool = True) -> list:
-        sure = sure and self._sure(meant) and len(meant.text.split()) <= LONG_ANSWER
+        sure = sure and self._sure(meant) and len(meant.text.split()) <= LONG_ANSWER and not _hedged(meant)
         if meant.choice is not None and meant.hour is None and not meant.names_a_day:
             if not self.offered or not -len(self.offered) <= meant.choice < len(self.offered):
                 return self._unclear()
@@ -196,6 +197,12 @@ class TimeChoice:
         today = now.astimezone(self.tools.zone).date()
         moment = calendar_words.moment_meant(meant, zone=self.tools.zone, now=now, day=today)
         return moment if moment > now else moment + dt.timedelta(days=1)
+
+
+def _hedged(meant: Understood) -> bool:
+    """A pick said with other words about times ("or", "but", "instead", "not") or naming two days: read back."""
+    days = sum(value is not None for value in (meant.weekday, meant.day_offset, meant.month_day))
+    return days > 1 or bool(phrases.HEDGED.search(normalised(meant.text)))
 
 
 def _bare_weekday(meant: Understood) -> bool:

@@ -58,7 +58,8 @@ SPANS = (
 )
 BUSY_UNTIL = re.compile(
     rf"\b(?:(?:work|working|busy|tied up|in meetings|at work|at school|on shift|out) (?:until|till|til)|"
-    rf"(?:get|getting|am|i am) off(?: work| shift)? (?:at|around)|(?:finish|done) (?:work |working )?(?:at|around)) "
+    rf"(?:get|getting|am|i am) (?:off|out)(?: of \w+| work| shift)? (?:at|around)|"
+    rf"(?:finish|done) (?:work |working )?(?:at|around)) "
     rf"(?:about |around )?(?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))?\b"
 )
 # "between one and three": after the first, before the second; "three or later", "eleven or after": after it

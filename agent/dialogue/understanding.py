@@ -123,7 +123,7 @@ def understand(
         return meant("no")
     if re.search(r"\bnot (?:really |that |very |at all )?interested\b", said) and not named:
         return meant("not_interested")
-    about_times = named and not re.search(r"\b(?:call|ring|buzz)\b", said)
+    about_times = named and not re.search(r"\b(?:call|ring|buzz)\b|\b(?:try|reach|catch) (?:me|us)\b", said)
     times_answer = (phrases.ALTERNATIVE, phrases.REFUSING, phrases.NOT_PART, phrases.YES)
     if phrases.CALLBACK.search(said) and not (about_times and any(pattern.search(said) for pattern in times_answer)):
         return meant("callback", **when)
@@ -148,6 +148,12 @@ def understand(
 
 def _a_time(said: str, when: dict, meant) -> Understood:
     """A time was named: chosen, or refused — and then perhaps another wanted instead."""
+    proposal = list(phrases.PROPOSING.finditer(said))
+    if proposal:  # "Ten-thirty today? … How about Thursday instead?": the time proposed last is the one wanted
+        instead = time_details(said[proposal[-1].start() :])
+        if any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]:
+            if not phrases.REFUSING.search(said[proposal[-1].start() :]):
+                return meant("choose", **instead)
     if not phrases.REFUSING.search(said):
         return meant("choose", **when)
     for alternative in reversed(list(phrases.ALTERNATIVE.finditer(said))):

@@ -217,6 +217,26 @@ def test_the_last_thing_i_need_is_no_pick_and_a_pick_inside_a_long_answer_is_rea
     assert answer.endswith("Shall I book it?") and not Appointment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Ten-thirty tomorrow? Sure, let me just teleport. How about Thursday instead?",
+        "Tomorrow at noon or maybe Thursday",
+        "Not tomorrow at noon, Thursday",
+        "Tomorrow at noon but Thursday would be better",
+    ],
+)
+def test_a_pick_said_with_another_time_or_a_but_is_never_booked_outright(agent, words):
+    """A blind held-out caller's sarcastic "Ten-thirty today? Sure, let me just teleport. How about Thursday
+    instead?" was booked for today at 10:30: a pick said beside "or", "but", "instead", "not" or a second day
+    is read back (or another time looked for), never booked on the spot."""
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    answer = said(policy.heard(words, confidence=0.9))
+    assert not Appointment.objects.exists() and not answer.startswith("You're all set")
+
+
 def test_an_opt_out_question_left_unanswered_twice_is_honoured(agent, customer):
     policy = agent()
     policy.heard("Hello?")

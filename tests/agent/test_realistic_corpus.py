@@ -1,8 +1,9 @@
 """`simulate` on the realistic persona corpus in text: people who answer in their own words, through the real
 dialer, ESL client, listener and agent. The two errors that hurt people — a booking nobody agreed to and a
-missed opt-out — must be zero on every set; the tuning set must pass at 95 %, and the held-out sets (written
-apart by people who never saw the rules, and never tuned on) must not fall below what they measured when
-this test was written (docs/agent.md has the numbers and the gap to 95 %).
+missed opt-out — must be zero on every set, and every set must pass at 95 %. The held-out sets were written apart by people
+who never saw the rules and each was measured blind once (docs/benchmarks.md has those first numbers);
+their misses were read and fixed afterwards, so they now guard against going back, and the next blind
+set is the honest measure.
 
 simulate runs in a database of its own, so its result does not depend on the phase's database: it runs in
 the SQLite phase of CI only."""
@@ -17,9 +18,11 @@ from tests.agent.test_simulate import simulate
 NOW = "2027-01-05T08:30:00-05:00"  # a Tuesday morning; the 12th is a Tuesday too
 SETS = {  # persona file: the least share of its people whose calls must end as they expect
     "agent/personas/realistic.yaml": 0.95,
-    "agent/personas/realistic_held_out.yaml": 0.82,
-    "agent/personas/realistic_held_out_2.yaml": 0.82,
-    "agent/personas/realistic_held_out_3.yaml": 0.75,
+    "agent/personas/realistic_held_out.yaml": 0.95,
+    "agent/personas/realistic_held_out_2.yaml": 0.95,
+    "agent/personas/realistic_held_out_3.yaml": 0.95,
+    "agent/personas/realistic_held_out_4.yaml": 0.95,
+    "agent/personas/realistic_held_out_5.yaml": 0.95,
 }
 
 pytestmark = pytest.mark.skipif(
