@@ -1,9 +1,9 @@
 """`simulate` on the realistic persona corpus in text: people who answer in their own words, through the real
 dialer, ESL client, listener and agent. The two errors that hurt people — a booking nobody agreed to and a
-missed opt-out — must be zero on every set, and every set must pass at 95 %. The held-out sets were written apart by people
-who never saw the rules and each was measured blind once (docs/benchmarks.md has those first numbers);
-their misses were read and fixed afterwards, so they now guard against going back, and the next blind
-set is the honest measure.
+missed opt-out — must be zero on every set, and every set must pass at 95 %. The held-out sets were
+written apart by people who never saw the rules and each was measured blind once (docs/benchmarks.md
+has those first numbers); their misses were read and fixed afterwards, so they now guard against going
+back, and the next blind set is the honest measure.
 
 simulate runs in a database of its own, so its result does not depend on the phase's database: it runs in
 the SQLite phase of CI only."""
