@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from phonify import wire
 from phonify.audio_fork import FRAME_SECONDS, RATES, AudioFork
 from phonify.channel import Channel
 from phonify.originate import split_blank
@@ -24,6 +25,18 @@ class ApiCommands:
     async def _api_uuid_exists(self, args: str) -> str:
         channel = self.channels.get(args.strip())
         return "true" if channel is not None and channel.alive else "false"
+
+    async def _api_uuid_dump(self, args: str) -> str:
+        """uuid_dump <uuid>: a CHANNEL_DATA event's headers (the channel's basic data, then its variables) in the
+        default `txt` format, as an event is serialised (values percent-encoded); not fired, so no Event-Sequence."""
+        words = args.split()
+        if not words:
+            return "-USAGE: <uuid> [format]\n"
+        channel = self.channels.get(words[0])
+        if channel is None or not channel.alive:
+            return "-ERR No Such Channel!\n"
+        headers = [*self.event_headers("CHANNEL_DATA", time.time()), *channel.headers(), *channel.variable_headers()]
+        return wire.serialize_event(headers).decode("ascii")
 
     async def _api_uuid_getvar(self, args: str) -> str:
         target, _, name = args.partition(" ")

@@ -131,21 +131,7 @@ class Switch(ApiCommands):
     ) -> None:
         self.sequence += 1
         moment = time.time()
-        headers = [
-            ("Event-Name", name),
-            ("Core-UUID", self.core_uuid),
-            ("FreeSWITCH-Hostname", self.hostname),
-            ("FreeSWITCH-Switchname", self.hostname),
-            ("FreeSWITCH-IPv4", "127.0.0.1"),
-            ("FreeSWITCH-IPv6", "::1"),
-            ("Event-Date-Local", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))),
-            ("Event-Date-GMT", email.utils.formatdate(moment, usegmt=True)),
-            ("Event-Date-Timestamp", str(int(moment * 1_000_000))),
-            ("Event-Calling-File", "phonify.py"),
-            ("Event-Calling-Function", "phonify_event"),
-            ("Event-Calling-Line-Number", "1"),
-            ("Event-Sequence", str(self.sequence)),
-        ]
+        headers = [*self.event_headers(name, moment), ("Event-Sequence", str(self.sequence))]
         if subclass:
             headers.append(("Event-Subclass", subclass))
         headers += extra or []
@@ -159,6 +145,23 @@ class Switch(ApiCommands):
             if connection.authed and connection.wants(name, subclass, headers):
                 frame = frame or wire.event_frame(wire.serialize_event(headers, body))
                 connection.write(frame)
+
+    def event_headers(self, name: str, moment: float) -> list[tuple[str, str]]:
+        """What switch_event_prep_for_delivery puts first on every event (Event-Sequence comes at firing)."""
+        return [
+            ("Event-Name", name),
+            ("Core-UUID", self.core_uuid),
+            ("FreeSWITCH-Hostname", self.hostname),
+            ("FreeSWITCH-Switchname", self.hostname),
+            ("FreeSWITCH-IPv4", "127.0.0.1"),
+            ("FreeSWITCH-IPv6", "::1"),
+            ("Event-Date-Local", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))),
+            ("Event-Date-GMT", email.utils.formatdate(moment, usegmt=True)),
+            ("Event-Date-Timestamp", str(int(moment * 1_000_000))),
+            ("Event-Calling-File", "phonify.py"),
+            ("Event-Calling-Function", "phonify_event"),
+            ("Event-Calling-Line-Number", "1"),
+        ]
 
     async def _heartbeat(self) -> None:
         while True:

@@ -1,5 +1,5 @@
 """Telephony over FreeSWITCH's Event Socket (a real switch or Phonify): originate with bgapi, ask whether
-a channel exists, hang up, fork audio to the agent. One short-lived connection per user of it.
+a channel exists or what it holds, hang up, fork audio to the agent. One short-lived connection per user of it.
 
 Every value on a command line goes through `calls.telephony.esl_values` (control characters removed, escaped
 for the way FreeSWITCH splits it); the socket refuses a command that is not one line plus headers."""
@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from calls.telephony import OriginateRequest
 from calls.telephony.esl_values import channel_variables, command_argument
-from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
+from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open, plain_headers
+
+ANSWERED = "answered"  # a channel's Answer-State once someone picked up (ringing | early | answered | hangup)
 
 
 class EslTelephony:
@@ -74,6 +76,12 @@ class EslTelephony:
 
     def exists(self, call_uuid: str) -> bool:
         return self.socket.command(f"api uuid_exists {command_argument(call_uuid)}").data.strip() == "true"
+
+    def channel_dump(self, call_uuid: str) -> dict[str, str]:
+        """The channel's headers as its events carry them (`Answer-State`, `Unique-ID`, `variable_*` …), from
+        FreeSWITCH's `uuid_dump` (a CHANNEL_DATA event, serialised); {} when the switch has no such channel."""
+        reply = self.socket.command(f"api uuid_dump {command_argument(call_uuid)}").data
+        return {} if reply.startswith("-") else plain_headers(reply)
 
     def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> bool:
         command = f"api uuid_kill {command_argument(call_uuid)} {command_argument(cause)}"

@@ -28,12 +28,7 @@ class EventSocket(InboundESL):
             return
         raw = self._read_socket(self.sock_file, int(event.headers["Content-Length"]))
         block, _, body = raw.partition("\n\n")
-        headers = {}
-        for line in block.split("\n"):
-            name, separator, value = line.partition(": ")
-            if separator:
-                headers[name] = unquote(value).strip()
-        event.headers = headers
+        event.headers = plain_headers(block)
         event.body = body
         self._esl_event_queue.put(event)
 
@@ -69,6 +64,17 @@ class EventSocket(InboundESL):
         except (NotConnectedError, OSError) as problem:
             self.connected = False
             raise SwitchUnavailableError(str(problem) or "not connected") from None
+
+
+def plain_headers(block: str) -> dict[str, str]:
+    """`Name: value` lines as FreeSWITCH serialises an event (an event's head, `uuid_dump`), each value
+    percent-decoded on its own."""
+    headers = {}
+    for line in block.split("\n"):
+        name, separator, value = line.partition(": ")
+        if separator:
+            headers[name] = unquote(value).strip()
+    return headers
 
 
 def event_socket_open(host: str, port: int, password: str, timeout: float = 5.0) -> EventSocket:

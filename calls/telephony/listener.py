@@ -29,7 +29,7 @@ from calls.live import LivePublisher
 from calls.models import Call
 from calls.run_watch import dial_runs_rescue
 from calls.telephony.agent_link import agent_prepare
-from calls.telephony.esl import EslTelephony
+from calls.telephony.esl import ANSWERED, EslTelephony
 from calls.telephony.event_lanes import EventLanes
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
 from calls.watch import call_end_unseen, call_follow_ups_complete, calls_overdue
@@ -262,8 +262,9 @@ class EventListener:
     # ---- watching over calls ------------------------------------------------------------------------
     def reconcile(self) -> int:
         """After (re)connecting: every unfinished call the switch no longer has is ended, flagged with why (it
-        ended while we were away, or was lost when the switch restarted), and every end whose follow-up a
-        killed listener never committed is followed up; returns how many calls it ended."""
+        ended while we were away, or was lost when the switch restarted), every one it answered unheard is
+        answered and forked to the agent, and every end whose follow-up a killed listener never committed is
+        followed up; returns how many calls it ended."""
         self.switch_core = self.switch.core_uuid()
         ended = self._end_vanished(Call.objects.exclude(status=Call.Status.ENDED), after_absence=True)
         followed = call_follow_ups_complete()
@@ -302,6 +303,17 @@ class EventListener:
             connection.close()
         time.sleep(RUN_WATCH_SECONDS)  # the thread stays alive until the next round is due
 
+    def _answer_unheard(self, call: Call) -> None:
+        """A call still dialing or ringing here that the switch says was answered (its CHANNEL_ANSWER came while
+        nobody listened): the answer is applied as that event would have been — status, publishing, the agent's
+        fork — from the channel's own headers, so the person who picked up is not left in silence."""
+        if call.status not in (Call.Status.DIALING, Call.Status.RINGING):
+            return
+        channel = self.switch.channel_dump(str(call.uuid))
+        if channel.get("Answer-State") == ANSWERED:
+            log.warning("telephony events: call %s was answered while unheard: answering it now", call.uuid)
+            self.handle({**channel, "Event-Name": "CHANNEL_ANSWER"})
+
     def _end_vanished(self, calls, after_absence: bool = False) -> int:
         ended = 0
         for call in calls:
@@ -309,6 +321,7 @@ class EventListener:
                 continue  # just originated: the switch may not have created the channel yet
             if self.switch.exists(str(call.uuid)):
                 Call.objects.filter(pk=call.pk).update(last_event_at=timezone.now())
+                self._answer_unheard(call)
                 continue
             ended += call_end_unseen(call=call, switch_now=self.switch_core, after_absence=after_absence)
         return ended

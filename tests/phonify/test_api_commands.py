@@ -35,6 +35,21 @@ def test_it_reads_and_sets_channel_variables(raw, phonify):
     assert api(raw, f"uuid_getvar {uuid.uuid4()} note") == "-ERR No such channel!\n"
 
 
+def test_it_dumps_a_channel_as_freeswitch_serialises_its_data(raw, phonify):
+    raw.login()
+    call = answered_call(raw, phonify)
+    dump = api(raw, f"uuid_dump {call}")
+    lines = dump.split("\n")
+    assert lines[0] == "Event-Name: CHANNEL_DATA" and dump.endswith("\n\n")  # an event, serialised, not fired
+    assert f"Core-UUID: {phonify.core_uuid}" in lines and not any(line.startswith("Event-Sequence") for line in lines)
+    assert {f"Unique-ID: {call}", "Answer-State: answered", "Channel-Call-State: ACTIVE"} <= set(lines)
+    assert "variable_note: a%20b" in lines  # the channel's variables too, values percent-encoded
+    assert api(raw, f"uuid_dump {uuid.uuid4()}") == "-ERR No Such Channel!\n"
+    assert api(raw, "uuid_dump") == "-USAGE: <uuid> [format]\n"
+    api(raw, f"uuid_kill {call}")
+    assert api(raw, f"uuid_dump {call}") == "-ERR No Such Channel!\n"
+
+
 def test_it_lists_channels_and_hangs_up_all(raw, phonify):
     raw.login()
     call = answered_call(raw, phonify)
