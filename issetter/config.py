@@ -58,12 +58,21 @@ def sqlite_config(path: Path) -> dict:
 
 
 def channel_layers_config(env: Env) -> dict:
-    """Redis channel layer when REDIS_URL is set, else the in-process memory layer."""
+    """Redis channel layer when REDIS_URL is set, else the in-process memory layer.
+
+    The pub/sub layer: a fragment is one PUBLISH, and each web process's one subscriber connection hands it
+    to its sockets in the office's group. The list-based layer (channels_redis.core) fetched every message
+    with four Redis round trips in turn and woke each socket through a lock and two tasks: a web process
+    with a thousand live pages fell seconds behind while calls started (bench/live_sockets.py,
+    docs/benchmarks.md). Like that layer's, a fragment published while a web process is away from Redis is
+    not seen there; each fragment carries the office's whole live block, so the next change makes it good.
+    (The list-based layer would also need, with redis-py 8, a socket_timeout above its 5 s BZPOPMIN and more
+    than redis-py's 100 connections per pool.)"""
     redis_url = env.str("REDIS_URL", "").strip()
     if redis_url:
         return {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
                 "CONFIG": {"hosts": [redis_url], "prefix": env.str("CHANNELS_PREFIX", "issetter")},
             }
         }

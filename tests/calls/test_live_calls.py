@@ -64,3 +64,25 @@ def test_the_publisher_sends_a_first_change_at_once_and_folds_a_burst_into_few_b
         0
     ] == "200"  # each block carries its oldest change
     assert {office for office, *_ in burst} == {1, 2}
+
+
+def test_the_publisher_makes_several_offices_blocks_at_once():
+    published: list[tuple[int, float]] = []
+
+    def slow_publish(*, office_id, event_at):
+        time.sleep(0.2)  # an office's block: its queries and the send
+        published.append((office_id, time.monotonic()))
+
+    publisher = LivePublisher(0.05, publish=slow_publish, threads=4)
+    for office_id in (1, 2, 3, 4):
+        publisher.changed(office_id, "100")
+    began = time.monotonic()
+    publisher.start()
+    try:
+        deadline = time.monotonic() + 3
+        while len(published) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        publisher.stop()
+    assert sorted(office for office, _ in published) == [1, 2, 3, 4]
+    assert max(at for _, at in published) - began < 0.5  # not one after another (0.8 s)

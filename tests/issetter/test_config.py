@@ -46,7 +46,7 @@ def test_it_uses_the_memory_channel_layer_without_redis():
 
 def test_it_uses_the_redis_channel_layer_with_redis():
     layers = config.channel_layers_config(Env({"REDIS_URL": "redis://127.0.0.1:6379/0"}))
-    assert layers["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layers["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert layers["default"]["CONFIG"]["hosts"] == ["redis://127.0.0.1:6379/0"]
 
 

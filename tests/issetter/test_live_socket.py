@@ -1,14 +1,16 @@
 """The live websocket: signed-in members only, and each office hears only its own updates."""
 
 import asyncio
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from issetter.asgi import application
-from issetter.consumers import office_publish
+from issetter.consumers import office_group, office_publish
 
 
 def session_headers(user) -> list[tuple[bytes, bytes]]:
@@ -63,3 +65,21 @@ def test_it_sends_office_updates_only_to_that_office(colleague, outsider, office
     received, heard_nothing = asyncio.run(scenario())
     assert received == '<div id="figures">3 calls</div>'
     assert heard_nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_a_fragment_without_waiting_for_the_database_thread(colleague, office):
+    headers = session_headers(colleague)
+
+    async def scenario():
+        own = connect(headers)
+        assert (await own.connect())[0]
+        busy = asyncio.ensure_future(sync_to_async(time.sleep)(1.0))  # the one thread database work runs on
+        await asyncio.sleep(0.05)
+        await get_channel_layer().group_send(office_group(office.pk), {"type": "html.fragment", "html": "<p>1</p>"})
+        received = await own.receive_from(timeout=0.5)
+        await busy
+        await own.disconnect()
+        return received
+
+    assert asyncio.run(scenario()) == "<p>1</p>"

@@ -59,7 +59,7 @@ def test_it_switches_to_postgresql_and_redis():
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert loaded["db"] == "django.db.backends.postgresql"
-    assert loaded["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert loaded["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert "redis" in loaded["q"]
 
 
