@@ -27,6 +27,7 @@ TABLES = {
     "realistic_held_out_3.yaml": ("phrasings_held_out_3.yaml", "held_out_3", 8000),
     "realistic_held_out_4.yaml": ("phrasings_held_out_4.yaml", "held_out_4", 9000),
     "realistic_held_out_5.yaml": ("phrasings_held_out_5.yaml", "held_out_5", 9500),
+    "realistic_held_out_6.yaml": ("phrasings_held_out_6.yaml", "held_out_6", 1000),
 }
 NAMES = (("Taylor", "Brooks"), ("Dana", "Whitfield"), ("Jordan", "Reyes"), ("Maria", "Lopez"), ("James", "O'Brien"),
          ("Priya", "Raman"), ("Luis", "Ortega"), ("Grace", "Kim"), ("Walter", "Hughes"), ("Ana", "Silva"),
@@ -66,6 +67,8 @@ def corpus_build(table: dict, *, kind: str, first_number: int) -> list[dict]:
         for phrasing in phrasings
     ]
     rows += [("offer_picks", pick) for pick in table.get("offer_picks", [])]
+    if first_number + len(rows) > 10_000:  # past +12025559999 the numbers are no longer phone numbers
+        raise ValueError(f"{kind}: {len(rows)} people from {first_number} do not fit in four digits")
     for index, (intent, phrasing) in enumerate(rows):
         first, last = NAMES[index % len(NAMES)]
         person = {

@@ -75,6 +75,7 @@ OPT_OUT = _any(
     rf"to (?:get|receive) (?:these|your|any|any more|more) {CALLS}|to hear from you)\b",
     r"\bdo not call (?:list|registry|register)\b",
     r"\b(?:lose|forget|delete|shred) (?:my|this|our) (?:number|phone number)\b",
+    r"\bforget (?:you ever had|you have|you had|you got|about) (?:my|this|our|the) (?:number|phone number)\b",
     r"\bunsubscribe\b",
     r"\bcancel (?:the|these|my|all|your|all the|all these|any) (?:phone )?calls\b",
     r"\b(?:taken|removed|deleted|scratched|crossed|struck) (?:off|from)\b",
@@ -111,7 +112,8 @@ OPT_OUT_UNSURE = _any(
     r"three times|every day|all week)(?: too| as well| also| again)\b",
     r"^(?:\w+ )?every (?:single )?(?:day|week)(?: with (?:this|these|you|the calls|your calls))?$",
     r"\b(?:call|called|calling|ring|ringing) (?:me |us |here )?(?:so many|so much|too many|this many) times\b",
-    r"\bso many (?:calls|phone calls)\b",
+    r"\bso many (?:calls|phone calls)\b|\bkeep happening\b|\bi am (?:so |just )?over (?:it|this|these calls)\b",
+    r"\b(?:call|calling|ring|ringing) (?:me |us |here )?(?:a lot|so much|so often|constantly|all the time|nonstop)\b",
     r"\b(?:calls?|calling|ringing|call me|call here) every (?:single )?(?:day|week|month)\b",
     r"^(?:seriously |really |what )?every (?:single )?(?:day|week|month)$",
     r"\b(?:sick|tired|fed up) (?:of|with) (?:these|your|the|all these|all the|this|you)(?: \w+)? (?:calls|phone calls|"
@@ -149,6 +151,7 @@ SOMEONE_ELSE = _any(
     r"\b(?:i can|want me to|i will|i could) (?:take|give (?:her|him|them)) (?:a|the) message\b",
     r"\btake a message\b",
     r"\bi (?:will|can) (?:tell|let) (?:her|him|them) (?:know|you called)\b",
+    r"\bi will tell (?:her|him|them)\b|\bwhat should i tell (?:her|him|them)\b",
     r"\b(?:i|we) (?:handle|manage|take care of|look after|do|book|make|schedule|keep) (?:all )?(?:of )?"
     r"(?:his|her|their) (?:appointments|calendar|schedule|affairs|calls|bookings|paperwork|diary)\b",
     rf"^\w+(?: is)? my {PEOPLE}\b",
@@ -173,6 +176,10 @@ NOT_AVAILABLE = _any(
     r"\b(?:she|he|they) (?:is|are) still (?:at|out|away|working|asleep|sleeping|in)\b",
     r"\b(?:she|he|they) (?:gets|get|comes|come) (?:back|home|in)\b",
     r"\b(?:just )?missed (?:her|him|them)\b",
+    r"\b(?:she|he|they|(?!i\b|we\b|you\b|it\b|that\b|this\b|am\b|are\b|is\b|was\b|were\b|just\b)\w+) (?:just )?"
+    r"(?:stepped|popped|ran|went|headed) out\b",
+    r"\b(?:she|he|they) (?:is|are) (?:taking a (?:nap|shower|bath)|having (?:a nap|dinner|lunch|a rest))\b",
+    r"\bcan not (?:get|come) to the phone\b",
     r"\b(?:she|he|they) (?:just |already )?(?:left|went out|headed out|took off)\b",
     r"\b(?:no one|nobody) (?:is )?(?:home|in) (?:right now|now|at the moment)\b",
     r"\bnot (?:home|here|in|available|around) (?:right now|now|at the moment|today|just now)\b",
@@ -197,6 +204,8 @@ WRONG_PERSON = _any(
     r"\bthis is not (?:\w+ )?(?:phone|number)\b|\bget calls for (?:them|her|him|\w+) all the time\b",
     r"\bdo not know (?:this|that|the) (?:person|lady|man|guy|name|woman)\b",
     r"\b(?:have|had|got) (?:had )?this number (?:only|for|since|just)\b",
+    r"\b(?:only|just) (?:had|got|have had) this number\b|\bwhoever had (?:it|this number|the number) before\b",
+    r"\b(?:no one|nobody) (?:here )?goes by\b",
     r"\bno (?!one\b|body\b)\w+ (?:living|lives|that lives|who lives) here\b|\bgoes by that name\b",
     r"\b(?:incorrect|mistaken) (?:number|person)\b|\bused to have (?:this|the|my) number\b|\bmine now\b",
     r"\bnever heard of (?:her|him|them|that|anyone|anybody|\w+)\b",
@@ -295,6 +304,8 @@ ASK_PERSON = _any(
     r"\b(?:speak|talk) (?:to|with) my (?:agent|advisor|adviser|broker|rep|representative|account manager)\b",
     r"\b(?:a |an )?(?:representative|operator)\b",
     r"\bagent please\b",
+    r"\b(?:whoever(?: is)?|the person|someone|somebody) in charge\b",
+    r"\b(?:talk|speak) to your (?:boss|supervisor|manager)\b",
     r"\bput (?:a|some|an) (?:real |live |actual )?(?:person|human|body|someone|somebody|manager|representative|"
     r"supervisor) on\b|\bput (?:someone|somebody) (?:real )?on\b",
     r"\b(?:can|could|may) i (?:please )?(?:speak|talk) (?:to|with) (?!you\b)\w+\b",
@@ -337,7 +348,10 @@ ALREADY_HAVE = _any(
     r"\b(?:took|taken) care of (?:that|it|this)\b|\balready (?:do|go|went|come|came|been)\b",
     r"\b(?:i|we) (?:just |already |only )?(?:came|went) in "
     r"(?:a|last|two|three|recently|just|for (?:that|it|this|one))\b",
-    r"\b(?:did|had|done) (?:my|our|the|that|this|it)(?: \w+)? (?:last|already|earlier|recently|a few|a couple)\b",
+    r"\b(?:did|had|done) (?:my|our|the|that|this|it)(?: \w+)? (?:last|already|earlier|recently|a few|a couple|"
+    r"back in)\b",
+    r"\b(?:made|booked|scheduled) (?:the|an|my|our) appointment\b|\b(?:that|it) is handled\b",
+    r"\b(?:have|got|have got) (?:a time|a slot|a spot)(?: \w+){0,4} already\b",
     r"\b(?:have|got|made|make|booked) (?:an? |the )?(?:appointment|one)(?: \w+){0,3} already\b",
     r"^(?:\w+ )?(?:done|did it) already\b|\b(?:it is|that is) (?:all )?done already\b",
     r"\b(?:i|we) (?:went|came) in back\b|\b(?:went|came) in (?:back )?(?:in )?(?:january|february|march|april|may|june|"
@@ -349,6 +363,7 @@ ALREADY_HAVE = _any(
 NOT_INTERESTED = _any(
     r"\bnot (?:really |that |very |at all |too |so )?interested\b|\bno interest\b",
     r"^(?:no )?(?:i am|we are) (?:fine|good|happy|all set|ok|okay|set) with\b|\b(?:no|nope|nah)(?: thanks?)? bye\b",
+    r"^(?:thanks|thank you)(?: but)? no(?: thanks| thank you)?$|"
     r"\bno appointment for (?:me|us)\b|^(?:no )?(?:i am|we are) all set\b",
     r"\b(?:i|we) would rather not\b|\bnot (?:bothering|going to bother) with\b",
     r"\b(?:i am|we are) not going to (?:do|book|bother|schedule|make|need|come)\b",
@@ -378,7 +393,7 @@ YES = _any(
     r"\b(?:it is|you got|you have|you have got|you found) (?:me|her|him|she|he|it)\b",
     r"\bsounds (?:good|great|fine|perfect|lovely)\b|\b(?:that|it|this|which) works\b|\bworks for (?:me|us)\b",
     r"\bplease do\b|\bgo ahead\b|\bof course\b|\byou bet\b|\bbook it\b|\blet us do (?:it|that)\b|\bdo it\b",
-    r"^(?:uh huh|mm hmm|mhm|mm hm|um hum|uh hum)$",
+    r"^(?:uh huh|mm hmm|mhm|mm hm|um hum|uh hum)(?: it is| that is me| i am| that is right| speaking)?$",
     r"^(?:i am|it is|this is \w+|that one|i sure am|it sure is)$",
     r"^(?:yes |yeah |ok |okay |sure )?(?:that|this) one"
     r"(?: please| thanks| thank you| is good| is fine| works| is great| sounds good)*$",
@@ -415,7 +430,7 @@ REFUSING = _any(
 ALTERNATIVE = re.compile(
     r"\b(?:how about|what about|instead|rather|but|can we do|could we do|can you do|could you do|maybe|is there|"
     r"do you have|would|better|prefer|i would like|i would rather|except|only|so|give me|i will take|let us do|"
-    r"let us go with|i will go with|put me down for)\b"
+    r"let us go with|i will go with|put me down for|say)\b"
 )
 # A time proposed instead of what was offered ("How about Thursday instead?"); and the words that make a pick
 # something other than a plain pick ("Ten-thirty today? … How about Thursday?", a question "can you do
@@ -430,7 +445,9 @@ HEDGED = re.compile(
 HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|good (?:morning|afternoon|evening)|howdy)\s?)+$")
 
 # Talk to someone else in the room ("No, not you, I was talking to my son"): nothing for the agent
-SIDE_TALK = re.compile(r"\b(?:talking|speaking) to (?:my|the|her|him|someone|somebody)\b|\bnot you\b")
+SIDE_TALK = re.compile(
+    r"\b(?:talking|speaking) to (?:my|the|her|him|someone|somebody)\b|\bnot you\b|\bhear myself think\b"
+)
 # "Not mornings": the other part of the day is wanted (spoken_times reads it so), not a refusal of all
 NOT_PART = re.compile(r"\bnot (?:in the )?(?:mornings?|afternoons?|evenings?)\b")
 

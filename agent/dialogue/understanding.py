@@ -123,7 +123,7 @@ def understand(
         return meant("no")
     if re.search(r"\bnot (?:really |that |very |at all )?interested\b", said) and not named:
         return meant("not_interested")
-    about_times = named and not re.search(r"\b(?:call|ring|buzz)\b|\b(?:try|reach|catch) (?:me|us)\b", said)
+    about_times = named and not re.search(r"\b(?:call|ring|buzz)\b|\b(?:try|reach|catch) (?:me|us|again|back)\b", said)
     times_answer = (phrases.ALTERNATIVE, phrases.REFUSING, phrases.NOT_PART, phrases.YES)
     if phrases.CALLBACK.search(said) and not (about_times and any(pattern.search(said) for pattern in times_answer)):
         return meant("callback", **when)

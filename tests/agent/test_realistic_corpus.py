@@ -23,6 +23,7 @@ SETS = {  # persona file: the least share of its people whose calls must end as 
     "agent/personas/realistic_held_out_3.yaml": 0.95,
     "agent/personas/realistic_held_out_4.yaml": 0.95,
     "agent/personas/realistic_held_out_5.yaml": 0.95,
+    "agent/personas/realistic_held_out_6.yaml": 0.95,
 }
 
 pytestmark = pytest.mark.skipif(
