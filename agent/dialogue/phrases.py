@@ -35,7 +35,7 @@ def normalised(text: str) -> str:
     return re.sub(r"\s+", " ", said).strip()
 
 
-def _any(*patterns: str) -> re.Pattern:
+def any_of(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
@@ -50,7 +50,7 @@ PEOPLE = (r"(?:wife|husband|son|daughter|mother|mom|mum|father|dad|partner|siste
           r"niece|nephew|fiance|fiancee|spouse|neighbou?r|kid|child|secretary|housekeeper|babysitter|nanny|"
           r"landlord|landlady|tenant|stepson|stepdaughter|stepmother|stepfather)")  # fmt: skip
 
-OPT_OUT = _any(
+OPT_OUT = any_of(
     r"\b(?:take|get|put|scratch|cross|strike) (?:me|us|my \w+|this number|our number|this phone|my name and number)"
     r"(?: right)? off\b",
     r"\b(?:remove|delete|erase|drop) (?:me|us|my (?:number|name|info|information|details|phone)|this number|"
@@ -90,7 +90,7 @@ OPT_OUT = _any(
     r"\b(?:should|must|will) (?:not|never) call (?:me|here|this number) again\b",
 )
 # Might be an opt-out, might be a bad moment: the agent asks ("Would you like us to stop calling you?")
-OPT_OUT_UNSURE = _any(
+OPT_OUT_UNSURE = any_of(
     r"\bleave (?:me|us) alone\b",
     r"\bwhy (?:do|does) (?:you|your \w+) keep (?:calling|ringing|phoning)\b",
     r"\b(?:sick|tired) of (?:these|your|the|all these) (?:calls|phone calls|calling)\b",
@@ -128,7 +128,7 @@ OPT_OUT_UNSURE = _any(
     r"\bevery (?:single )?(?:day|week|month)\b.*\bcalls\b|\bcalls\b.*\bevery (?:single )?(?:day|week|month)\b",
     r"\b(?:i )?(?:do not|did not) (?:even )?(?:ask|sign up) for (?:this|any of this|these|it|your)\b",
 )
-ROBOT = _any(
+ROBOT = any_of(
     r"\b(?:is this|are you|am i (?:talking|speaking) (?:to|with)|is that|this is) (?:a |an |just a )?(?:robot|machine|"
     r"recording|recorded|computer|bot|ai|artificial|automated|automatic|real person|real human|human|person|"
     r"live person|"
@@ -142,7 +142,7 @@ ROBOT = _any(
     r"\bone of those (?:ai|robot|automated|computer|recorded|robo)\b|\b(?:ai|robot|bot) things?\b",
     r"\bis there (?:a |an )?(?:real |actual |live )?(?:human|person) on (?:this|the) (?:line|call|phone)\b",
 )
-SOMEONE_ELSE = _any(
+SOMEONE_ELSE = any_of(
     rf"\b(?:this is|i am|it is|you are speaking (?:to|with)|you are talking (?:to|with)|you have|you have got|you got|"
     rf"you reached|you have reached) "
     rf"(?:his|her|their|\w+) {PEOPLE}\b",
@@ -164,7 +164,7 @@ SOMEONE_ELSE = _any(
     r"\bleave (?:her|him|them) a (?:note|message)\b|\bwrite (?:down )?(?:a |the )?message\b|\btake down a message\b",
     r"\bwrite it down for (?:her|him|them)\b|\b(?:pass|relay) (?:it|the message|that|this) (?:on|along)\b",
 )
-NOT_AVAILABLE = _any(
+NOT_AVAILABLE = any_of(
     r"\b(?:she|he|they) (?:is|are|was) (?:not (?:home|here|in|available|around|back|at home|free)|out|away|at (?:work|"
     r"school|the|his|her|church|college)|asleep|sleeping|napping|busy|in the (?:shower|hospital|office|bath|"
     r"garden|yard)|"
@@ -191,7 +191,7 @@ NOT_AVAILABLE = _any(
     r"\bcan not reach (?:her|him|them) (?:here|now|today|at this number)\b",
     r"\b(?:will not|would not|is not going to) be (?:back|home|in) (?:until|till|til|before|for|today|tonight)\b",
 )
-WRONG_PERSON = _any(
+WRONG_PERSON = any_of(
     r"\bwrong (?:number|person|guy|lady|man|woman|house|household|family|name|people|phone)\b",
     r"\b(?:no|nobody|no one|noone) (?:here |living here |that lives here )?(?:by|with|named|called|of) (?:that|"
     r"the|this) name\b",
@@ -223,7 +223,7 @@ WRONG_PERSON = _any(
     r"bar|pharmacy|law firm|dental office|doctor office)\b",
     r"\b(?:this|the|that) number is mine\b|\byou (?:have|got|made) (?:a |the )?mistake\b",
 )
-PURPOSE = _any(
+PURPOSE = any_of(
     r"\bwhat is (?:this|it|that|the call) (?:about|regarding|for|in (?:regards?|reference) to|concerning|re)\b",
     r"\bwhy (?:are|were|did|would) (?:you|u) (?:calling|call|ringing)\b",
     r"\bwhat (?:are|were) (?:you|u) calling (?:about|for|me for|me about)\b",
@@ -240,7 +240,7 @@ PURPOSE = _any(
     r"\b(?:a |the )?review of what\b|\bof what exactly\b|\bwhat (?:kind of )?review\b",
     r"\bwhat is it (?:that )?(?:you|u) (?:want|need)\b",
 )
-HOW_NUMBER = _any(
+HOW_NUMBER = any_of(
     r"\b(?:how|where) (?:did|do|would|could) (?:you|u|they) (?:get|find|have|obtain) (?:my|this|our) (?:number|info|"
     r"information|details|name|phone)\b",
     r"\bwho gave (?:you|u) (?:my|this|our)\b",
@@ -249,7 +249,7 @@ HOW_NUMBER = _any(
     r"\bnever gave (?:you|u|your \w+|you guys|you people) (?:this|my|our|the) (?:number|phone)\b",
     r"\b(?:how|where) did (?:you|u|you guys|they) get (?:it|that)\b",
 )
-WHO = _any(
+WHO = any_of(
     r"\bwho (?:is|was) (?:this|that|calling|speaking|it|on the (?:line|phone))\b",
     r"\bwho (?:are|r) (?:you|u)\b",
     r"\bwho did you say\b",
@@ -260,7 +260,7 @@ WHO = _any(
     r"\bwhat (?:is|was) your name\b",
     r"\bwho is calling\b",
 )
-HOLD = _any(
+HOLD = any_of(
     r"\b(?:hold|hang) on\b",
     r"\b(?:one|1|just a|give me a|wait a|half a|just one|gimme a|hold on a) (?:sec|second|moment|minute|min|mo|tick)\b",
     r"\bhold the line\b",
@@ -270,7 +270,7 @@ HOLD = _any(
     r"\b(?:can|could|would) you (?:please )?hold\b|"
     r"^(?:please )?hold(?: please| up)?$|\bplease hold\b|\bhang tight\b|\bhold that thought\b",
 )
-REPEAT = _any(
+REPEAT = any_of(
     r"^(?:what|sorry|pardon|huh|excuse me|come again|say again|what was that|sorry what|what now|eh|hm|hmm|say what|"
     r"what what|i am sorry|beg your pardon|pardon me|sorry say that again|what is that|wait what)$",
     r"\b(?:say|repeat) (?:that|it|this|what you said) (?:again|one more time|once more)\b",
@@ -286,7 +286,7 @@ REPEAT = _any(
     r"\bsay that (?:again|one more time)\b",
     r"\bone more time\b",
 )
-ASK_PERSON = _any(
+ASK_PERSON = any_of(
     r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |some )?(?:real |live |actual )?(?:person|human|someone|somebody|"
     r"representative|rep|agent|operator|manager|staff|people|one of your people|a member of staff)\b",
     r"\b(?:want|need|like|get|give me) (?:a |an )?(?:real|live|actual) (?:person|human|one)\b",
@@ -312,7 +312,7 @@ ASK_PERSON = _any(
     r"\b(?:handles|does|takes care of|looks after) my (?:account|policy|file|appointments|insurance)\b",
     r"\b(?:someone|somebody|anyone|anybody) (?:else|from the office|at the office|in the office|real)\b",
 )
-CALLBACK = _any(
+CALLBACK = any_of(
     r"\bcall (?:me |us |her |him |them )?(?:back|later|another time|some other time|tomorrow|tonight|this evening|"
     r"after|in (?:a|an|the|half|about)|next|on|around|at|some ?time|when|once)\b",
     r"\bbad time\b|\bnot (?:a )?(?:good|great|convenient) time\b|\bnot the best time\b|\bnot a good moment\b",
@@ -338,7 +338,7 @@ CALLBACK = _any(
     r"\bnow is not\b",
     r"\bsome other time\b|\banother time\b|\banother day\b",
 )
-ALREADY_HAVE = _any(
+ALREADY_HAVE = any_of(
     r"\balready (?:have|got|booked|made|scheduled|set|did|had|done|on the calendar|on the books|taken care)\b",
     r"\b(?:i|we) (?:have|got) (?:one|an appointment|a meeting|something) (?:already|booked|scheduled|set up|"
     r"coming up)\b",
@@ -360,7 +360,7 @@ ALREADY_HAVE = _any(
     r"(?:it|one|that|an appointment)\b|\b(?:taken|took) care of\b",
     r"\bjust (?:do|did|done|had|went through) (?:this|that|it|one)\b",
 )
-NOT_INTERESTED = _any(
+NOT_INTERESTED = any_of(
     r"\bnot (?:really |that |very |at all |too |so )?interested\b|\bno interest\b",
     r"^(?:no )?(?:i am|we are) (?:fine|good|happy|all set|ok|okay|set) with\b|\b(?:no|nope|nah)(?: thanks?)? bye\b",
     r"^(?:thanks|thank you)(?: but)? no(?: thanks| thank you)?$|"
@@ -381,76 +381,6 @@ NOT_INTERESTED = _any(
     r"\bno need\b|\bnot necessary\b",
     r"\bnot looking (?:to|for)\b|\b(?:skip|sit out) (?:it|this|that)\b",
 )
-YES = _any(
-    r"\b(?:yes|yeah|yep|yup|yah|yea|ya|aye|sure|speaking|correct|"
-    r"right(?! now| away| here| there| after| before)|okay|ok|alright|all right|absolutely|definitely|"
-    r"certainly|indeed|exactly)\b",
-    r"^(?:(?:that is|that|sounds|oh|very|that would be|that will be|it is) )?(?:perfect|fine|great|good|lovely|"
-    r"excellent)"
-    r"(?: thanks?| thank you| with me| for me| by me)?$",
-    r"\b(?:that|it|this|which) (?:is|sounds|would be|will be) (?:perfect|fine|great|good|lovely|excellent)\b",
-    r"\b(?:that|this) is (?:me|she|he|her|him|right|correct|fine|good|perfect|great)\b",
-    r"\b(?:it is|you got|you have|you have got|you found) (?:me|her|him|she|he|it)\b",
-    r"\bsounds (?:good|great|fine|perfect|lovely)\b|\b(?:that|it|this|which) works\b|\bworks for (?:me|us)\b",
-    r"\bplease do\b|\bgo ahead\b|\bof course\b|\byou bet\b|\bbook it\b|\blet us do (?:it|that)\b|\bdo it\b",
-    r"^(?:uh huh|mm hmm|mhm|mm hm|um hum|uh hum)(?: it is| that is me| i am| that is right| speaking)?$",
-    r"^(?:i am|it is|this is \w+|that one|i sure am|it sure is)$",
-    r"^(?:yes |yeah |ok |okay |sure )?(?:that|this) one"
-    r"(?: please| thanks| thank you| is good| is fine| works| is great| sounds good)*$",
-    r"\bi am (?:she|he|her|him)\b",
-    r"\b(?:any|all|either|both|each) (?:of )?(?:those|them|these|one|the times|three)? ?(?:works?|is fine|are fine|"
-    r"is good|are good|would work|would be fine|is ok|are ok|is okay|are okay)\b",
-)
-NO = _any(
-    r"\b(?:no|nope|nah|neither|negative)\b",
-    r"\bnot really\b|\bnone of (?:those|them|these|that)\b",
-    r"\b(?:does|do|will|would) not (?:work|suit|do)\b|\bcan not make\b|\bnot (?:good|possible|great|ideal)\b",
-    r"\b(?:i am|we are) (?:busy|not free|not available|away|out|working) (?:then|that)\b",
-    r"\b(?:that|it|this) is (?:not|no) good\b|\bno good\b|^(?:no |nah |um |uh )?i do not think so\b",
-    r"\bi can not\b|\bi will not be able\b|\bnot going to work\b",
-)
-# Every time on offer refused ("I'm busy all those days"): a "no" (other times are offered), not a callback
-NONE_OFFERED = _any(
-    r"\b(?:busy|working|at work|away|out of town|not free|booked|tied up|can not (?:do|make)|no good|not good|bad)\b"
-    r"(?: \w+){0,3} (?:all|any|each|both|every one|every) (?:of )?(?:those|these|them|three|the days|the times|week)\b",
-    r"\b(?:all|both) (?:of )?(?:those|these|them|three)(?: \w+){0,3} (?:bad|no good|busy|taken|booked|do not|will not|"
-    r"can not|are out)\b",
-)
-# A time named and refused: "Thursday doesn't work", "not at nine"; what follows one of ALTERNATIVE is
-# the time they want instead ("Thursday is no good, how about Friday?")
-REFUSING = _any(
-    r"\b(?:does|do|will|would) not (?:work|suit|do)\b",
-    r"\bcan not (?:make|do)\b|\b(?:i am|we are) (?:busy|not free|not available|away|out|working)\b",
-    r"\bno good\b|\bnot (?:good|possible|great|ideal|free)\b|\bnot going to work\b|\bimpossible\b|"
-    r"\bout of the question\b",
-    r"\bnot (?:on |at )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|that|\d|one|two|"
-    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b",
-    r"^no\b",
-)
-ALTERNATIVE = re.compile(
-    r"\b(?:how about|what about|instead|rather|but|can we do|could we do|can you do|could you do|maybe|is there|"
-    r"do you have|would|better|prefer|i would like|i would rather|except|only|so|give me|i will take|let us do|"
-    r"let us go with|i will go with|put me down for|say)\b"
-)
-# A time proposed instead of what was offered ("How about Thursday instead?"); and the words that make a pick
-# something other than a plain pick ("Ten-thirty today? … How about Thursday?", a question "can you do
-# Friday at noon?"), read back rather than booked
-PROPOSING = re.compile(
-    r"\b(?:how about|what about|can we do|could we do|can you do|could you do|is there|do you have)\b"
-)
-HEDGED = re.compile(
-    r"\b(?:instead|how about|what about|rather|but|maybe|except|prefer|or|not|no|nope|nah|never|can you do|"
-    r"could you do|can we do|could we do|is there|do you have)\b"
-)
-HELLO = re.compile(r"^(?:(?:hello|hi|hey|hiya|good (?:morning|afternoon|evening)|howdy)\s?)+$")
-
-# Talk to someone else in the room ("No, not you, I was talking to my son"): nothing for the agent
-SIDE_TALK = re.compile(
-    r"\b(?:talking|speaking) to (?:my|the|her|him|someone|somebody)\b|\bnot you\b|\bhear myself think\b"
-)
-# "Not mornings": the other part of the day is wanted (spoken_times reads it so), not a refusal of all
-NOT_PART = re.compile(r"\bnot (?:in the )?(?:mornings?|afternoons?|evenings?)\b")
-
 # Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
 MAYBE_OPT_OUT = re.compile(r"\b(?:call|(?:tele)?phon|ring|list|contact|bother(?!\w* with)|number|text)\w*\b")
 NEGATED = re.compile(r"\b(?:no|not|never|nobody|no one|stop|off|quit|enough|anymore|any more)\b")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from agent.dialogue import calendar_words, phrases
+from agent.dialogue import answer_phrases as answers
+from agent.dialogue import calendar_words
 from agent.dialogue.phrases import normalised
 from agent.dialogue.understanding import Understood
 
@@ -202,7 +203,7 @@ class TimeChoice:
 def _hedged(meant: Understood) -> bool:
     """A pick said with other words about times ("or", "but", "instead", "not") or naming two days: read back."""
     days = sum(value is not None for value in (meant.weekday, meant.day_offset, meant.month_day))
-    return days > 1 or bool(phrases.HEDGED.search(normalised(meant.text)))
+    return days > 1 or bool(answers.HEDGED.search(normalised(meant.text)))
 
 
 def _bare_weekday(meant: Understood) -> bool:

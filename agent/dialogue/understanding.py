@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agent.dialogue import answer_phrases as answers
 from agent.dialogue import phrases
 from agent.dialogue.phrases import normalised
 from agent.dialogue.spoken_times import WEEKDAYS, time_details
@@ -112,22 +113,22 @@ def understand(
     if phrases.DECEASED.search(said):
         return meant("deceased")
     for intent, pattern in ORDERED:
-        if intent == "hold" and named and phrases.YES.search(said):
+        if intent == "hold" and named and answers.YES.search(said):
             continue  # "Hold on, let me check… today at noon is fine": the time is the answer
         if pattern.search(said):
             return meant(intent, **(when if intent in TIMED else {}))
     name = normalised(first_name)
     if name and re.search(rf"\b(?:this is not|it is not|i am not|no) {re.escape(name)}\b", said):
         return meant("wrong_person")
-    if phrases.NONE_OFFERED.search(said) and not named:
+    if answers.NONE_OFFERED.search(said) and not named:
         return meant("no")
     if re.search(r"\bnot (?:really |that |very |at all )?interested\b", said) and not named:
         return meant("not_interested")
     about_times = named and not re.search(r"\b(?:call|ring|buzz)\b|\b(?:try|reach|catch) (?:me|us|again|back)\b", said)
-    times_answer = (phrases.ALTERNATIVE, phrases.REFUSING, phrases.NOT_PART, phrases.YES)
+    times_answer = (answers.ALTERNATIVE, answers.REFUSING, answers.NOT_PART, answers.YES)
     if phrases.CALLBACK.search(said) and not (about_times and any(pattern.search(said) for pattern in times_answer)):
         return meant("callback", **when)
-    if phrases.SIDE_TALK.search(said):
+    if answers.SIDE_TALK.search(said):
         return meant("unclear")
     if phrases.MAYBE_OPT_OUT.search(said) and phrases.NEGATED.search(said):
         return meant("opt_out_unsure")
@@ -135,11 +136,11 @@ def understand(
         return meant("not_interested")
     if named:
         return _a_time(said, when, meant)
-    if phrases.HELLO.match(said):
+    if answers.HELLO.match(said):
         return meant("hello")
-    if phrases.NO.search(said):
+    if answers.NO.search(said):
         return meant("no")
-    if phrases.YES.search(said) or (name and re.search(rf"\b(?:this is|it is|i am) {re.escape(name)}\b", said)):
+    if answers.YES.search(said) or (name and re.search(rf"\b(?:this is|it is|i am) {re.escape(name)}\b", said)):
         return meant("yes")
     if name and re.search(rf"\b{re.escape(name)} (?:speaking|here)\b", said):
         return meant("yes")
@@ -148,21 +149,21 @@ def understand(
 
 def _a_time(said: str, when: dict, meant) -> Understood:
     """A time was named: chosen, or refused — and then perhaps another wanted instead."""
-    proposal = list(phrases.PROPOSING.finditer(said))
+    proposal = list(answers.PROPOSING.finditer(said))
     if proposal:  # "Ten-thirty today? … How about Thursday instead?": the time proposed last is the one wanted
         instead = time_details(said[proposal[-1].start() :])
         if any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]:
-            if not phrases.REFUSING.search(said[proposal[-1].start() :]):
+            if not answers.REFUSING.search(said[proposal[-1].start() :]):
                 return meant("choose", **instead)
-    if not phrases.REFUSING.search(said):
+    if not answers.REFUSING.search(said):
         return meant("choose", **when)
-    for alternative in reversed(list(phrases.ALTERNATIVE.finditer(said))):
+    for alternative in reversed(list(answers.ALTERNATIVE.finditer(said))):
         rest = said[alternative.end() :]
         instead = time_details(rest)
         named_instead = any(instead[key] is not None for key in TIME_KEYS) or instead["next_week"]
-        if named_instead and not phrases.REFUSING.search(rest):
+        if named_instead and not answers.REFUSING.search(rest):
             return meant("choose", **instead)
-    refusals = list(phrases.REFUSING.finditer(said))
+    refusals = list(answers.REFUSING.finditer(said))
     last = time_details(said[refusals[-1].end() :])  # "Not today, not tomorrow — Friday."
     if any(last[key] is not None for key in TIME_KEYS) and not phrases.NEGATED.search(said[refusals[-1].end() :]):
         return meant("choose", **last)
