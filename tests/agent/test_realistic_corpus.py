@@ -25,6 +25,7 @@ SETS = {  # persona file: the least share of its people whose calls must end as 
     "agent/personas/realistic_held_out_4.yaml": 0.95,
     "agent/personas/realistic_held_out_5.yaml": 0.95,
     "agent/personas/realistic_held_out_6.yaml": 0.95,
+    "agent/personas/realistic_held_out_7.yaml": 0.95,
 }
 
 pytestmark = pytest.mark.skipif(
