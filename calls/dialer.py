@@ -39,6 +39,7 @@ class StepResult:
     blocked: int = 0
     finished: bool = False  # nothing left to dial and no call of the run still going: completed
     stopped: bool = False  # paused or cancelled: driving stops here
+    only_ends_awaited: bool = False  # nothing left to dial, some calls still going: only their ends are awaited
 
 
 def dial_run_start(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
@@ -164,7 +165,7 @@ def dial_run_step(
         finally:
             for entry in pending:  # the switch went away mid-pass: what was claimed goes back
                 _release(entry)
-    result.finished = _finish_if_done(run, now())
+    result.finished, result.only_ends_awaited = _finish_if_done(run, now())
     return result
 
 
@@ -177,7 +178,11 @@ def dial_run_drive(
     seconds: float | None = None,
     idle: float = 0.5,
 ) -> DialRun:
-    """Step until the run is finished (or `seconds` have passed); returns the run as it stands."""
+    """Step until the run is finished (or `seconds` have passed); returns the run as it stands. Between
+    steps that dialed nobody it waits `idle` seconds while people are waiting to be dialed (a call's end
+    frees a slot for the next one), and ENDS_AWAITED_FACTOR times that once nobody is left to dial and only
+    the run's last calls are still going: its completion may show a little later, and the database is
+    spared a poll per run every half second while they last."""
     deadline = time.monotonic() + seconds if seconds is not None else None
     while True:
         try:
@@ -188,12 +193,13 @@ def dial_run_drive(
         if result.finished or result.stopped or (deadline is not None and time.monotonic() > deadline):
             break
         if not result.originated:
-            sleep(idle)
+            sleep(idle * ENDS_AWAITED_FACTOR if result.only_ends_awaited else idle)
     run.refresh_from_db()
     office_live_publish(office_id=run.office_id)  # the run's new state (completed, paused) on open pages
     return run
 
 
+ENDS_AWAITED_FACTOR = 4  # a run with nobody left to dial looks this much less often whether its calls ended
 BREAKER_WINDOW = 20  # the run's last ended calls the failure rate is taken over
 BREAKER_MINIMUM = 10  # ended calls needed before the breaker may trip
 
@@ -321,12 +327,14 @@ def _voicemails_left(customer_ids: list[int]) -> dict[int, dt.datetime]:
     return latest
 
 
-def _finish_if_done(run: DialRun, now: dt.datetime) -> bool:
+def _finish_if_done(run: DialRun, now: dt.datetime) -> tuple[bool, bool]:
+    """(the run is now completed, nothing is left to dial but some of its calls are still going)."""
     limit_reached = run.call_limit is not None and run.calls.count() >= run.call_limit
-    if (_due_entries(run, now).exists() and not limit_reached) or run.calls.filter(status__in=UNFINISHED).exists():
-        return False
-    return bool(
-        DialRun.objects.filter(pk=run.pk, status=DialRun.Status.RUNNING).update(
-            status=DialRun.Status.COMPLETED, finished_at=timezone.now()
-        )
+    if _due_entries(run, now).exists() and not limit_reached:
+        return False, False
+    if run.calls.filter(status__in=UNFINISHED).exists():
+        return False, True
+    completed = DialRun.objects.filter(pk=run.pk, status=DialRun.Status.RUNNING).update(
+        status=DialRun.Status.COMPLETED, finished_at=timezone.now()
     )
+    return bool(completed), False
