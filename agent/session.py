@@ -45,6 +45,7 @@ from agent.session_records import (
     call_policy,
     in_thread,
     offers_ahead,
+    offers_release,
     recording_save,
     turn_last_index,
     turn_record,
@@ -150,6 +151,7 @@ class CallSession(AudioTurns):
                 task.cancel()
             if not self.closing and self.policy.state == "confirm_opt_out" and await in_thread(self.policy.hung_up):
                 await in_thread(call_end_record, self.call.pk, self.call.customer_id, "do_not_call", "", False)
+            offers_release(self.policy)
             if self.hearing is not None:
                 await in_thread(recording_save, self.call.pk, self.recorder, self.hearing.frames)
 

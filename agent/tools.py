@@ -10,11 +10,12 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from agent.dialogue.policy import Booked
+from agent.offers_on_the_table import offers_elsewhere, offers_made, offers_withdrawn
 from calendars.availability import availability_of, slot_answer
 from calendars.booking import appointment_book
 from calendars.models import Appointment
 from calendars.services import booking_calendar_of
-from calendars.slots import slots_available, slots_in_part_of_day, slots_proposed
+from calendars.slots import Interval, slots_available, slots_in_part_of_day, slots_proposed
 from calls.models import Call, OfficeHoliday
 from calls.services import call_wrong_number_record, callback_schedule
 from customers.do_not_call import dnc_add
@@ -58,9 +59,19 @@ class CallTools:
         return list(found)
 
     def _offer(self, *, count, day, part, not_before) -> list[dt.datetime]:
+        """Free times, leaving out those other calls have on offer in this calendar while others are free."""
         if self.calendar is None:
             return []  # nowhere to book: the policy offers a callback from staff
         rules, busy, now = self._rules_and_busy()
+        elsewhere = offers_elsewhere(calendar_id=self.calendar.pk, call=str(self.call.uuid))
+        held = [Interval(moment, moment + rules.length) for moment in elsewhere]
+        found = self._free(rules, [*busy, *held], now, count=count, day=day, part=part, not_before=not_before)
+        if not found and held:
+            found = self._free(rules, busy, now, count=count, day=day, part=part, not_before=not_before)
+        offers_made(calendar_id=self.calendar.pk, call=str(self.call.uuid), times=found)
+        return found
+
+    def _free(self, rules, busy, now, *, count, day, part, not_before) -> list[dt.datetime]:
         if part is not None:  # a few times across that part of the day, not three in a row
             free = slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=50)
             return _spread(free, count, apart=dt.timedelta(minutes=90))
@@ -70,6 +81,10 @@ class CallTools:
             free = slots_available(rules=rules, busy=busy, now=now, start=first, end=end)
             return _spread(free, count, apart=dt.timedelta(hours=2) if day is not None else dt.timedelta(days=1))
         return slots_proposed(rules=rules, busy=busy, now=now, count=count)
+
+    def offers_release(self) -> None:
+        if self.calendar is not None:
+            offers_withdrawn(calendar_id=self.calendar.pk, call=str(self.call.uuid))
 
     def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]:
         if self.calendar is None:
@@ -81,7 +96,7 @@ class CallTools:
     def book(self, starts_at: dt.datetime) -> Booked:
         self._offers.clear()  # whatever happens, the calendar has changed or was found to differ
         if self.calendar is None:
-            return Booked(False)
+            return Booked(False, unusable=True)
         result = appointment_book(
             account=self.calendar,
             customer=self.call.customer,
@@ -94,8 +109,9 @@ class CallTools:
             holidays=self._holidays(),
         )
         if result.booked:
+            self.offers_release()
             return Booked(True, result.appointment.starts_at, confirmed=result.confirmed_in_calendar)
-        return Booked(False, alternatives=result.alternatives)
+        return Booked(False, alternatives=result.alternatives, unusable=not result.taken)
 
     def callback(self, when: dt.datetime | None) -> dt.datetime:
         when = when if when is not None and when > self.now() else self.now() + CALLBACK_DEFAULT

@@ -40,14 +40,16 @@ class BookingResult:
         refused for now (`appointment.provider_error` says how; `message` too). The next sync puts it in,
         with the same transaction id, so it is never lost and never made twice. Say the time is held and
         will be confirmed.
-    - not booked: `alternatives` holds the nearest free times when the time was taken (else empty), and
-      `message` says why (taken, outside the rules, the calendar needs reconnecting or could not be checked).
+    - not booked: `taken` when the time is not free (taken, or outside the rules), with the nearest free times
+      in `alternatives`; else the calendar could not be used (it needs reconnecting or could not be
+      checked). `message` says which.
     """
 
     appointment: Appointment | None = None
     alternatives: list[dt.datetime] = field(default_factory=list)
     message: str = ""
     confirmed_in_calendar: bool = False
+    taken: bool = False
 
     @property
     def booked(self) -> bool:
@@ -79,6 +81,7 @@ def appointment_book(
     if call_uuid and (earlier := _booked_on_call(call_uuid)):
         # the same call asking again (a retried tool call): the same booking
         return BookingResult(earlier, confirmed_in_calendar=_in_calendar(earlier))
+    account.refresh_from_db(fields=["status"])  # a call holds its account from its start: disconnected since?
     if account.status != CalendarAccount.Status.CONNECTED:
         return BookingResult(message=f"{account} needs reconnecting before anything can be booked into it.")
     if deadline_seconds is None and call_uuid:
@@ -102,7 +105,7 @@ def appointment_book(
         busy = busy_known(account=account, start=now, end=horizon)
         if not slot_is_free(rules=rules, busy=[*busy, *live], now=now, start=starts_at):
             alternatives = slot_nearest(rules=rules, busy=[*busy, *live], now=now, wanted=starts_at)
-            return BookingResult(alternatives=alternatives, message="That time is not free.")
+            return BookingResult(alternatives=alternatives, message="That time is not free.", taken=True)
         try:
             with transaction.atomic():
                 appointment = Appointment.objects.create(

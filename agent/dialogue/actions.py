@@ -53,6 +53,7 @@ class Booked:
     starts_at: dt.datetime | None = None
     alternatives: list[dt.datetime] = field(default_factory=list)
     confirmed: bool = True  # in the staff member's calendar already (else held here, pushed when it answers)
+    unusable: bool = False  # not booked because the calendar could not be used (not because the time is taken)
 
 
 class Tools(Protocol):

@@ -139,6 +139,13 @@ class TimeChoice:
             )
         if result.booked:
             return self._close(f"You're all set for {self._spoken(result.starts_at)}. {self.lines.closing}", "booked")
+        if result.unusable:  # never "just taken" when it was not: staff book it with them
+            when = self.tools.callback(None)
+            return self._close(
+                f"I'm sorry, I can't book that in our calendar right now. Someone from the office will call you "
+                f"back {self._spoken(when)} to set it up. Goodbye.",
+                "callback",
+            )
         fitting = self._search(self.wanted) if self.wanted is not None else []  # still what they asked for
         self.state, self.offered = "offer", [moment for moment in fitting if moment != starts_at] or result.alternatives
         if not self.offered:

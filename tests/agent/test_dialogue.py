@@ -61,6 +61,51 @@ def test_a_taken_time_gets_the_nearest_free_ones(agent, office, colleague, custo
     assert ended(policy.heard("the first one")) == "booked"
 
 
+def test_people_called_at_once_are_offered_different_times_and_none_hears_taken(agent, office, script, customer):
+    """Every call of a run books into the same calendar: each is offered times the others do not have on
+    offer, so two callees who both pick the first one both get it."""
+    from agent.dialogue.policy import ScriptedPolicy
+    from agent.script_lines import lines_for
+    from agent.tools import CallTools
+    from calls.models import Call
+    from customers.models import Customer
+
+    def called(first_name: str, phone: str):
+        person = Customer.objects.create(office=office, first_name=first_name, phone=phone)
+        on_call = Call.objects.create(office=office, customer=person, to_number=phone)
+        tools = CallTools(call=on_call, script=script, clock=lambda: NOW)
+        return ScriptedPolicy(lines=lines_for(script=script, customer=person, office=office), tools=tools)
+
+    policies = [agent(), called("Ken", "+12025550177"), called("Ada", "+12025550178")]
+    offered = []
+    for policy in policies:
+        policy.heard("Hello?")
+        said(policy.heard("Yes, speaking."))
+        offered.append(set(policy.offered))
+    assert all(len(times) == 3 for times in offered)
+    assert not (offered[0] & offered[1]) and not (offered[0] & offered[2]) and not (offered[1] & offered[2])
+    for policy in policies:
+        closing = policy.heard("The first one, please.")
+        assert ended(closing) == "booked" and "just taken" not in said(closing)
+    assert Appointment.objects.count() == 3
+
+
+def test_a_calendar_that_cannot_be_used_is_never_called_taken(agent, office, customer):
+    """The calendar needs reconnecting by the time they pick: they are told the truth, and staff get a
+    callback to book it with them."""
+    from calendars.models import CalendarAccount
+
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("Yes, speaking.")
+    CalendarAccount.objects.update(status=CalendarAccount.Status.NEEDS_RECONNECT)
+    closing = policy.heard("The first one, please.")
+    assert ended(closing) == "callback" and "just taken" not in said(closing)
+    assert "can't book that in our calendar right now" in said(closing)
+    assert not Appointment.objects.exists()
+    assert QueueEntry.objects.filter(customer=customer, reason=QueueEntry.Reason.CALLBACK).exists()
+
+
 def test_susan_is_not_interested(agent):
     policy = agent()
     policy.heard("Susan speaking.")
