@@ -254,3 +254,16 @@ def test_words_only_guessed_never_end_the_call(agent, words):
     policy.heard("Hello?")
     actions = policy.heard(words, confidence=GUESSED)
     assert ended(actions) is None and "didn't quite catch" in said(actions)
+
+
+def test_the_first_one_said_to_a_read_back_of_one_time_books_nothing_of_the_earlier_list(agent):
+    """A suite caller asked for "something in the morning"; the one morning time on offer was read back, the
+    caller said "the first one" — and the agent booked the first of the earlier times, in the afternoon."""
+    policy = agent()
+    for words in STATES["confirm"]:
+        policy.heard(words)
+    assert policy.state == "confirm" and policy.pending is not None
+    pending = policy.pending
+    answer = said(policy.heard("The first one."))
+    assert not Appointment.objects.exists() and answer == f"Sorry, was that a yes for {policy._spoken(pending)}?"
+    assert ended(policy.heard("Yes.")) == "booked" and Appointment.objects.get().starts_at == pending
