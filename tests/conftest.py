@@ -1,4 +1,5 @@
-"""People and offices built in code: a supervisor and a colleague in one office, an outsider in another."""
+"""People and offices built in code: a supervisor and a colleague in one office, an outsider in another; and the
+colleague's Outlook calendar, on the local Entra ID + Graph server (`microsoft`, `outlook`, `short_limits`)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,22 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from agent.models import Script
+from calendars.models import CalendarAccount
 from calls.models import Call
 from customers.models import Customer
 from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure
+from tests.calendars.fakes.microsoft import FakeMicrosoft
+from tests.calendars.fakes.tls import ca_pem_path
 from tests.servers import free_port, start, wait_for_http
 
 PASSWORD = "correct horse battery staple"
+TENANT = "contoso-tenant"  # the fake Entra ID tenant the app signs in to
+SHORT_READ_TIMEOUT = 1.0  # what `short_limits` sets
+SHORT_DEADLINE = 1.0
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +92,41 @@ def call(office, customer):
 @pytest.fixture
 def script(office):
     return Script.objects.create(office=office, name="Annual review")
+
+
+@pytest.fixture
+def short_limits(settings):
+    """Calendar calls give up fast: a 1 s connect and read timeout, a 1 s booking deadline, 5 s of Retry-After."""
+    settings.CALENDAR_CONNECT_TIMEOUT_SECONDS = 1.0
+    settings.CALENDAR_READ_TIMEOUT_SECONDS = SHORT_READ_TIMEOUT
+    settings.CALENDAR_BOOKING_DEADLINE_SECONDS = SHORT_DEADLINE
+    settings.CALENDAR_RETRY_SECONDS = 5
+
+
+@pytest.fixture
+def microsoft(settings):
+    """The local Entra ID + Microsoft Graph server (HTTPS), and the settings that point the app at it."""
+    with FakeMicrosoft() as fake:
+        settings.MICROSOFT_CLIENT_ID, settings.MICROSOFT_CLIENT_SECRET = fake.client_id, fake.client_secret
+        settings.MICROSOFT_AUTHORITY_HOST, settings.MICROSOFT_TENANT = fake.base, TENANT
+        settings.MICROSOFT_GRAPH_URL = fake.graph_base
+        settings.CALENDAR_CA_BUNDLE = ca_pem_path()
+        yield fake
+
+
+def microsoft_connect(client, fake: FakeMicrosoft):
+    """Press "Connect Outlook calendar", sign in at Microsoft, come back."""
+    started = client.get(reverse("calendars:connect", args=["microsoft"]))
+    assert started.status_code == 302 and started["Location"].startswith(f"{fake.base}/{TENANT}/oauth2/v2.0/authorize")
+    delivered = fake.sign_in(started["Location"])
+    return client.get(reverse("calendars:connect_done", args=["microsoft"]), delivered)
+
+
+@pytest.fixture
+def outlook(microsoft, colleague) -> CalendarAccount:
+    """The colleague's Outlook calendar, connected."""
+    microsoft_connect(client_for(colleague), microsoft)
+    return CalendarAccount.objects.get(provider="microsoft")
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,12 @@ from agent.dialogue.understanding import GUESSED
 from calendars.models import Appointment
 from customers.models import DoNotCallEntry
 from tests.agent.test_dialogue import ended, said
-from tests.calendars.test_time_limits import microsoft, outlook, short_limits  # noqa: F401  (fixtures)
 
 TUNING = yaml.safe_load((Path(__file__).resolve().parents[2] / "agent/personas/phrasings.yaml").read_text())
 OPT_OUTS = TUNING["intents"]["opt_out"]
+
+# every test here on the calendar's short time limits (tests/conftest.py), as when it imported them autouse
+pytestmark = pytest.mark.usefixtures("short_limits")
 
 
 # How to bring a call to each state, from the greeting
@@ -174,9 +176,9 @@ def test_a_calendar_that_does_not_answer_in_time_gets_the_time_held_and_said_so(
     agent,
     call,
     settings,
-    microsoft,  # noqa: F811  (fixtures imported above)
-    outlook,  # noqa: F811
-    short_limits,  # noqa: F811
+    microsoft,
+    outlook,
+    short_limits,
 ):
     microsoft.hold_next("*", "/v1.0/me", times=20)  # Graph silent: neither the live check nor the create answers
     policy = agent()

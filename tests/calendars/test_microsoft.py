@@ -13,42 +13,20 @@ from calendars.booking import appointment_book
 from calendars.models import Appointment, BookingPolicy, CalendarAccount, SyncedEvent
 from calendars.providers import CalendarError, EventDraft, provider_for
 from calendars.sync import calendar_sync
-from tests.calendars.fakes.microsoft import FakeMicrosoft
-from tests.calendars.fakes.tls import ca_pem_path
 from tests.calendars.times import NEW_YORK, soon
-from tests.conftest import client_for
-
-TENANT = "contoso-tenant"
+from tests.conftest import TENANT, client_for, microsoft_connect
 
 
 @pytest.fixture
-def microsoft(settings):
-    with FakeMicrosoft() as fake:
-        settings.MICROSOFT_CLIENT_ID, settings.MICROSOFT_CLIENT_SECRET = fake.client_id, fake.client_secret
-        settings.MICROSOFT_AUTHORITY_HOST, settings.MICROSOFT_TENANT = fake.base, TENANT
-        settings.MICROSOFT_GRAPH_URL = fake.graph_base
-        settings.CALENDAR_CA_BUNDLE = ca_pem_path()
-        settings.CALENDAR_RETRY_SECONDS = 5
-        yield fake
-
-
-def connect(client, fake: FakeMicrosoft):
-    """Press "Connect Outlook calendar", sign in at Microsoft, come back."""
-    start = client.get(reverse("calendars:connect", args=["microsoft"]))
-    assert start.status_code == 302 and start["Location"].startswith(f"{fake.base}/{TENANT}/oauth2/v2.0/authorize")
-    delivered = fake.sign_in(start["Location"])
-    return client.get(reverse("calendars:connect_done", args=["microsoft"]), delivered)
-
-
-@pytest.fixture
-def outlook(microsoft, colleague) -> CalendarAccount:
-    connect(client_for(colleague), microsoft)
-    return CalendarAccount.objects.get(provider="microsoft")
+def microsoft(microsoft, settings):
+    """The shared Outlook fake (tests/conftest.py), with 5 s of Retry-After waited out here."""
+    settings.CALENDAR_RETRY_SECONDS = 5
+    return microsoft
 
 
 def test_it_connects_outlook_with_pkce_and_keeps_the_tokens_encrypted(microsoft, colleague):
     microsoft.add_event("Team meeting", soon(2, 9), soon(2, 10))
-    response = connect(client_for(colleague), microsoft)
+    response = microsoft_connect(client_for(colleague), microsoft)
     assert response.status_code == 302
     account = CalendarAccount.objects.get(provider="microsoft")
     assert (account.account_email, account.status, account.is_booking_target) == (
@@ -73,7 +51,7 @@ def test_it_connects_outlook_with_pkce_and_keeps_the_tokens_encrypted(microsoft,
 def test_a_refused_consent_says_why_and_connects_nothing(microsoft, colleague):
     microsoft.deny_next_authorization()
     client = client_for(colleague)
-    response = connect(client, microsoft)
+    response = microsoft_connect(client, microsoft)
     assert not CalendarAccount.objects.filter(provider="microsoft").exists()
     html = client.get(response["Location"]).content.decode()
     assert "Microsoft said: AADSTS65004: User declined to consent" in html
@@ -181,7 +159,7 @@ def test_a_revoked_grant_asks_to_reconnect_and_books_nothing(microsoft, outlook,
     assert not Appointment.objects.exists() and not microsoft.requests_to("POST", "/v1.0/me/events")
     html = client_for(colleague).get(reverse("calendars:index")).content.decode()
     assert "needs reconnecting" in html and reverse("calendars:connect", args=["microsoft"]) in html
-    connect(client_for(colleague), microsoft)  # reconnecting makes it usable again
+    microsoft_connect(client_for(colleague), microsoft)  # reconnecting makes it usable again
     outlook.refresh_from_db()
     assert outlook.status == CalendarAccount.Status.CONNECTED
 

@@ -17,42 +17,16 @@ from calendars.providers import CalendarError, provider_for
 from calendars.providers.microsoft_login import access_token
 from calendars.sync import calendar_sync
 from tests.calendars.fakes.google import FakeGoogle
-from tests.calendars.fakes.microsoft import FakeMicrosoft
-from tests.calendars.fakes.tls import ca_pem_path
 from tests.calendars.test_google import connect as google_connect
-from tests.calendars.test_microsoft import TENANT
-from tests.calendars.test_microsoft import connect as microsoft_connect
 from tests.calendars.times import soon
-from tests.conftest import client_for
+from tests.conftest import SHORT_DEADLINE, SHORT_READ_TIMEOUT, TENANT, client_for
 
-READ_TIMEOUT = 1.0
-DEADLINE = 1.0
+pytestmark = pytest.mark.usefixtures("short_limits")  # tests/conftest.py: every test here, on short time limits
+
+READ_TIMEOUT = SHORT_READ_TIMEOUT
+DEADLINE = SHORT_DEADLINE
 SLACK = 1.0  # what a loaded test machine may add to a time limit
 TOKEN_PATH = f"/{TENANT}/oauth2/v2.0/token"
-
-
-@pytest.fixture(autouse=True)
-def short_limits(settings):
-    settings.CALENDAR_CONNECT_TIMEOUT_SECONDS = 1.0
-    settings.CALENDAR_READ_TIMEOUT_SECONDS = READ_TIMEOUT
-    settings.CALENDAR_BOOKING_DEADLINE_SECONDS = DEADLINE
-    settings.CALENDAR_RETRY_SECONDS = 5
-
-
-@pytest.fixture
-def microsoft(settings):
-    with FakeMicrosoft() as fake:
-        settings.MICROSOFT_CLIENT_ID, settings.MICROSOFT_CLIENT_SECRET = fake.client_id, fake.client_secret
-        settings.MICROSOFT_AUTHORITY_HOST, settings.MICROSOFT_TENANT = fake.base, TENANT
-        settings.MICROSOFT_GRAPH_URL = fake.graph_base
-        settings.CALENDAR_CA_BUNDLE = ca_pem_path()
-        yield fake
-
-
-@pytest.fixture
-def outlook(microsoft, colleague) -> CalendarAccount:
-    microsoft_connect(client_for(colleague), microsoft)
-    return CalendarAccount.objects.get(provider="microsoft")
 
 
 @pytest.fixture

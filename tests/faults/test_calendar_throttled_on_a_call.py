@@ -20,11 +20,9 @@ from calls.models import Call, DialRun, QueueEntry
 from phonify.personas import Persona, Turn
 from tests.calendars.fakes.microsoft import FakeMicrosoft
 from tests.calendars.fakes.tls import ca_pem_path
-from tests.calendars.test_microsoft import TENANT
-from tests.calendars.test_microsoft import connect as microsoft_connect
 from tests.calendars.times import soon
 from tests.calls.dialing_helpers import customers_for, fast_policy, start_switch
-from tests.conftest import client_for
+from tests.conftest import TENANT, client_for, microsoft_connect
 from tests.faults.call_scene import agent_start, dial_one, listener_start
 from tests.faults.conftest import stop
 from tests.servers import ROOT, free_port, server_env
@@ -44,16 +42,6 @@ def booker(name: str, number: str) -> Persona:
 
 DANA = booker("dana", "+12025554101")
 EVE = booker("eve", "+12025554102")
-
-
-@pytest.fixture
-def microsoft(settings):
-    with FakeMicrosoft() as fake:
-        settings.MICROSOFT_CLIENT_ID, settings.MICROSOFT_CLIENT_SECRET = fake.client_id, fake.client_secret
-        settings.MICROSOFT_AUTHORITY_HOST, settings.MICROSOFT_TENANT = fake.base, TENANT
-        settings.MICROSOFT_GRAPH_URL = fake.graph_base
-        settings.CALENDAR_CA_BUNDLE = ca_pem_path()
-        yield fake
 
 
 def calendar_env(fake: FakeMicrosoft) -> dict[str, str]:
