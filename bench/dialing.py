@@ -27,8 +27,8 @@ import benchkit
 
 
 def fill(customers: int, concurrency: int, cps: int):
-    from calls.models import Call, CallEvent, DialingPolicy, DialRun, QueueEntry
-    from customers.models import ConsentStatus, Customer
+    from calls.models import Call, CallEvent, DialRun, QueueEntry
+    from customers.models import Customer
     from issetter.models import Membership
     from issetter.services import member_ensure, office_ensure
 
@@ -41,27 +41,11 @@ def fill(customers: int, concurrency: int, cps: int):
     QueueEntry.objects.filter(office=office).delete()
     DialRun.objects.filter(office=office).delete()
     Customer.objects.filter(office=office).delete()
-    Customer.objects.bulk_create(
-        Customer(
-            office=office,
-            first_name=f"P{n}",
-            phone=number(n),
-            time_zone="America/New_York",
-            consent_status=ConsentStatus.EXPRESS,
-        )
-        for n in range(customers)
-    )
-    DialingPolicy.objects.update_or_create(
-        office=office,
-        defaults={
-            "max_concurrent_calls": concurrency,
-            "calls_per_second": cps,
-            "ring_timeout_seconds": 15,
-            "min_minutes_between_attempts": 0,
-            "max_attempts_per_day": 100,
-            "max_attempts_per_week": 100,
-            "failure_rate_pause_percent": 100,
-        },
+    benchkit.customers_queued_to_dial(
+        office,
+        ({"first_name": f"P{n}", "phone": number(n)} for n in range(customers)),
+        max_concurrent_calls=concurrency,
+        calls_per_second=cps,
     )
     return office, user
 
@@ -133,12 +117,9 @@ def main() -> None:
 
     from calls.dialer import dial_run_drive, dial_run_start
     from calls.models import Call
-    from calls.queue_services import queue_add_matching
     from calls.telephony import telephony_open
-    from customers.models import Customer
 
     office, user = fill(args.customers, args.concurrency, args.cps)
-    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
     switch_port, web_port = 18721, 18765
     settings.FREESWITCH_ESL_PORT = switch_port
     env = {**os.environ, "FREESWITCH_ESL_PORT": str(switch_port), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}

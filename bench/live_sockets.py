@@ -91,9 +91,6 @@ def fill(offices: range, members: int, calls_per_office: int, cps: float) -> lis
     from django.test import Client
 
     from calls.dialer import dial_run_start
-    from calls.models import DialingPolicy
-    from calls.queue_services import queue_add_matching
-    from customers.models import ConsentStatus, Customer
     from issetter.services import member_ensure, office_ensure
 
     made = []
@@ -107,30 +104,12 @@ def fill(offices: range, members: int, calls_per_office: int, cps: float) -> lis
             client = Client()
             client.force_login(user)
             cookies.append(f"sessionid={client.cookies['sessionid'].value}")
-        Customer.objects.bulk_create(
-            Customer(
-                office=office,
-                first_name=f"O{k}",
-                last_name=f"P{n}",
-                phone=number(k, n),
-                time_zone="America/New_York",
-                consent_status=ConsentStatus.EXPRESS,
-            )
-            for n in range(calls_per_office)
+        benchkit.customers_queued_to_dial(
+            office,
+            ({"first_name": f"O{k}", "last_name": f"P{n}", "phone": number(k, n)} for n in range(calls_per_office)),
+            max_concurrent_calls=calls_per_office,
+            calls_per_second=cps,
         )
-        DialingPolicy.objects.update_or_create(
-            office=office,
-            defaults={
-                "max_concurrent_calls": calls_per_office,
-                "calls_per_second": cps,
-                "ring_timeout_seconds": 15,
-                "min_minutes_between_attempts": 0,
-                "max_attempts_per_day": 100,
-                "max_attempts_per_week": 100,
-                "failure_rate_pause_percent": 100,
-            },
-        )
-        queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
         run = dial_run_start(office=office)
         made.append({"office": office.pk, "run": run.pk, "cookies": cookies})
     return made
