@@ -30,6 +30,9 @@ YES = any_of(
     r"\bi am (?:she|he|her|him)\b",
     r"\b(?:any|all|either|both|each) (?:of )?(?:those|them|these|one|the times|three)? ?(?:works?|is fine|are fine|"
     r"is good|are good|would work|would be fine|is ok|are ok|is okay|are okay)\b",
+    r"\b(?:you|you have|you have got)(?: got| found| reached) "
+    r"(?:em|them|him|her|me|the right (?:person|one|guy|lady|number))\b",
+    r"\bthe one and only\b|\bin the flesh\b|\bthat would be me\b|\bguilty as charged\b",
 )
 NO = any_of(
     r"\b(?:no|nope|nah|neither|negative)\b",

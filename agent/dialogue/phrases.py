@@ -127,6 +127,13 @@ OPT_OUT_UNSURE = any_of(
     r"\b(?:again|seriously) (?:again|seriously)\b",
     r"\bevery (?:single )?(?:day|week|month)\b.*\bcalls\b|\bcalls\b.*\bevery (?:single )?(?:day|week|month)\b",
     r"\b(?:i )?(?:do not|did not) (?:even )?(?:ask|sign up) for (?:this|any of this|these|it|your)\b",
+    r"\banother (?:one of )?(?:these|those|your) (?:\w+ )?(?:calls|things|robocalls|messages)\b",
+    r"\b(?:sick|tired|fed up) (?:of|with) (?:getting|receiving|answering|taking) (?:\w+ ){0,3}"
+    r"(?:calls|robocalls|messages)\b",
+    r"\bevery time (?:i|we) (?:pick up|answer|get the phone)\b|"
+    r"\b(?:one of )?(?:these|those) (?:automated|recorded|robot) "
+    r"(?:things|calls|messages|voices)\b",
+    r"\b(?:calls?|calling|ringing)\b.{0,40}\b(?:nuisance|harassment|annoying|out of hand|getting old|a pain)\b",
 )
 ROBOT = any_of(
     r"\b(?:is this|are you|am i (?:talking|speaking) (?:to|with)|is that|this is) (?:a |an |just a )?(?:robot|machine|"
@@ -190,6 +197,11 @@ NOT_AVAILABLE = any_of(
     r"^(?:she is |he is |they are )?not (?:home|here|in|available|around)(?: right now| now| at the moment| today)?$",
     r"\bcan not reach (?:her|him|them) (?:here|now|today|at this number)\b",
     r"\b(?:will not|would not|is not going to) be (?:back|home|in) (?:until|till|til|before|for|today|tonight)\b",
+    r"\b(?!i\b|we\b|you\b|it\b|that\b|this\b|there\b|which\b|what\b)\w+ (?:is|are) not "
+    r"(?:here|home|in|around)\b",
+    r"\bjust missed (?!the\b|it\b|that\b|this\b|a\b|my\b|your\b)\w+\b|\bnot here(?: right now| now| today)?$",
+    r"\b(?!i\b|we\b|you\b|it\b|that\b|this\b)\w+ (?:is|are) (?:over |down |out |up )?(?:at|in) the "
+    r"(?:hospital|doctor|doctors|store|gym|bank|office|shop|mall|school)\b",
 )
 WRONG_PERSON = any_of(
     r"\bwrong (?:number|person|guy|lady|man|woman|house|household|family|name|people|phone)\b",
@@ -259,6 +271,7 @@ WHO = any_of(
     r"\bwho do (?:you|u) (?:work for|represent)\b",
     r"\bwhat (?:is|was) your name\b",
     r"\bwho is calling\b",
+    r"\bwho (?:is|was) (?:asking|wanting|wanting to know|this for)\b|^(?:and )?you are$|^and who are you$",
 )
 HOLD = any_of(
     r"\b(?:hold|hang) on\b",
@@ -359,6 +372,12 @@ ALREADY_HAVE = any_of(
     r"\balready (?:called|coming|going|seeing|meeting|set up)\b|\b(?:we|i) (?:already )?(?:booked|scheduled|set up) "
     r"(?:it|one|that|an appointment)\b|\b(?:taken|took) care of\b",
     r"\bjust (?:do|did|done|had|went through) (?:this|that|it|one)\b",
+    r"\balready (?:handled|sorted|dealt with|covered|rescheduled|arranged|fixed)\b",
+    r"\b(?:and|myself|just|already) (?:booked|scheduled|rescheduled|set up|arranged) (?:it|one|that|an appointment|my "
+    r"appointment)\b",
+    r"\b(?:booked|scheduled|rescheduled|arranged|handled|sorted)\b(?: \w+){0,5} already$",
+    r"\b(?:saw|seen|visited|met with|went to see|talked to|spoke (?:to|with)) (?:the|my|our|him|her|them|you|your)\b"
+    r".{0,30}\b(?:ago|last (?:week|month)|recently|already)\b",
 )
 NOT_INTERESTED = any_of(
     r"\bnot (?:really |that |very |at all |too |so )?interested\b|\bno interest\b",
@@ -380,6 +399,9 @@ NOT_INTERESTED = any_of(
     r"\b(?:switched|went|moved) to (?:another|a different)\b",
     r"\bno need\b|\bnot necessary\b",
     r"\bnot looking (?:to|for)\b|\b(?:skip|sit out) (?:it|this|that)\b",
+    r"\b(?:i|we)(?: am| are)?(?: going to| will| think i will| think we will| have to| must| would rather| better)? "
+    r"pass(?: thanks?| thank you| for now| this time| on (?:it|that|this))?$",
+    r"\bdecided (?:not to|against)\b|\bnot (?:going to )?go(?:ing)? ahead with\b",
 )
 # Words about calls or the list with a "no" in them that nothing else explained: perhaps an opt-out, so asked
 MAYBE_OPT_OUT = re.compile(r"\b(?:call|(?:tele)?phon|ring|list|contact|bother(?!\w* with)|number|text)\w*\b")

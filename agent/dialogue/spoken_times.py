@@ -67,6 +67,7 @@ BETWEEN = re.compile(rf"\bbetween (?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P
                      rf"(?P<until>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<until_suffix>am|pm))?\b")  # fmt: skip
 OR_LATER = re.compile(rf"\b(?:half )?(?P<hour>\d{{1,2}}|{_HOUR_WORD}|noon)(?:\s?(?P<suffix>am|pm))?(?: \w+)? "
                       rf"(?:or (?:later|after)|and (?:later|after)|onwards?)\b")  # fmt: skip
+DURATION = re.compile(r"\s*(?:more |or so |odd )?(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|seconds?|ago)\b")
 HALF_PAST = re.compile(rf"\b(?P<kind>half past|quarter past|quarter to|quarter of) (?P<hour>\d{{1,2}}|{_HOUR_WORD})\b")
 
 
@@ -153,7 +154,11 @@ def _month_day(said: str) -> int | None:
 
 
 def _part(said: str) -> str | None:
-    negated = re.search(r"\b(?:not|no|never) (?:in the )?(mornings?|afternoons?|evenings?)\b", said)
+    negated = re.search(
+        r"\b(?:not|no|never|(?:i|we) (?:work|am working|are working|am at work|are at work)) (?:in the )?"
+        r"(mornings?|afternoons?|evenings?)\b",
+        said,
+    )
     if negated:
         return OPPOSITE[PARTS[negated.group(1)]]
     for words in ("after lunch", "lunchtime", "lunch", "mornings", "morning", "afternoons", "afternoon",
@@ -168,6 +173,8 @@ def _clock(said: str, skip: list[tuple[int, int]]) -> tuple[int, int] | None:
         if any(start <= match.start("hour") < end for start, end in skip):
             continue
         raw, lead, suffix = match.group("hour"), match.group("lead"), (match.group("suffix") or "")
+        if DURATION.match(said, match.end()):
+            continue  # "left about ten minutes ago", "for two hours": a length of time, not a clock time
         if raw in ("noon", "midday"):
             return 12, 0
         minute = _minute(match)

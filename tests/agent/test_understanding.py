@@ -28,10 +28,34 @@ from agent.dialogue.understanding import understand
         ("No", "no"),
         ("Mm-hm, the weather is nice", "unclear"),
         ("", "unclear"),
+        # Ways the seventh blind set said things that were missed (written differently here)
+        ("Oh great, another one of your robocalls.", "opt_out_unsure"),
+        ("I'm fed up with answering all these calls.", "opt_out_unsure"),
+        ("Your calling is getting out of hand, honestly.", "opt_out_unsure"),
+        ("Kevin's not here, he left an hour ago.", "not_available"),
+        ("Oh, you just missed Priya.", "not_available"),
+        ("Mom is down at the doctor, sorry.", "not_available"),
+        ("We already sorted it, thanks.", "already_have"),
+        ("I spoke to my agent last week about it.", "already_have"),
+        ("I booked it online already", "already_have"),
+        ("Think I'll pass this time.", "not_interested"),
+        ("We've decided against it.", "not_interested"),
+        ("Yep, you found him.", "yes"),
+        ("Yeah, and who's asking?", "who"),
     ],
 )
 def test_it_hears_the_intent(said, intent):
     assert understand(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["He left about ten minutes ago.", "I've been waiting twenty minutes", "two hours"])
+def test_a_length_of_time_is_no_clock_time(said):
+    assert understand(said).hour is None
+
+
+def test_the_part_of_the_day_they_work_is_the_part_they_cannot_do():
+    meant = understand("I work mornings, so anything late in the afternoon?")
+    assert (meant.intent, meant.part) == ("choose", "afternoon")
 
 
 def test_it_takes_the_details_of_a_chosen_time():
