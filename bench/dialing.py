@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import secrets
 import subprocess
 import sys
 import threading
@@ -111,6 +112,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--cps", type=int, default=50)
     args = parser.parse_args()
+    os.environ.setdefault("FREESWITCH_ESL_PASSWORD", secrets.token_urlsafe(24))  # the bench's own switch and client
     benchkit.prepare(default_database_url=f"sqlite:///{benchkit.ROOT / 'var' / 'bench-dialing.sqlite3'}")
     from django.conf import settings
     from django.test import Client
@@ -126,7 +128,8 @@ def main() -> None:
     processes = [
         start(
             "phonify",
-            ["manage.py", "phonify", "--port", str(switch_port), "--text", "--personas", personas_file(args.customers)],
+            ["manage.py", "phonify", "--port", str(switch_port), "--password", settings.FREESWITCH_ESL_PASSWORD]
+            + ["--text", "--personas", personas_file(args.customers)],
             env,
         ),
         start("web", ["-m", "daphne", "-b", "127.0.0.1", "-p", str(web_port), "issetter.asgi:application"], env),
