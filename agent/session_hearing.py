@@ -32,6 +32,8 @@ SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a 
 # a machine's sentence with one of them longer ("Hello, you have reached the Smiths." 1.02 s, measured)
 UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
 UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
+PERSON_WAIT = 0.3  # an answer to "Is this …?" that says nothing the agent knows, short and with no machine
+# phrase in it: more likely a person's than a machine's (the 1 s wait made these the slowest turns of a call)
 MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis (recognition has
 # threads or processes of its own: agent/speech/recognizer*.py)
@@ -144,7 +146,8 @@ class AudioTurns:
 
         if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting
             # going on; ask again only if nothing follows them
-            self._wait_quiet(UNSURE_WAIT, lambda: self._act(decide, turn=index))
+            machine_like = self._first_spotted or self._first_voiced > UNSURE_AFTER
+            self._wait_quiet(UNSURE_WAIT if machine_like else PERSON_WAIT, lambda: self._act(decide, turn=index))
             return
         await self._act(decide, answered_at=ended_ms, turn=index)
 

@@ -88,13 +88,19 @@ class RecognizerProcesses:
         """The recognition as a future (for `asyncio.wrap_future`; cancelling it before the workers take
         it up drops it). The grammar's search and the phone loop run at once, in two workers when both are
         free: a lone call's answer waits for the longer of the two, not their sum. When the grammar
-        understood nothing, the open search follows (its reading, or the grammar's if it heard nothing)."""
+        understood nothing, the open search's reading is taken (or the grammar's, if it heard nothing).
+        The open search starts as soon as the (shorter) phone loop has freed a worker while the grammar is
+        still searching, so a turn the grammar does not hold waits for the longer search, not for both one
+        after the other; when the grammar understood, it is dropped (or its words left unread)."""
         found, yardstick = self._submit(_grammar_pass, samples, grammar), self._submit(_phone_pass, samples)
         outcome: Future = Future()
-        settling = threading.Lock()  # the two callbacks may run on different threads
+        settling = threading.Lock()  # the callbacks may run on different threads
+        spare: list[Future] = []  # the open search, started early
 
-        def both_done(_: Future) -> None:
+        def either_done(_: Future) -> None:
             with settling:
+                if not found.done() and yardstick.done() and not spare and not outcome.done():
+                    spare.append(self._submit(_open_pass, samples))  # a worker is free: search openly meanwhile
                 if not (found.done() and yardstick.done()) or outcome.done() or outcome.running():
                     return
                 if outcome.set_running_or_notify_cancel():
@@ -108,14 +114,18 @@ class RecognizerProcesses:
             else:
                 recognition = recognition_of(found.result(), yardstick.result())
                 if recognition.understood:
+                    for early in spare:
+                        early.cancel()
                     outcome.set_result(recognition)
                     return
-                opened = self._submit(_open_pass, samples)
+                opened = spare[0] if spare else self._submit(_open_pass, samples)
                 opened.add_done_callback(lambda job: _settle_open(outcome, job, recognition))
 
-        found.add_done_callback(both_done)
-        yardstick.add_done_callback(both_done)
-        outcome.add_done_callback(lambda mine: (found.cancel(), yardstick.cancel()) if mine.cancelled() else None)
+        found.add_done_callback(either_done)
+        yardstick.add_done_callback(either_done)
+        outcome.add_done_callback(
+            lambda mine: [job.cancel() for job in (found, yardstick, *spare)] if mine.cancelled() else None
+        )
         return outcome
 
     def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future:
