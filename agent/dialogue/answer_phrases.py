@@ -54,7 +54,7 @@ NONE_OFFERED = any_of(
 REFUSING = any_of(
     r"\b(?:does|do|will|would) not (?:work|suit|do)\b",
     r"\bcan not (?:make|do)\b|\b(?:i am|we are) (?:busy|not free|not available|away|out|working)\b",
-    r"\bno good\b|\bnot (?:good|possible|great|ideal|free)\b|\bnot going to work\b|\bimpossible\b|"
+    r"\bno good\b|\bnot (?:good|possible|great|ideal|free|available|open)\b|\bnot going to work\b|\bimpossible\b|"
     r"\bout of the question\b",
     r"\bnot (?:on |at )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|that|\d|one|two|"
     r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b",

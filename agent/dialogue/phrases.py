@@ -311,7 +311,7 @@ ASK_PERSON = any_of(
     r"(?: \w+)? on the (?:line|phone)\b",
     r"\b(?:want|need|like|would like|prefer|rather) to (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
     r"\b(?:usually|normally|always) (?:deal|talk|speak|work) with (?:her|him|them|\w+)\b",
-    r"^(?:\w+ )?is (?!this\b|that\b|it\b|there\b)\w+ (?:there|around|in|available)\b",
+    r"^(?:\w+ )?is (?!this\b|that\b|it\b|there\b|not\b|no\b)\w+ (?:there|around|in|available)\b",
     r"\b(?:rather|prefer|prefer to) (?:speak|talk) (?:to|with) (?!you\b)\w+\b",
     r"\b(?:an? )?(?:actual|real) (?:employee|staff member|agent)\b",
     r"\b(?:speak|talk) (?:to|with) my (?:agent|advisor|adviser|broker|rep|representative|account manager)\b",

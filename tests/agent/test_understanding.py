@@ -42,6 +42,8 @@ from agent.dialogue.understanding import understand
         ("We've decided against it.", "not_interested"),
         ("Yep, you found him.", "yes"),
         ("Yeah, and who's asking?", "who"),
+        ("Thursday is not available for me.", "no"),  # was "can I speak to a person" (is … available)
+        ("Is Kevin available?", "ask_person"),
     ],
 )
 def test_it_hears_the_intent(said, intent):
