@@ -170,7 +170,10 @@ class ScriptedPolicy(TimeChoice):
             getattr(meant, key) is not None for key in TIME_KEYS if key != "choice"
         )
         if meant.intent == "choose" and ordinal_only and self.pending is not None:
-            # "The first one" to a read-back of one time: of which list? Not a pick of the earlier offers.
+            # "The second one" to a read-back of one time: a yes only if the earlier list's second is that time
+            within = -len(self.offered) <= meant.choice < len(self.offered)
+            if within and self.offered[meant.choice] == self.pending and self._sure(meant):
+                return self._book(self.pending)
             return [self._say(f"Sorry, was that a yes for {self._spoken(self.pending)}?")]
         if meant.intent in ("choose", "no"):
             self.state = "offer"
