@@ -23,7 +23,7 @@ import datetime as dt
 
 from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
 from agent.dialogue.policy_times import TimeChoice
-from agent.dialogue.understanding import GUESSED, TIME_KEYS, Understood, understand
+from agent.dialogue.understanding import GUESSED, Understood, understand
 
 __all__ = ["Booked", "Hangup", "Lines", "Say", "ScriptedPolicy", "Tools", "Transfer", "Wait"]
 
@@ -166,13 +166,9 @@ class ScriptedPolicy(TimeChoice):
             self.offered = [moment for moment in self.offered if moment != self.pending] or self.tools.offer(count=3)
             self.pending = None
             return [self._say(f"No problem. Would {self._options(self.offered)} work instead?")]
-        ordinal_only = meant.choice is not None and not any(
-            getattr(meant, key) is not None for key in TIME_KEYS if key != "choice"
-        )
-        if meant.intent == "choose" and ordinal_only and self.pending is not None:
+        if meant.intent == "choose" and meant.ordinal_only and self.pending is not None:
             # "The second one" to a read-back of one time: a yes only if the earlier list's second is that time
-            within = -len(self.offered) <= meant.choice < len(self.offered)
-            if within and self.offered[meant.choice] == self.pending and self._sure(meant):
+            if self._offered_at(meant.choice) == self.pending and self._sure(meant):
                 return self._book(self.pending)
             return [self._say(f"Sorry, was that a yes for {self._spoken(self.pending)}?")]
         if meant.intent in ("choose", "no"):

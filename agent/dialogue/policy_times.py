@@ -21,9 +21,8 @@ class TimeChoice:
     def _choose(self, meant: Understood, sure: bool = True) -> list:
         sure = sure and self._sure(meant) and len(meant.text.split()) <= LONG_ANSWER and not _hedged(meant)
         if meant.choice is not None and meant.hour is None and not meant.names_a_day:
-            if not self.offered or not -len(self.offered) <= meant.choice < len(self.offered):
-                return self._unclear()
-            return self._accept(self.offered[meant.choice], sure=sure)
+            picked = self._offered_at(meant.choice)
+            return self._unclear() if picked is None else self._accept(picked, sure=sure)
         if meant.hour is not None:
             return self._hour_named(meant, sure)
         self.wanted = meant
@@ -120,6 +119,10 @@ class TimeChoice:
         if meant.after is not None and local.hour < meant.after:
             return False
         return not (meant.before is not None and local.hour >= meant.before)
+
+    def _offered_at(self, choice: int) -> dt.datetime | None:
+        """The time at `choice` in what is on offer ("the second one" 1, "the last one" -1); None if none."""
+        return self.offered[choice] if self.offered and -len(self.offered) <= choice < len(self.offered) else None
 
     def _accept(self, starts_at: dt.datetime, *, sure: bool) -> list:
         """The callee's pick: booked when it was unambiguous and heard with confidence, else read back."""

@@ -66,6 +66,11 @@ class Understood:
         return any(getattr(self, key) is not None for key in TIME_KEYS) or self.next_week
 
     @property
+    def ordinal_only(self) -> bool:
+        """ "The second one", and no day, hour or part of the day with it."""
+        return self.choice is not None and all(getattr(self, key) is None for key in TIME_KEYS if key != "choice")
+
+    @property
     def names_a_day(self) -> bool:
         return self.weekday is not None or self.day_offset is not None or self.month_day is not None
 
