@@ -2,7 +2,8 @@
 (`phrases.normalised`): yes and no, a refusal of every time or of one ("Thursday doesn't work"), another
 time wanted instead ("how about Friday?"), the words that make a pick something other than a plain pick
 (read back, never booked outright), a hello, and talk to someone else in the room. The intents of a call
-(opt-outs, wrong numbers, questions) are in `phrases.py`; `understanding.py` sets the order.
+(opt-outs, wrong numbers) are in `phrases.py`, the questions callees ask in `question_phrases.py`;
+`understanding.py` sets the order.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from agent.dialogue import answer_phrases as answers
 from agent.dialogue import phrases
+from agent.dialogue import question_phrases as questions
 from agent.dialogue.phrases import normalised
 from agent.dialogue.spoken_times import WEEKDAYS, time_details
 
@@ -27,16 +28,16 @@ TIME_KEYS = ("choice", "weekday", "day_offset", "month_day", "hour", "part", "af
 # Tried in this order, after the opt-out; the first that matches is the intent
 ORDERED = (
     ("opt_out_unsure", phrases.OPT_OUT_UNSURE),
-    ("robot", phrases.ROBOT),
+    ("robot", questions.ROBOT),
     ("someone_else", phrases.SOMEONE_ELSE),
     ("not_available", phrases.NOT_AVAILABLE),
     ("wrong_person", phrases.WRONG_PERSON),
-    ("how_number", phrases.HOW_NUMBER),
-    ("purpose", phrases.PURPOSE),
-    ("who", phrases.WHO),
-    ("hold", phrases.HOLD),
-    ("repeat", phrases.REPEAT),
-    ("ask_person", phrases.ASK_PERSON),
+    ("how_number", questions.HOW_NUMBER),
+    ("purpose", questions.PURPOSE),
+    ("who", questions.WHO),
+    ("hold", questions.HOLD),
+    ("repeat", questions.REPEAT),
+    ("ask_person", questions.ASK_PERSON),
     ("already_have", phrases.ALREADY_HAVE),
 )
 TIMED = ("callback", "not_available", "someone_else")
