@@ -106,7 +106,10 @@ def variant_run(variant: str, heard: list, show: bool = False) -> dict:
         costs.append((time.process_time() - began) * 1000)
         got = understand(recognition.understood, first_name=FIRST_NAME).intent
         if show and got != UNDERSTOOD_AS.get(intent, intent):
-            print(f"    {intent}: {said!r} → {recognition.text!r} ({recognition.confidence:.2f}) as {got}", file=sys.stderr)
+            print(
+                f"    {intent}: {said!r} → {recognition.text!r} ({recognition.confidence:.2f}) as {got}",
+                file=sys.stderr,
+            )
         if intent == "unrelated":
             counts["stray"] += 1
             counts["stray_acted_on"] += got != "unclear"
