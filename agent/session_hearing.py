@@ -16,7 +16,7 @@ from agent.dialogue.understanding import understand
 from agent.pipeline.hearing import Heard, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import STRONG as MACHINE_STRONG
-from agent.pipeline.machine import machine_verdict
+from agent.pipeline.machine import UNSURE_AFTER, answer_may_be_a_machine, machine_verdict
 from agent.pipeline.speaking import Mouth
 from agent.session_records import in_thread, turn_words_set
 from agent.speech.grammars import Listening, grammar_for
@@ -30,8 +30,7 @@ BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough
 SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a person's "Hello?" or "Yes,
 # speaking." is shorter (the keyword search heard "after the beep" in 1 of 8 syntheses of "Yes, speaking."),
 # a machine's sentence with one of them longer ("Hello, you have reached the Smiths." 1.02 s, measured)
-UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
-UNSURE_WAIT = 1.0  # and so the agent listens this much longer before greeting
+UNSURE_WAIT = 1.0  # first words that may be a machine's greeting: the agent listens this much longer
 PERSON_WAIT = 0.3  # an answer to "Is this …?" that says nothing the agent knows, short and with no machine
 # phrase in it: more likely a person's than a machine's (the 1 s wait made these the slowest turns of a call)
 MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
@@ -146,7 +145,7 @@ class AudioTurns:
 
         if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting
             # going on; ask again only if nothing follows them
-            machine_like = self._first_spotted or self._first_voiced > UNSURE_AFTER
+            machine_like = answer_may_be_a_machine(spotted=self._first_spotted, voiced_seconds=utterance.voiced_seconds)
             self._wait_quiet(UNSURE_WAIT if machine_like else PERSON_WAIT, lambda: self._act(decide, turn=index))
             return
         await self._act(decide, answered_at=ended_ms, turn=index)

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from phonify import voice
 from phonify.channel import Channel
+from phonify.checks_heard import LISTEN_FOR as CHECK_WORDS
+from phonify.checks_heard import check_reply
 from phonify.hearing import Ear, Heard
 from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
 from phonify.telephone_line import through_the_line
@@ -75,8 +77,7 @@ class Conversation:
             self.heard = []
             self.next_turn += 1
             await self.say(self._words(turn), barge_in=barging)
-        if self.persona.accepts or self.channel.picked:
-            await self._answer_about_times()
+        await self._answer_after_turns()
 
     def _words(self, turn) -> str:
         """The turn's words, its placeholders filled from the last times offered; a turn that picks one
@@ -106,10 +107,12 @@ class Conversation:
                     self.channel.picked.append(key)
         return windows
 
-    async def _answer_about_times(self) -> None:
-        """Its own turns said, the persona answers the agent's questions about times as its wishes say:
-        yes to a time it accepts, no to one it does not, and which of several it wants."""
+    async def _answer_after_turns(self) -> None:
+        """Its own turns said, the persona answers the agent's questions: "Did you say …?" as its turns
+        meant it, and questions about times as its wishes say: yes to a time it accepts, no to one it does
+        not, and which of several it wants."""
         answered = 0
+        intents = {turn.intent for turn in self.persona.turns}
         while answered < ANSWERS_AFTER_TURNS and self.channel.alive:
             await self._wait(self.agent_stopped)
             if not self.channel.alive or not self.heard:
@@ -117,7 +120,7 @@ class Conversation:
             words = self.heard[-1].text
             if taken(words) and self.channel.picked and self.offers:  # its time has gone: it takes the next one
                 self.channel.picked.append(self.offers[0].key())
-            reply = reply_to(words, self._accepts(), today=self.switch.today)
+            reply = check_reply(self.heard[-1], intents) or reply_to(words, self._accepts(), today=self.switch.today)
             if reply is None:
                 continue
             await self.switch.wait(REPLY_PAUSE)
@@ -192,7 +195,7 @@ class SpokenConversation(Conversation):
         super().__init__(switch, channel)
         self.voice = self.persona.voice if self.persona else {}
         persona_turns = self.persona.turns if self.persona else ()
-        listen_for = [word for turn in persona_turns for word in turn.after_hearing]
+        listen_for = [word for turn in persona_turns for word in turn.after_hearing] + list(CHECK_WORDS)
         listen_for += (self.persona.expect if self.persona else {}).get("voicemail_contains") or []
         channel.ear = Ear(
             listen_for=listen_for,

@@ -19,7 +19,7 @@ class PersonaError(ValueError):
 class Turn:
     say: str  # may hold placeholders filled from the times the agent offered: {day2}, {hour1} … (offers_heard)
     after_hearing: tuple[str, ...] = ()
-    intent: str = ""  # what the words mean (a label for the judge; Phonify does not use it)
+    intent: str = ""  # what the words mean (for the judge, and the persona's yes or no to "Did you say …?")
     pick: int | None = None  # the offered time (1–3) the words pick: the persona then accepts only that one
 
 

@@ -20,6 +20,7 @@ The two invariants, for every policy built on this one (the language model's too
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
 from agent.dialogue.policy_times import TimeChoice
@@ -33,6 +34,18 @@ HOLD_WAITS = 4  # answer-waits of silence the agent holds quietly after "hold on
 SURE = 0.5  # recognition confidence from which a time the callee named is booked without a read-back
 ENDS_THE_CALL = ("wrong_person", "deceased", "not_available", "someone_else", "not_interested", "already_have",
                  "callback", "ask_person")  # fmt: skip
+# What the agent asks back when it only guessed words that would end the call: a yes or a no is easy to hear
+# where the words themselves were not (the open search's reading, a language model's). A "yes" carries the
+# call on as if the words had been heard clearly; deceased is never asked about (asked again instead).
+CHECKS = {
+    "wrong_person": "Did you say I have the wrong number?",
+    "not_available": "Did you say {first} can't come to the phone right now?",
+    "someone_else": "Did you say {first} can't come to the phone right now?",
+    "callback": "Did you say you'd like us to call back another time?",
+    "ask_person": "Did you say you'd like to speak with someone from the office?",
+    "not_interested": "Did you say you're not interested?",
+    "already_have": "Did you say you already have an appointment?",
+}
 
 
 class ScriptedPolicy(TimeChoice):
@@ -42,7 +55,8 @@ class ScriptedPolicy(TimeChoice):
         self.offered: list[dt.datetime] = []
         self.pending: dt.datetime | None = None  # the time read back, waiting for a yes
         self.wanted: Understood | None = None  # the day or hours they asked for ("after three"), kept for a retry
-        self.resume = ""  # the state a hold or an opt-out question returns to
+        self.resume = ""  # the state a hold, an opt-out question or a check returns to
+        self.checking: Understood | None = None  # guessed words that would end the call, asked about (CHECKS)
         self.outcome = ""
         self.said_last = ""
         self.silences = self.unclear = self.refusals = self.holds = 0
@@ -116,7 +130,7 @@ class ScriptedPolicy(TimeChoice):
             if meant.intent in ("unclear", "hello", "yes"):  # "Okay, I'm back."
                 return [self._say(f"No problem. {self._prompt()}")]
         if self._guessed(meant) and meant.intent in ENDS_THE_CALL:
-            return self._unclear()  # words only guessed never end a call: asked again
+            return self._check(meant)  # words only guessed never end a call: asked about, or asked again
         general = self._anywhere(meant)
         if general is not None:
             return general
@@ -125,6 +139,7 @@ class ScriptedPolicy(TimeChoice):
             "offer": self._offer,
             "confirm": self._confirm,
             "confirm_opt_out": self._confirm_opt_out,
+            "confirm_intent": self._confirm_intent,
             "not_available": self._not_available,
         }.get(self.state)
         return handler(meant) if handler else self._unclear()
@@ -182,6 +197,29 @@ class ScriptedPolicy(TimeChoice):
         self.state = self.resume
         if meant.intent in ("no", "unclear", "hello"):
             return [self._say(f"All right, thank you. {self._prompt()}")]
+        return self._respond(meant)
+
+    def _check(self, meant: Understood) -> list:
+        """Guessed words that would end the call: "Did you say I have the wrong number?" (once; a
+        guess while already asking is asked again plainly)."""
+        if meant.intent not in CHECKS or self.state == "confirm_intent":
+            return self._unclear()
+        self.unclear += 1  # a question asked again, as far as giving up goes
+        if self.unclear > UNCLEAR_BEFORE_GIVING_UP:
+            return self._unclear()
+        self.resume, self.state = self.state, "confirm_intent"
+        self.checking = replace(meant, confidence=None)  # said back and agreed to: as if heard clearly
+        return [self._say(f"Sorry, I may have misheard. {self._prompt()}")]
+
+    def _confirm_intent(self, meant: Understood) -> list:
+        checked, self.checking = self.checking, None
+        self.state = self.resume
+        if meant.intent == "yes" and checked is not None and not self._guessed(meant):
+            return self._respond(checked)
+        if meant.intent == "no" and not meant.names_a_time:
+            return [self._say(f"Sorry about that. {self._prompt()}")]
+        if meant.intent in ("yes", "unclear", "hello"):
+            return self._unclear()
         return self._respond(meant)
 
     def _not_available(self, meant: Understood) -> list:
@@ -306,9 +344,18 @@ class ScriptedPolicy(TimeChoice):
                 f"Someone from our office will call you back {self._spoken(when)}. Goodbye.",
                 "callback",
             )
+        if self.state == "offer" and len(self.offered) > 1 and self.unclear == UNCLEAR_BEFORE_GIVING_UP:
+            # The last try before giving up: one time, so that a yes or a no answers it (both are easy to
+            # hear where a pick among three was not); a yes books it, a no offers the others again.
+            self.state, self.pending = "confirm", self.offered[0]
+            return [
+                self._say(f"Sorry, I'm having trouble hearing you. Would {self._spoken(self.pending)} work for you?")
+            ]
         return [self._say(f"Sorry, I didn't quite catch that. {self._prompt()}")]
 
     def _prompt(self) -> str:
+        if self.state == "confirm_intent" and self.checking is not None:
+            return CHECKS[self.checking.intent].format(first=self.lines.first_name)
         state = self.resume if self.state in ("holding", "confirm_opt_out") else self.state
         if state == "identify":
             return f"Am I speaking with {self.lines.first_name}?"

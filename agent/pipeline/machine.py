@@ -6,6 +6,7 @@ someone, and "Hi, I'm not available, who is this?" is a busy person who did pick
 from __future__ import annotations
 
 LONG_GREETING = 4.5  # seconds of speech in one breath: only a recording talks this long unprompted
+UNSURE_AFTER = 2.5  # seconds of first words after which a person is less likely than a machine's greeting
 STRONG = (
     "leave a message",
     "leave your message",
@@ -30,3 +31,11 @@ def machine_verdict(*, voiced_seconds: float, spotted: set[str]) -> bool:
     if any(phrase in STRONG for phrase in spotted):
         return True
     return voiced_seconds >= LONG_GREETING
+
+
+def answer_may_be_a_machine(*, spotted: set[str], voiced_seconds: float) -> bool:
+    """Words after the agent's "Is this …?" that answer nothing: perhaps a machine's greeting going on (the
+    agent listens a second more before asking again) if a machine's phrase was heard, or if this answer
+    alone is long. A machine that went on over the greeting is caught as a barge-in; the hello before the
+    answer does not count ("Hello?" then a misheard "Oh, you have the wrong number" pass 2.5 s together)."""
+    return bool(spotted) or voiced_seconds > UNSURE_AFTER

@@ -29,7 +29,8 @@ TAIL = ("please", "thanks", "thank you", "for me", "works for me", "would work",
         "is good", "free", "works", "would be great", "sounds good")  # fmt: skip
 YES = ("yes", "yeah", "yep", "sure", "speaking", "yes speaking", "that's me", "this is she", "this is he", "it is",
        "yes it is", "correct", "right", "that's right", "okay", "sounds good", "that works", "works for me", "works",
-       "that's fine", "fine", "perfect", "please do", "go ahead", "i am", "yes please")  # fmt: skip
+       "that's fine", "fine", "perfect", "please do", "go ahead", "i am", "yes please", "yes that's right",
+       "yeah that's right", "yes i did", "yeah i did")  # fmt: skip
 NO = ("no", "nope", "not really", "neither", "none of those", "neither of those", "no thanks", "no thank you",
       "that doesn't work", "that does not work", "i can't", "i can't make it")  # fmt: skip
 NOT_INTERESTED = ("i'm not interested", "not interested", "i am not interested", "i don't need it",

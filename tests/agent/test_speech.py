@@ -10,7 +10,7 @@ import pytest
 
 from agent.dialogue.policy import SURE
 from agent.dialogue.understanding import understand
-from agent.pipeline.machine import PHRASES, machine_verdict
+from agent.pipeline.machine import PHRASES, answer_may_be_a_machine, machine_verdict
 from agent.speech.audio import FRAME_SAMPLES, RATE, Rechunker, resample
 from agent.speech.endpointing import Endpointer
 from agent.speech.grammars import Listening, grammar_for
@@ -89,6 +89,19 @@ def test_machine_phrases_are_spotted_in_free_speech_and_a_person_is_not_taken_fo
     assert not verdict("Hello? Hello? Can you hear me?")
     assert not verdict("He's not available at the moment, can I take a message?")
     assert not verdict("Hi, I'm not available right now, who is this?")
+
+
+def test_a_persons_answer_after_the_greeting_is_not_waited_on_as_a_machines_greeting(recognizer, voice):
+    """The agent listens a second longer before asking again only when the words after its "Is this …?"
+    may be a machine's greeting going on; a person's hello before them does not count towards that."""
+
+    def may_be_a_machine(text):
+        audio = voice.say(text)
+        return answer_may_be_a_machine(spotted=recognizer.spot(audio, PHRASES), voiced_seconds=len(audio) / RATE * 0.8)
+
+    assert not may_be_a_machine("Oh, um, no, I think you have the wrong number.")
+    assert not may_be_a_machine("Sorry, what is this about?")
+    assert may_be_a_machine("You have reached the voicemail of James Carter. Please leave your message after the tone.")
 
 
 def test_the_endpointer_cuts_turns_at_silence_and_ignores_a_click(voice):

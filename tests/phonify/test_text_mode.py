@@ -133,3 +133,43 @@ def test_the_fork_ending_from_the_agents_end_is_reported_as_the_real_module_does
     headers, body = raw.event("mod_audio_fork::disconnect")
     assert body == ""  # the connection closed from the agent's end, even while the persona waits to talk
     assert text_phonify.channels[call].alive  # neither hangs up: that is the listener's to do
+
+
+CHECKED_PEOPLE = """
+personas:
+  - name: wrong-number
+    number: "+12025550161"
+    answer: human
+    rings: 1
+    greeting: "Hello?"
+    turns:
+      - say: "Oh, I think you have the wrong number."
+        intent: wrong_person
+  - name: maria-says-yes
+    number: "+12025550162"
+    answer: human
+    rings: 1
+    greeting: "Hello?"
+    turns:
+      - say: "Yes, speaking."
+        intent: yes_identity
+"""
+
+
+def test_a_person_answers_did_you_say_as_their_words_meant_it(tmp_path):
+    """When the agent only guessed words that would end the call it asks about them ("Did you say I have the
+    wrong number?"); a simulated person says yes when that is what they meant, no when not — as people do,
+    instead of falling silent once their own turns are said."""
+    people = tmp_path / "people.yaml"
+    people.write_text(CHECKED_PEOPLE)
+    runner = SwitchThread(port=0, personas=personas_load(people), time_scale=0.01, text_mode=True)
+    switch = runner.start()
+    try:
+        asked = "Sorry, I may have misheard. Did you say I have the wrong number?"
+        for number, answer in (("+12025550161", "Yes, that's right."), ("+12025550162", "No.")):
+            agent = ScriptedAgent(["Hi, this is Ava calling for Demo Insurance. Is this Maria?", asked, "Goodbye."])
+            call = call_with_fork(switch, number, agent)
+            wait_until_ended(switch, call)
+            assert agent.heard[-1] == answer, agent.heard
+    finally:
+        runner.stop()

@@ -1,0 +1,31 @@
+"""A person's answer to the agent's "Did you say …?": when the agent only guessed what the person said
+(words that would end the call: a wrong number, not at home, call back, a person, not interested), it asks
+about them, and the person answers yes if that is what they meant — what their turns' intents say — and
+no if not. The words are spotted in what the persona heard (keyword spotting with audio, the text in text
+mode), like `after_hearing`."""
+
+from __future__ import annotations
+
+from phonify.hearing import Heard
+
+ASKING = "did you say"
+# The words of each question the agent may ask, and the intents a person who said so meant
+CHECKED = {
+    "wrong number": {"wrong_person"},
+    "come to the phone": {"not_available", "someone_else"},
+    "call back": {"callback"},
+    "speak with someone": {"ask_person"},
+    "not interested": {"not_interested"},
+    "already have": {"already_have"},
+}
+LISTEN_FOR = (ASKING, *CHECKED)  # what a spoken persona's ear spots
+
+
+def check_reply(heard: Heard, intents: set[str]) -> str | None:
+    """Yes or no to a "Did you say …?" the agent just asked, or None when it asked no such thing."""
+    if not heard.contains(ASKING):
+        return None
+    for words, meant in CHECKED.items():
+        if heard.contains(words):
+            return "Yes, that's right." if intents & meant else "No."
+    return None
