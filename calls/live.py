@@ -4,6 +4,7 @@ latest run, pushed over the office's websocket group as one out-of-band HTMX fra
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -49,16 +50,20 @@ def office_live_publish(*, office_id: int, event_at: str = "") -> None:
 class SpacedWork:
     """Changes noted by key from any thread, handed to `_work` on a daemon thread of the object's own: the
     first change after a quiet spell at once, then at most every `spacing` seconds, carrying every change
-    since the last round. `flush` does the same work now on the caller's thread; `stop` ends the thread
-    after a last flush (changes noted after that are ignored)."""
+    since the last round. With `spaced_by_key` the spacing is kept per key instead (one office's changes
+    never wait on another's round). `flush` does all that is pending now on the caller's thread; `stop`
+    ends the thread after a last flush (changes noted after that are ignored)."""
 
     thread_name = "spaced-work"
+    spaced_by_key = False
 
     def __init__(self, spacing: float) -> None:
         self.spacing = spacing
         self._pending: dict = {}
         self._changed = threading.Condition()
         self._stopping = False
+        self._last_round = -math.inf
+        self._last_taken: dict = {}  # key → when its changes were last taken (spaced_by_key)
         self._thread = threading.Thread(target=self._serve, name=self.thread_name, daemon=True)
 
     def start(self):
@@ -66,6 +71,8 @@ class SpacedWork:
         return self
 
     def flush(self) -> int:
+        with self._changed:
+            self._last_taken.clear()  # everything is due now
         return self._work()
 
     def stop(self) -> None:
@@ -87,23 +94,42 @@ class SpacedWork:
             self._changed.notify()
 
     def _take(self) -> dict:
+        """What is due: everything pending, or (spaced_by_key) the keys whose spacing has passed."""
         with self._changed:
-            pending, self._pending = self._pending, {}
-        return pending
+            if not self.spaced_by_key:
+                pending, self._pending = self._pending, {}
+                return pending
+            now = time.monotonic()
+            due = {key: value for key, value in self._pending.items() if self._due(key) <= now}
+            for key in due:
+                del self._pending[key]
+                self._last_taken[key] = now
+            return due
+
+    def _due(self, key) -> float:
+        return self._last_taken.get(key, -math.inf) + self.spacing
+
+    def _next_due(self) -> float:
+        """When the next round may run (called holding the lock, with something pending)."""
+        if not self.spaced_by_key:
+            return self._last_round + self.spacing
+        return min(self._due(key) for key in self._pending)
 
     def _work(self) -> int:
         raise NotImplementedError
 
     def _serve(self) -> None:
-        last = 0.0
         try:
             while True:
                 with self._changed:
                     self._changed.wait_for(lambda: self._pending or self._stopping)
                     if self._stopping:
                         return
-                time.sleep(max(0.0, last + self.spacing - time.monotonic()))
-                last = time.monotonic()
+                    wait = self._next_due() - time.monotonic()
+                    if wait > 0:
+                        self._changed.wait(timeout=wait)  # a new change wakes it early: due times are looked at again
+                        continue
+                self._last_round = time.monotonic()
                 try:
                     self._work()
                 except Exception:  # noqa: BLE001  (a dropped database connection: the next round opens a new one)
@@ -122,6 +148,7 @@ class LivePublisher(SpacedWork):
     one office after another, the tenth of a burst waited for nine; bench/live_sockets.py)."""
 
     thread_name = "live-publisher"
+    spaced_by_key = True  # an office's block never waits on another office's round
 
     def __init__(self, spacing: float, publish=office_live_publish, threads: int = 4) -> None:
         super().__init__(spacing)

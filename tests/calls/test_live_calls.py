@@ -66,6 +66,30 @@ def test_the_publisher_sends_a_first_change_at_once_and_folds_a_burst_into_few_b
     assert {office for office, *_ in burst} == {1, 2}
 
 
+def test_one_offices_change_never_waits_on_another_offices_round():
+    """The spacing is kept per office: with ten offices busy at once, a single spacing for all made every
+    change wait for the next round (event → browser p50 rose by about the spacing)."""
+    sent: list[tuple[int, float]] = []
+    publisher = LivePublisher(0.5, publish=lambda *, office_id, event_at: sent.append((office_id, time.monotonic())))
+    publisher.start()
+    try:
+        publisher.changed(1, "100")
+        deadline = time.monotonic() + 2
+        while not sent and time.monotonic() < deadline:
+            time.sleep(0.005)
+        publisher.changed(1, "101")  # office 1 again, within its spacing: held
+        changed = time.monotonic()
+        publisher.changed(2, "200")  # office 2's first change: at once
+        while len(sent) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert sent[1][0] == 2 and sent[1][1] - changed < 0.2, sent
+        while len(sent) < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert sent[2][0] == 1 and sent[2][1] - sent[0][1] >= 0.45, sent  # office 1's next block: after its spacing
+    finally:
+        publisher.stop()
+
+
 def test_the_publisher_makes_several_offices_blocks_at_once():
     published: list[tuple[int, float]] = []
 
