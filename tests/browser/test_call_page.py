@@ -60,3 +60,25 @@ def test_it_plays_the_recording_and_seeks_in_it(page, live_server_url, colleague
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "call.png"), full_page=True)
     assert not page.server_errors
+
+
+def test_staff_see_what_each_callee_turn_was_heard_as_and_how_it_was_understood(page, live_server_url, colleague, call):
+    """So that a wrong turn can be diagnosed: the words heard, the recogniser's confidence and the reading."""
+    from calls.models import Turn
+
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.ENDED, outcome=Call.Outcome.WRONG_PERSON)
+    Turn.objects.create(call=call, index=0, speaker=Turn.Speaker.AGENT, text="Hi, this is Ava. Is this Maria?")
+    Turn.objects.create(
+        call=call, index=1, speaker=Turn.Speaker.CALLEE, text="oh you have the wrong", confidence=0.3,
+        understood="wrong_person",
+    )  # fmt: skip
+    Turn.objects.create(call=call, index=2, speaker=Turn.Speaker.AGENT, text="Did you say I have the wrong number?")
+    Turn.objects.create(
+        call=call, index=3, speaker=Turn.Speaker.CALLEE, text="yes that's right", confidence=0.91, understood="yes"
+    )
+    sign_in(page, live_server_url, email="bob@north.example")
+    page.goto(f"{live_server_url}/calls/{call.uuid}/")
+    expect(page.get_by_text("oh you have the wrong")).to_be_visible()
+    expect(page.get_by_text("heard with 0.30 confidence, understood as wrong_person")).to_be_visible()
+    expect(page.get_by_text("heard with 0.91 confidence, understood as yes")).to_be_visible()
+    assert not page.server_errors
