@@ -46,6 +46,9 @@ CHECKS = {
     "not_interested": "Did you say you're not interested?",
     "already_have": "Did you say you already have an appointment?",
 }
+CHECKS_A_GUESS_MAY_ANSWER = {"not_available", "someone_else", "callback", "ask_person"}  # a guessed yes is enough
+# where what follows is staff calling back or taking the call: nothing is lost if it was misheard. A guessed yes
+# to the others (a wrong number, not interested) gets the question again.
 
 
 class ScriptedPolicy(TimeChoice):
@@ -212,15 +215,21 @@ class ScriptedPolicy(TimeChoice):
         return [self._say(f"Sorry, I may have misheard. {self._prompt()}")]
 
     def _confirm_intent(self, meant: Understood) -> list:
-        checked, self.checking = self.checking, None
-        self.state = self.resume
-        if meant.intent == "yes" and checked is not None and not self._guessed(meant):
+        checked = self.checking
+        if meant.intent in ("yes", "unclear", "hello") and not self._agreed(meant, checked):
+            return self._unclear()  # the question again
+        self.checking, self.state = None, self.resume
+        if meant.intent == "yes":
             return self._respond(checked)
         if meant.intent == "no" and not meant.names_a_time:
             return [self._say(f"Sorry about that. {self._prompt()}")]
-        if meant.intent in ("yes", "unclear", "hello"):
-            return self._unclear()
         return self._respond(meant)
+
+    def _agreed(self, meant: Understood, checked: Understood | None) -> bool:
+        """A yes to "Did you say …?": heard clearly, or only guessed where a misheard yes loses nothing."""
+        if meant.intent != "yes" or checked is None:
+            return False
+        return not self._guessed(meant) or checked.intent in CHECKS_A_GUESS_MAY_ANSWER
 
     def _not_available(self, meant: Understood) -> list:
         if meant.names_a_time:

@@ -10,6 +10,7 @@ import yaml
 from agent.dialogue.policy import Wait
 from agent.dialogue.understanding import GUESSED
 from calendars.models import Appointment
+from calls.models import Call
 from customers.models import DoNotCallEntry
 from tests.agent.test_dialogue import ended, said
 
@@ -284,12 +285,22 @@ def test_words_only_guessed_never_end_the_call_they_are_asked_about(agent, words
             assert ended(actions) == outcome, said(actions)
 
 
-def test_a_guessed_yes_to_the_question_about_guessed_words_ends_nothing(agent):
+def test_a_guessed_yes_ends_the_call_only_where_staff_call_back(agent, customer):
+    """A yes the recogniser only guessed ("Yes, that's right." heard as "yeah that i") to "Did you say I
+    have the wrong number?" gets the question again; to "… call back another time?" it is enough: staff
+    call back, and nothing is lost if it was misheard."""
     policy = agent()
     policy.heard("Hello?")
     policy.heard("wrong number", confidence=GUESSED)
-    actions = policy.heard("yes", confidence=GUESSED)
-    assert ended(actions) is None and "didn't quite catch" in said(actions)
+    actions = policy.heard("yeah that i", confidence=GUESSED)
+    assert ended(actions) is None
+    assert said(actions) == "Sorry, I didn't quite catch that. Did you say I have the wrong number?"
+    assert not Call.objects.filter(outcome=Call.Outcome.WRONG_PERSON).exists()
+    assert ended(policy.heard("Yes.", confidence=0.8)) == "wrong_person"
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("can you call me back", confidence=GUESSED)
+    assert ended(policy.heard("yeah that i", confidence=GUESSED)) == "callback"
 
 
 def test_the_first_one_said_to_a_read_back_of_one_time_books_nothing_of_the_earlier_list(agent):
