@@ -205,11 +205,9 @@ class ScriptedPolicy(TimeChoice):
     def _check(self, meant: Understood) -> list:
         """Guessed words that would end the call: "Did you say I have the wrong number?" (once; a
         guess while already asking is asked again plainly)."""
-        if meant.intent not in CHECKS or self.state == "confirm_intent":
+        if meant.intent not in CHECKS or self.state == "confirm_intent" or self.unclear >= UNCLEAR_BEFORE_GIVING_UP:
             return self._unclear()
         self.unclear += 1  # a question asked again, as far as giving up goes
-        if self.unclear > UNCLEAR_BEFORE_GIVING_UP:
-            return self._unclear()
         self.resume, self.state = self.state, "confirm_intent"
         self.checking = replace(meant, confidence=None)  # said back and agreed to: as if heard clearly
         return [self._say(f"Sorry, I may have misheard. {self._prompt()}")]
