@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def prepare(*, default_database_url: str) -> None:
+    (ROOT / "var").mkdir(exist_ok=True)  # the benches' logs and files (a fresh checkout has none)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
     os.environ.setdefault("ENV_FILE", "")

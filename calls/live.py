@@ -14,20 +14,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from calls.models import Call
-from calls.selectors import dial_run_latest, live_calls, queue_counts, run_figures
+from calls.selectors import dial_run_latest_with_figures, live_calls, queue_counts
 from issetter.consumers import office_publish
 
 log = logging.getLogger(__name__)
 
 
 def live_context(*, office_id: int) -> dict:
-    run = dial_run_latest(office_id=office_id)
+    run, figures = dial_run_latest_with_figures(office_id=office_id)
     now = timezone.now()
     return {
         "counts": queue_counts(office_id=office_id, now=now),
         "live_calls": live_calls(office_id=office_id, now=now),
         "run": run,
-        "figures": run_figures(run=run) if run else None,
+        "figures": figures,
     }
 
 

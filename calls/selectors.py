@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet, Subquery
 
 from calls.models import Call, CallingRule, DialingPolicy, DialRun, OfficeHoliday, QueueEntry
 from customers.services import CallHistory
@@ -66,13 +66,31 @@ def call_history_of(*, customer_id: int) -> CallHistory:
     return CallHistory(last_outcome=latest or "", **figures)
 
 
-def dial_run_latest(*, office_id: int) -> DialRun | None:
-    return DialRun.objects.filter(office_id=office_id).order_by("-created_at", "-id").first()
+# What a row of the live table shows: read only these (a call's CDR and a customer's other fields are large,
+# and the live block is read again at every change of every call; bench/live_sockets.py).
+LIVE_ROW_FIELDS = (
+    "uuid",
+    "office_id",
+    "customer_id",
+    "to_number",
+    "status",
+    "outcome",
+    "created_at",
+    "ended_at",
+    "billsec",
+    "answered_by",
+    "agent_status",
+    "flagged",
+    "flag_reason",
+    "customer__first_name",
+    "customer__last_name",
+    "customer__phone",
+)
 
 
 def live_calls(*, office_id: int, now: dt.datetime, recent: int = 15) -> list[Call]:
     """Calls in progress, then the latest ended ones (for the live table)."""
-    calls = Call.objects.filter(office_id=office_id).select_related("customer")
+    calls = Call.objects.filter(office_id=office_id).select_related("customer").only(*LIVE_ROW_FIELDS)
     going = list(calls.exclude(status=Call.Status.ENDED).order_by("created_at")[:50])
     ended = list(calls.filter(status=Call.Status.ENDED, ended_at__gte=now - dt.timedelta(hours=12))[:recent])
     return going + ended
@@ -82,23 +100,50 @@ def run_figures(*, run: DialRun) -> dict:
     return call_figures(Call.objects.filter(dial_run=run))
 
 
+def dial_run_latest_with_figures(*, office_id: int) -> tuple[DialRun | None, dict | None]:
+    """The office's latest run and its figures (`call_figures`), read in one query: the live block is made
+    at every change of every call (bench/live_sockets.py)."""
+    latest = DialRun.objects.filter(office_id=office_id).order_by("-created_at", "-id").values("pk")[:1]
+    aggregates = {f"figure_{name}": aggregate for name, aggregate in _figure_aggregates("calls__").items()}
+    run = DialRun.objects.filter(pk=Subquery(latest)).annotate(**aggregates).first()
+    if run is None:
+        return None, None
+    return run, _figures_rounded({name: getattr(run, f"figure_{name}") for name in _figure_aggregates()})
+
+
 def call_figures(calls: QuerySet[Call]) -> dict:
     """Placed, in progress, answered, voicemail, no answer, busy, failed, booked; average and longest
     talk time in seconds (of calls that were talked on)."""
-    outcome = Call.Outcome
-    figures = calls.aggregate(
-        placed=Count("uuid"),
-        in_progress=Count("uuid", filter=~Q(status=Call.Status.ENDED)),
+    return _figures_rounded(calls.aggregate(**_figure_aggregates()))
+
+
+def _figure_aggregates(path: str = "") -> dict:
+    """The figures as aggregates over calls; `path` leads from the model aggregated to its calls. Only positive
+    conditions: a negated one across a relation would become a subquery."""
+    outcome, status = Call.Outcome, Call.Status
+
+    def counted(**condition) -> Count:
+        return Count(f"{path}uuid", filter=Q(**{f"{path}{field}": value for field, value in condition.items()}))
+
+    return {
+        "placed": Count(f"{path}uuid"),
+        "in_progress": counted(status__in=[value for value in status.values if value != status.ENDED]),
         # Answered by a person: known for sure at the end; while a call is up, answered and no beep yet.
-        answered=Count("uuid", filter=Q(answered_at__isnull=False) & ~Q(answered_by=Call.AnsweredBy.MACHINE)),
-        voicemail=Count("uuid", filter=Q(outcome=outcome.VOICEMAIL_LEFT)),
-        no_answer=Count("uuid", filter=Q(outcome=outcome.NO_ANSWER)),
-        busy=Count("uuid", filter=Q(outcome=outcome.BUSY)),
-        failed=Count("uuid", filter=Q(outcome=outcome.FAILED)),
-        booked=Count("uuid", filter=Q(outcome=outcome.BOOKED)),
-        average_seconds=Avg("billsec", filter=Q(billsec__gt=0)),
-        longest_seconds=Max("billsec"),
-    )
+        "answered": counted(
+            answered_at__isnull=False,
+            answered_by__in=[value for value in Call.AnsweredBy.values if value != Call.AnsweredBy.MACHINE],
+        ),
+        "voicemail": counted(outcome=outcome.VOICEMAIL_LEFT),
+        "no_answer": counted(outcome=outcome.NO_ANSWER),
+        "busy": counted(outcome=outcome.BUSY),
+        "failed": counted(outcome=outcome.FAILED),
+        "booked": counted(outcome=outcome.BOOKED),
+        "average_seconds": Avg(f"{path}billsec", filter=Q(**{f"{path}billsec__gt": 0})),
+        "longest_seconds": Max(f"{path}billsec"),
+    }
+
+
+def _figures_rounded(figures: dict) -> dict:
     figures["average_seconds"] = round(figures["average_seconds"] or 0)
     figures["longest_seconds"] = figures["longest_seconds"] or 0
     return figures
