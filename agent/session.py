@@ -2,7 +2,8 @@
 
 What comes over the fork: the metadata frame (our call id); the callee's audio as binary L16 frames — or,
 in Phonify's text mode, their words ({"type": "phonify.speech"}); the telephony listener's word that the
-switch heard a voicemail beep ({"type": "machine.beep"}); and the answers to our marks.
+switch heard a voicemail beep ({"type": "machine.beep"}) and the keys the callee pressed ({"type": "dtmf"}); and
+the answers to our marks.
 
 With audio (`agent/pipeline/`, and the session's audio side in `session_hearing.py`): the frames go through
 voice activity and end-of-turn detection; each utterance is recognised with a grammar for the dialogue's
@@ -53,7 +54,7 @@ from agent.session_records import (
 )
 from agent.speech.recognizer import Recognition, recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
-from calls.call_events import AGENT_GOODBYE
+from calls.call_events import AGENT_GOODBYE, AGENT_KEY, KEYS
 from calls.fork_secret import fork_secret_matches
 from calls.models import Call, Turn
 
@@ -166,6 +167,8 @@ class CallSession(AudioTurns):
             await self._heard_text(str(command.get("text", "")))
         elif kind == BEEP:
             await self._beep()
+        elif kind == AGENT_KEY and str(command.get("digit", "")) in KEYS:
+            await self._pressed(str(command["digit"]))
         elif kind == "mark" and data.get("event") in ("playout", "cleared"):
             await self._played(str(data.get("name", "")), data.get("event") == "playout")
 
@@ -178,6 +181,15 @@ class CallSession(AudioTurns):
             self._wait(self.timing.beep, self._beep)
             return
         await self._act(lambda: self.policy.heard(text), turn=index)
+
+    async def _pressed(self, key: str) -> None:
+        if self.machine:
+            return  # a machine's greeting may hold tones: the message is left all the same
+        self._cancel_wait()
+        if self.mouth is not None:
+            await self.mouth.interrupt()  # a key cuts the agent short, as words do
+        index = await self._turn(Turn.Speaker.CALLEE, f"(pressed {key})")
+        await self._act(lambda: self.policy.pressed(key), turn=index)
 
     def _spawn(self, work) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(work)

@@ -41,8 +41,12 @@ ANSWERED_ENDINGS = {"NORMAL_CLEARING", "MANAGER_REQUEST", "ALLOTTED_TIMEOUT", "N
 # originate) nor CHANNEL_HANGUP (HANGUP_COMPLETE follows at once with the CDR): they would add a third
 # more events to handle and change nothing.
 CHANNEL_EVENTS = (
-    "CHANNEL_CREATE CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB"
+    "CHANNEL_CREATE CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB DTMF"
 )
+# A key the callee pressed (DTMF): kept with the call's events and passed on to the agent over the fork as
+# {"type": AGENT_KEY, "digit": …}; only a telephone's keys (a header is whatever the switch put there).
+AGENT_KEY = "dtmf"
+KEYS = frozenset("0123456789*#")
 # The fields an event may change (saved only when they did).
 EVENT_FIELDS = (
     "status",

@@ -76,7 +76,10 @@ class Conversation:
                 await self.switch.wait(REPLY_PAUSE)
             self.heard = []
             self.next_turn += 1
-            await self.say(self._words(turn), barge_in=barging)
+            if turn.say:
+                await self.say(self._words(turn), barge_in=barging)
+            for key in turn.press:
+                self.switch.key_pressed(self.channel, key)
         await self._answer_after_turns()
 
     def _words(self, turn) -> str:

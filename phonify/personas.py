@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 ANSWERS = ("human", "voicemail", "no_answer", "busy", "rejected", "invalid")
+KEYS = "0123456789*#"  # a telephone's keys
 BUILTIN = Path(__file__).resolve().parent / "personas" / "builtin.yaml"
 
 
@@ -21,6 +22,7 @@ class Turn:
     after_hearing: tuple[str, ...] = ()
     intent: str = ""  # what the words mean (for the judge, and the persona's yes or no to "Did you say …?")
     pick: int | None = None  # the offered time (1–3) the words pick: the persona then accepts only that one
+    press: str = ""  # keys pressed after the words (DTMF: "9", "1"); a turn may be keys only
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,17 @@ def _persona(entry: dict, where: str) -> Persona:
 
 
 def _turn(turn, where: str) -> Turn:
-    if not isinstance(turn, dict) or "say" not in turn:
-        raise PersonaError(f"{where}: each turn needs a 'say'")
+    if not isinstance(turn, dict) or ("say" not in turn and "press" not in turn):
+        raise PersonaError(f"{where}: each turn needs a 'say' or a 'press'")
+    press = str(turn.get("press") or "")
+    if any(key not in KEYS for key in press):
+        raise PersonaError(f"{where}: a turn's press holds only the keys 0-9, * and #, got {press!r}")
     pick = turn.get("pick")
     if pick is not None and (not isinstance(pick, int) or not 1 <= pick <= 3):
         raise PersonaError(f"{where}: a turn's pick must be 1, 2 or 3, got {pick!r}")
     return Turn(
-        say=str(turn["say"]),
+        say=str(turn.get("say") or ""),
+        press=press,
         after_hearing=tuple(turn.get("after_hearing") or ()),
         intent=str(turn.get("intent") or ""),
         pick=pick,

@@ -287,6 +287,10 @@ class Switch(ApiCommands):
         channel.variables["current_application"] = "park"
         self.publish("CHANNEL_EXECUTE", [("Application", "park"), ("Application-Data", "")], channel=channel)
 
+    def key_pressed(self, channel: Channel, key: str) -> None:
+        """The callee pressed a key: the DTMF event, as FreeSWITCH sends it for RFC 2833 digits."""
+        self.publish("DTMF", [("DTMF-Digit", key), ("DTMF-Duration", "2000"), ("DTMF-Source", "RTP")], channel=channel)
+
     def voicemail_beep(self, channel: Channel) -> None:
         """The box's beep sounds: avmd reports it when beep detection was started on the channel."""
         if channel.avmd_on:

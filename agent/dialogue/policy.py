@@ -49,6 +49,12 @@ CHECKS = {
 CHECKS_A_GUESS_MAY_ANSWER = {"not_available", "someone_else", "callback", "ask_person"}  # a guessed yes is enough
 # where what follows is staff calling back or taking the call: nothing is lost if it was misheard. A guessed yes
 # to the others (a wrong number, not interested) gets the question again.
+# Keys the callee presses (DTMF, from the switch): certain where words may be misheard. 9 stops our calls in every
+# state; where a yes or a no is asked, 1 is yes and 2 is no (and the agent says so where hearing failed); while
+# times are on offer, 1 to 3 picks one.
+OPT_OUT_KEY = "9"
+KEYS_YES_NO = "Press 1 for yes, or 2 for no."
+YES_OR_NO_STATES = ("identify", "confirm", "confirm_intent", "confirm_opt_out", "not_available")
 
 
 class ScriptedPolicy(TimeChoice):
@@ -83,6 +89,21 @@ class ScriptedPolicy(TimeChoice):
         if self.state == "waiting_hello" and meant.intent not in ("opt_out", "wrong_person"):
             return self._greet()
         return self._respond(meant)
+
+    def pressed(self, key: str) -> list:
+        """The callee pressed a key (OPT_OUT_KEY, KEYS_YES_NO, or a time's place in the offer). A key is
+        never a guess: it goes through the same states and checks as words heard with confidence."""
+        if self.state == "closed":
+            return []
+        text = f"(pressed {key})"
+        if key == OPT_OUT_KEY:
+            self.last_understood = Understood("opt_out", text=text)
+            return self._do_not_call()
+        if self.state == "offer" and key in ("1", "2", "3") and int(key) <= len(self.offered):
+            return self.respond_to(Understood("choose", text=text, choice=int(key) - 1))
+        if self.state in YES_OR_NO_STATES and key in ("1", "2"):
+            return self.respond_to(Understood("yes" if key == "1" else "no", text=text))
+        return self.respond_to(Understood("unclear", text=text))
 
     def silence(self) -> list:
         """Nobody spoke for a while where the agent was waiting for them."""
@@ -210,7 +231,7 @@ class ScriptedPolicy(TimeChoice):
         self.unclear += 1  # a question asked again, as far as giving up goes
         self.resume, self.state = self.state, "confirm_intent"
         self.checking = replace(meant, confidence=None)  # said back and agreed to: as if heard clearly
-        return [self._say(f"Sorry, I may have misheard. {self._prompt()}")]
+        return [self._say(f"Sorry, I may have misheard. {self._prompt()} {KEYS_YES_NO}")]
 
     def _confirm_intent(self, meant: Understood) -> list:
         checked = self.checking
@@ -356,7 +377,10 @@ class ScriptedPolicy(TimeChoice):
             # hear where a pick among three was not); a yes books it, a no offers the others again.
             self.state, self.pending = "confirm", self.offered[0]
             return [
-                self._say(f"Sorry, I'm having trouble hearing you. Would {self._spoken(self.pending)} work for you?")
+                self._say(
+                    f"Sorry, I'm having trouble hearing you. Would {self._spoken(self.pending)} work for you? "
+                    f"{KEYS_YES_NO}"
+                )
             ]
         return [self._say(f"Sorry, I didn't quite catch that. {self._prompt()}")]
 

@@ -23,7 +23,15 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
-from calls.call_events import AGENT_LOST, AGENT_LOST_CAUSE, CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
+from calls.call_events import (
+    AGENT_KEY,
+    AGENT_LOST,
+    AGENT_LOST_CAUSE,
+    CHANNEL_EVENTS,
+    CUSTOM_EVENTS,
+    KEYS,
+    call_event_record,
+)
 from calls.fork_secret import fork_secret_for
 from calls.live import LivePublisher
 from calls.models import Call
@@ -164,6 +172,9 @@ class EventListener:
             self._on_hub(self._fork_to_agent, applied.call)
         elif subclass == "avmd::beep" and applied.call.status != Call.Status.ENDED:
             self._on_hub(self._tell_agent, applied.call, {"type": "machine.beep"})
+        elif headers.get("Event-Name") == "DTMF" and applied.call.status == Call.Status.ANSWERED:
+            if headers.get("DTMF-Digit", "") in KEYS:
+                self._on_hub(self._tell_agent, applied.call, {"type": AGENT_KEY, "digit": headers["DTMF-Digit"]})
         elif subclass == "mod_audio_fork::transfer" and applied.call.status != Call.Status.ENDED:
             self._on_hub(self._transfer, applied.call, body)
         elif (

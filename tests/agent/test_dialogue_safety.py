@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.dialogue.policy import Wait
+from agent.dialogue.policy import KEYS_YES_NO, Wait
 from agent.dialogue.understanding import GUESSED
 from calendars.models import Appointment
 from calls.models import Call
@@ -55,6 +55,48 @@ def test_an_opt_out_is_heard_in_every_state(agent, customer, state):
         assert ended(actions) == "do_not_call", (state, words, said(actions))
         assert DoNotCallEntry.objects.filter(phone=customer.phone).exists(), (state, words)
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_pressing_9_stops_our_calls_in_every_state(agent, customer, state):
+    """The key-press opt-out (64.1200(b)(3)): never misheard, whatever was being asked."""
+    policy = agent()
+    for before in STATES[state]:
+        hear(policy, before)
+    actions = policy.pressed("9")
+    assert ended(actions) == "do_not_call", (state, said(actions))
+    assert DoNotCallEntry.objects.filter(phone=customer.phone).exists() and not Appointment.objects.exists()
+
+
+def test_where_hearing_failed_1_is_yes_and_2_is_no_and_a_key_books_only_what_was_asked(agent):
+    """Asked about one time after two answers it could not hear ("… Press 1 for yes, or 2 for no."): 2 offers
+    the other times, a key for one of them books it; 1 to "Did you say I have the wrong number?" is a yes."""
+    policy = agent()
+    for words in STATES["offer"]:
+        policy.heard(words)
+    first, *others = policy.offered
+    policy.heard("mumble mumble", confidence=0.9)
+    assert said(policy.heard("mumble", confidence=0.9)).endswith(KEYS_YES_NO)
+    assert said(policy.pressed("2")) == f"No problem. Would {policy._options(others)} work instead?"
+    assert not Appointment.objects.exists()
+    assert ended(policy.pressed("2")) == "booked" and Appointment.objects.get().starts_at == others[1]
+    policy = agent()
+    policy.heard("Hello?")
+    policy.heard("you have the wrong number", confidence=GUESSED)
+    assert ended(policy.pressed("1")) == "wrong_person"
+
+
+def test_a_key_that_means_nothing_where_it_was_pressed_is_not_taken_for_a_yes(agent):
+    policy = agent()
+    for words in STATES["confirm"]:
+        policy.heard(words)
+    actions = policy.pressed("7")
+    assert ended(actions) is None and "didn't quite catch" in said(actions)
+    assert not Appointment.objects.exists()
+    policy = agent()
+    for words in STATES["offer"]:
+        policy.heard(words)
+    assert "didn't quite catch" in said(policy.pressed("#")) and policy.state == "offer"
 
 
 def test_words_that_may_be_an_opt_out_are_asked_about_and_a_yes_is_honoured(agent, customer):
@@ -276,7 +318,7 @@ def test_words_only_guessed_never_end_the_call_they_are_asked_about(agent, words
         policy = agent()
         policy.heard("Hello?")
         actions = policy.heard(words, confidence=GUESSED)
-        assert ended(actions) is None and said(actions) == f"Sorry, I may have misheard. {asked}"
+        assert ended(actions) is None and said(actions) == f"Sorry, I may have misheard. {asked} {KEYS_YES_NO}"
         assert said(policy.silence()) == f"Are you still there? {asked}"
         actions = policy.heard(answer, confidence=0.9)
         if answer == "No.":
@@ -327,7 +369,9 @@ def test_after_two_answers_it_could_not_hear_it_asks_about_one_time_and_books_on
         first, *others = policy.offered
         assert "didn't quite catch" in said(policy.heard("mumble mumble", confidence=0.9))
         asked = said(policy.heard("mumble", confidence=0.9))
-        assert asked == f"Sorry, I'm having trouble hearing you. Would {policy._spoken(first)} work for you?"
+        assert asked == (
+            f"Sorry, I'm having trouble hearing you. Would {policy._spoken(first)} work for you? {KEYS_YES_NO}"
+        )
         assert not Appointment.objects.exists()
         actions = policy.heard(answer, confidence=0.9)
         if answer == "No.":

@@ -165,7 +165,7 @@ def test_a_person_answers_did_you_say_as_their_words_meant_it(tmp_path):
     runner = SwitchThread(port=0, personas=personas_load(people), time_scale=0.01, text_mode=True)
     switch = runner.start()
     try:
-        asked = "Sorry, I may have misheard. Did you say I have the wrong number?"
+        asked = "Sorry, I may have misheard. Did you say I have the wrong number? Press 1 for yes, or 2 for no."
         for number, answer in (("+12025550161", "Yes, that's right."), ("+12025550162", "No.")):
             agent = ScriptedAgent(["Hi, this is Ava calling for Demo Insurance. Is this Maria?", asked, "Goodbye."])
             call = call_with_fork(switch, number, agent)

@@ -1,0 +1,85 @@
+"""Keys the callee presses, through the whole system in text mode: Phonify sends the switch's DTMF event, the
+listener passes the key to the agent over the call's fork, and the agent acts on it. Pressing 9 stops our
+calls at any moment (the key-press opt-out of 64.1200(b)(3)), even while the agent is still talking; where
+the agent could not hear a pick among the times, a key picks one."""
+
+import pytest
+
+from agent.server_thread import AgentThread
+from agent.session import Timing
+from calendars.models import Appointment
+from calls.dialer import dial_run_drive, dial_run_start
+from calls.models import Call, CallEvent, DialRun
+from calls.queue_services import queue_add_matching
+from calls.telephony import telephony_open
+from customers.models import ConsentStatus, Customer, DoNotCallEntry
+from phonify.personas import personas_load
+from phonify.thread import SwitchThread
+from tests.calls.dialing_helpers import ListenerThread, fast_policy, pinned_now
+
+PEOPLE = """
+personas:
+  - name: kim
+    number: "+12025550171"
+    first_name: Kim
+    turns:
+      - press: "9"
+  - name: lee
+    number: "+12025550172"
+    first_name: Lee
+    turns:
+      - say: "Yes, speaking."
+      - press: "2"
+        after_hearing: ["which time"]
+"""
+
+
+@pytest.fixture
+def calling(settings, office, script, colleague, tmp_path):
+    people = tmp_path / "people.yaml"
+    people.write_text(PEOPLE)
+    personas = personas_load(people)
+    runner = SwitchThread(port=0, personas=personas, time_scale=0.1, text_mode=True)
+    runner.start()
+    settings.FREESWITCH_ESL_PORT = runner.switch.port
+    agent = AgentThread(clock=pinned_now, timing=Timing(hello=1.0, answer=3.0, beep=1.5)).start()
+    listener = ListenerThread(agent_url=agent.url).start()
+    script.is_default = True
+    script.save()
+    fast_policy(office)
+    for persona in personas.values():
+        Customer.objects.create(
+            office=office,
+            first_name=persona.first_name,
+            phone=persona.number,
+            time_zone="America/New_York",
+            consent_status=ConsentStatus.EXPRESS,
+        )
+    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
+    yield personas
+    listener.stop()
+    agent.stop()
+    runner.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_9_stops_our_calls_and_a_key_picks_an_offered_time(calling, office):
+    with telephony_open() as telephony:
+        run = dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=60, idle=0.1)
+    assert run.status == DialRun.Status.COMPLETED
+
+    kim = Call.objects.get(customer__first_name="Kim")
+    assert kim.outcome == Call.Outcome.DO_NOT_CALL
+    assert DoNotCallEntry.objects.filter(office=office, phone="+12025550171").exists()
+    assert [event.headers["DTMF-Digit"] for event in CallEvent.objects.filter(call=kim, name="DTMF")] == ["9"]
+    kim_turns = list(kim.turns.order_by("index").values_list("speaker", "text"))
+    assert ("callee", "(pressed 9)") in kim_turns and "won't get any more calls" in kim_turns[-1][1]
+
+    lee = Call.objects.get(customer__first_name="Lee")
+    assert lee.outcome == Call.Outcome.BOOKED
+    offered = lee.turns.filter(speaker="agent", text__contains="Which time").get().text
+    assert Appointment.objects.filter(source_call_uuid=lee.uuid).count() == 1
+    assert lee.turns.filter(speaker="callee", text="(pressed 2)").exists()
+    said_back = lee.turns.filter(speaker="agent").order_by("-index").first().text
+    times = offered.split(" I have ")[1].split(". Which time")[0].replace(" or ", ", ").split(", ")
+    assert said_back.startswith(f"You're all set for {times[1]}.")  # the second time offered, said back
