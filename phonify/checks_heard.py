@@ -2,7 +2,8 @@
 (words that would end the call: a wrong number, not at home, call back, a person, not interested), it asks
 about them, and the person answers yes if that is what they meant — what their turns' intents say — and
 no if not. The words are spotted in what the persona heard (keyword spotting with audio, the text in text
-mode), like `after_hearing`."""
+mode), like `after_hearing`. Where the agent also offered keys ("Press 1 for yes, or 2 for no."), a persona
+that `presses_keys` answers with the key instead."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ CHECKED = {
     "not interested": {"not_interested"},
     "already have": {"already_have"},
 }
-LISTEN_FOR = (ASKING, *CHECKED)  # what a spoken persona's ear spots
+KEYS_OFFERED = ("press 1", "press one")  # "… Press 1 for yes, or 2 for no." (as written, as spotted)
+LISTEN_FOR = (ASKING, *CHECKED, KEYS_OFFERED[1])  # what a spoken persona's ear spots
 
 
 def check_reply(heard: Heard, intents: set[str]) -> str | None:
@@ -29,3 +31,10 @@ def check_reply(heard: Heard, intents: set[str]) -> str | None:
         if heard.contains(words):
             return "Yes, that's right." if intents & meant else "No."
     return None
+
+
+def key_for(heard: Heard, reply: str) -> str | None:
+    """The key that gives `reply` (a yes or a no) where the agent offered keys for yes and no, else None."""
+    if not any(heard.contains(words) for words in KEYS_OFFERED):
+        return None
+    return "2" if reply.lower().startswith("no") else "1"

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from phonify import voice
 from phonify.channel import Channel
 from phonify.checks_heard import LISTEN_FOR as CHECK_WORDS
-from phonify.checks_heard import check_reply
+from phonify.checks_heard import check_reply, key_for
 from phonify.hearing import Ear, Heard
 from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
 from phonify.telephone_line import through_the_line
@@ -120,16 +120,21 @@ class Conversation:
             await self._wait(self.agent_stopped)
             if not self.channel.alive or not self.heard:
                 return
-            words = self.heard[-1].text
+            heard = self.heard[-1]
+            words = heard.text
             if taken(words) and self.channel.picked and self.offers:  # its time has gone: it takes the next one
                 self.channel.picked.append(self.offers[0].key())
-            reply = check_reply(self.heard[-1], intents) or reply_to(words, self._accepts(), today=self.switch.today)
+            reply = check_reply(heard, intents) or reply_to(words, self._accepts(), today=self.switch.today)
             if reply is None:
                 continue
             await self.switch.wait(REPLY_PAUSE)
             self.heard = []
             answered += 1
-            await self.say(reply)
+            key = key_for(heard, reply) if self.persona.presses_keys else None
+            if key is not None:
+                self.switch.key_pressed(self.channel, key)
+            else:
+                await self.say(reply)
 
     async def _wait(self, event: asyncio.Event) -> None:
         await event.wait()

@@ -44,6 +44,7 @@ class Persona:
     accepts: tuple[
         dict, ...
     ] = ()  # times it would agree to, as windows: {weekday, after, before, next_week, month_day}
+    presses_keys: bool = False  # answers "Press 1 for yes, or 2 for no." with the key, not in words
 
 
 def personas_load(path: Path | str | None = None) -> dict[str, Persona]:
@@ -99,6 +100,7 @@ def _persona(entry: dict, where: str) -> Persona:
         first_name=str(entry.get("first_name") or ""),
         last_name=str(entry.get("last_name") or ""),
         accepts=tuple(dict(window) for window in accepts),
+        presses_keys=bool(entry.get("presses_keys", False)),
     )
 
 

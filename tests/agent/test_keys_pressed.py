@@ -31,6 +31,16 @@ personas:
       - say: "Yes, speaking."
       - press: "2"
         after_hearing: ["which time"]
+  - name: max
+    number: "+12025550173"
+    first_name: Max
+    presses_keys: true
+    accepts: {offer: 1}
+    turns:
+      - say: "Yes, speaking."
+      - say: "Bananas are yellow."
+        after_hearing: ["which time"]
+      - say: "The weather is nice."
 """
 
 
@@ -65,7 +75,9 @@ def calling(settings, office, script, colleague, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_9_stops_our_calls_and_a_key_picks_an_offered_time(calling, office):
     with telephony_open() as telephony:
-        run = dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=60, idle=0.1)
+        run = dial_run_drive(
+            run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=60, idle=0.1
+        )
     assert run.status == DialRun.Status.COMPLETED
 
     kim = Call.objects.get(customer__first_name="Kim")
@@ -83,3 +95,16 @@ def test_9_stops_our_calls_and_a_key_picks_an_offered_time(calling, office):
     said_back = lee.turns.filter(speaker="agent").order_by("-index").first().text
     times = offered.split(" I have ")[1].split(". Which time")[0].replace(" or ", ", ").split(", ")
     assert said_back.startswith(f"You're all set for {times[1]}.")  # the second time offered, said back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_who_presses_keys_answers_the_one_time_asked_about_after_two_answers_not_heard(calling, office):
+    with telephony_open() as telephony:
+        dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=60, idle=0.1)
+    max_ = Call.objects.get(customer__first_name="Max")
+    turns = list(max_.turns.order_by("index").values_list("speaker", "text"))
+    asked = next(text for speaker, text in turns if "trouble hearing you" in text)
+    assert asked.endswith("Press 1 for yes, or 2 for no.")
+    assert ("callee", "(pressed 1)") in turns and max_.outcome == Call.Outcome.BOOKED
+    one_time = asked.split("Would ")[1].split(" work for you?")[0]
+    assert turns[-1][1].startswith(f"You're all set for {one_time}.")
