@@ -20,7 +20,8 @@ CHECKED = {
     "already have": {"already_have"},
 }
 KEYS_OFFERED = ("press 1", "press one")  # "… Press 1 for yes, or 2 for no." (as written, as spotted)
-LISTEN_FOR = (ASKING, *CHECKED, KEYS_OFFERED[1])  # what a spoken persona's ear spots
+LISTEN_FOR = (ASKING, *CHECKED)  # what a spoken persona's ear spots (and KEYS_OFFERED[1] if it presses keys: each
+# phrase more in the list changes what keyword spotting finds, so only a persona that needs it listens for it)
 
 
 def check_reply(heard: Heard, intents: set[str]) -> str | None:
