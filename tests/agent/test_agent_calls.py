@@ -4,20 +4,15 @@ calendar, Susan declines, James's machine gets the voicemail message after its b
 answer and Robert is busy. Every call ends with its outcome, transcript and profile."""
 
 import zoneinfo
+from dataclasses import replace
 
 import pytest
 
-from agent.server_thread import AgentThread
-from agent.session import Timing
 from calendars.models import Appointment
-from calls.dialer import dial_run_drive, dial_run_start
 from calls.models import Call, DialRun
-from calls.queue_services import queue_add_matching
-from calls.telephony import telephony_open
-from customers.models import ConsentStatus, Customer
 from phonify.personas import personas_load
-from phonify.thread import SwitchThread
-from tests.calls.dialing_helpers import PINNED, ListenerThread, fast_policy, pinned_now
+from tests.agent.whole_system import dial_all, whole_system
+from tests.calls.dialing_helpers import PINNED
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 FIRST_NAMES = {"maria": "Maria", "james": "James", "linda": "Linda", "robert": "Robert", "susan": "Susan"}
@@ -26,35 +21,14 @@ FIRST_NAMES = {"maria": "Maria", "james": "James", "linda": "Linda", "robert": "
 @pytest.fixture
 def calling(settings, office, script, colleague):
     personas = personas_load()
-    runner = SwitchThread(port=0, personas=personas, time_scale=0.1, text_mode=True)
-    runner.start()
-    settings.FREESWITCH_ESL_PORT = runner.switch.port
-    agent = AgentThread(clock=pinned_now, timing=Timing(hello=1.0, answer=3.0, beep=1.5)).start()
-    listener = ListenerThread(agent_url=agent.url).start()
-    script.is_default = True
-    script.save()
-    fast_policy(office, ring_timeout_seconds=45)  # James lets it ring four times
-    for persona in personas.values():
-        Customer.objects.create(
-            office=office,
-            first_name=FIRST_NAMES[persona.name.split("-")[0]],
-            phone=persona.number,
-            time_zone="America/New_York",
-            consent_status=ConsentStatus.EXPRESS,
-        )
-    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
-    yield personas
-    listener.stop()
-    agent.stop()
-    runner.stop()
+    people = [replace(persona, first_name=FIRST_NAMES[persona.name.split("-")[0]]) for persona in personas.values()]
+    with whole_system(settings, office, script, people, ring_timeout_seconds=45):  # James lets it ring four times
+        yield personas
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_agent_books_declines_and_leaves_voicemail_through_the_whole_system(calling, office):
-    with telephony_open() as telephony:
-        run = dial_run_drive(
-            run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=120, idle=0.1
-        )
+    run = dial_all(office, seconds=120)
     assert run.status == DialRun.Status.COMPLETED
 
     outcomes = {persona.name: Call.objects.get(to_number=number).outcome for number, persona in calling.items()}

@@ -5,17 +5,11 @@ the agent could not hear a pick among the times, a key picks one."""
 
 import pytest
 
-from agent.server_thread import AgentThread
-from agent.session import Timing
 from calendars.models import Appointment
-from calls.dialer import dial_run_drive, dial_run_start
 from calls.models import Call, CallEvent, DialRun
-from calls.queue_services import queue_add_matching
-from calls.telephony import telephony_open
-from customers.models import ConsentStatus, Customer, DoNotCallEntry
+from customers.models import DoNotCallEntry
 from phonify.personas import personas_load
-from phonify.thread import SwitchThread
-from tests.calls.dialing_helpers import ListenerThread, fast_policy, pinned_now
+from tests.agent.whole_system import dial_all, whole_system
 
 PEOPLE = """
 personas:
@@ -48,36 +42,13 @@ personas:
 def calling(settings, office, script, colleague, tmp_path):
     people = tmp_path / "people.yaml"
     people.write_text(PEOPLE)
-    personas = personas_load(people)
-    runner = SwitchThread(port=0, personas=personas, time_scale=0.1, text_mode=True)
-    runner.start()
-    settings.FREESWITCH_ESL_PORT = runner.switch.port
-    agent = AgentThread(clock=pinned_now, timing=Timing(hello=1.0, answer=3.0, beep=1.5)).start()
-    listener = ListenerThread(agent_url=agent.url).start()
-    script.is_default = True
-    script.save()
-    fast_policy(office)
-    for persona in personas.values():
-        Customer.objects.create(
-            office=office,
-            first_name=persona.first_name,
-            phone=persona.number,
-            time_zone="America/New_York",
-            consent_status=ConsentStatus.EXPRESS,
-        )
-    queue_add_matching(office=office, customers=Customer.objects.filter(office=office))
-    yield personas
-    listener.stop()
-    agent.stop()
-    runner.stop()
+    with whole_system(settings, office, script, list(personas_load(people).values())):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
 def test_9_stops_our_calls_and_a_key_picks_an_offered_time(calling, office):
-    with telephony_open() as telephony:
-        run = dial_run_drive(
-            run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=60, idle=0.1
-        )
+    run = dial_all(office, seconds=60)
     assert run.status == DialRun.Status.COMPLETED
 
     kim = Call.objects.get(customer__first_name="Kim")
@@ -99,8 +70,7 @@ def test_9_stops_our_calls_and_a_key_picks_an_offered_time(calling, office):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_person_who_presses_keys_answers_the_one_time_asked_about_after_two_answers_not_heard(calling, office):
-    with telephony_open() as telephony:
-        dial_run_drive(run=dial_run_start(office=office), telephony=telephony, now=pinned_now, seconds=60, idle=0.1)
+    dial_all(office, seconds=60)
     max_ = Call.objects.get(customer__first_name="Max")
     turns = list(max_.turns.order_by("index").values_list("speaker", "text"))
     asked = next(text for speaker, text in turns if "trouble hearing you" in text)

@@ -28,7 +28,7 @@ def customers_for(office, personas: list[Persona], **fields) -> list[Customer]:
     return [
         Customer.objects.create(
             office=office,
-            first_name=persona.name,
+            first_name=persona.first_name or persona.name,
             phone=persona.number,
             time_zone="America/New_York",
             consent_status=ConsentStatus.EXPRESS,
