@@ -104,11 +104,12 @@ def dial_run_latest_with_figures(*, office_id: int) -> tuple[DialRun | None, dic
     """The office's latest run and its figures (`call_figures`), read in one query: the live block is made
     at every change of every call (bench/live_sockets.py)."""
     latest = DialRun.objects.filter(office_id=office_id).order_by("-created_at", "-id").values("pk")[:1]
-    aggregates = {f"figure_{name}": aggregate for name, aggregate in _figure_aggregates("calls__").items()}
-    run = DialRun.objects.filter(pk=Subquery(latest)).annotate(**aggregates).first()
+    aggregates = _figure_aggregates("calls__")
+    annotated = {f"figure_{name}": aggregate for name, aggregate in aggregates.items()}  # clear of DialRun's fields
+    run = DialRun.objects.filter(pk=Subquery(latest)).annotate(**annotated).first()
     if run is None:
         return None, None
-    return run, _figures_rounded({name: getattr(run, f"figure_{name}") for name in _figure_aggregates()})
+    return run, _figures_rounded({name: getattr(run, f"figure_{name}") for name in aggregates})
 
 
 def call_figures(calls: QuerySet[Call]) -> dict:
