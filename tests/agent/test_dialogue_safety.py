@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.dialogue.policy import KEYS_YES_NO, Wait
+from agent.dialogue.policy import Wait
+from agent.dialogue.policy_hearing import KEYS_YES_NO
 from agent.dialogue.understanding import GUESSED
 from calendars.models import Appointment
 from calls.models import Call
