@@ -16,6 +16,9 @@ The tuning set is spoken by Piper (the bundled voice); the held-out sets by espe
 nothing was tuned on (Piper where espeak-ng is missing). Variants: `pieces` — the grammar before
 2026-12-05; `sentences` — the grammar with the tuning table's sentences; `sentences+open` — what the agent
 runs: that grammar, and the open search (the domain language model) where it understands nothing.
+"Opt-out false alarms" are phrasings that meant something else heard as an opt-out or a maybe-opt-out (the
+agent asks "Would you like us to stop calling you?"); "wrong-number false alarms" the same for a wrong
+number (it asks "Did you say I have the wrong number?").
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ def variant_run(variant: str, heard: list, show: bool = False) -> dict:
         grammars.SENTENCE_INTENTS, grammars.TIMED_SENTENCE_INTENTS = original
         grammars.tuned_sentences.cache_clear()
     counts = {"understood": 0, "answers": 0, "opt_outs": 0, "opt_outs_heard": 0, "stray": 0, "stray_acted_on": 0,
-              "risky": 0}  # fmt: skip
+              "risky": 0, "opt_out_false": 0, "wrong_false": 0}  # fmt: skip
     costs, missed = [], []
     for state, said, intent, audio in heard:
         began = time.process_time()
@@ -122,7 +125,14 @@ def variant_run(variant: str, heard: list, show: bool = False) -> dict:
             counts["opt_outs"] += 1
             counts["opt_outs_heard"] += got in ("opt_out", "opt_out_unsure")
             if got not in ("opt_out", "opt_out_unsure"):
-                missed.append(f"{said!r} → {recognition.text!r} ({recognition.confidence:.2f})")
+                missed.append(f"missed opt-out: {said!r} → {recognition.text!r} ({recognition.confidence:.2f})")
+        false_alarm = (intent not in ("opt_out", "opt_out_unsure") and got in ("opt_out", "opt_out_unsure")) or (
+            intent != "wrong_person" and got == "wrong_person"
+        )
+        counts["opt_out_false"] += false_alarm and got != "wrong_person"
+        counts["wrong_false"] += false_alarm and got == "wrong_person"
+        if false_alarm:
+            missed.append(f"false alarm: {intent} {said!r} → {recognition.text!r} as {got}")
         meant_a_time = intent in ("offer_picks", "counter_proposal", "yes_identity", "vague_accept")
         counts["risky"] += (
             got in ("choose", "yes") and not meant_a_time and not recognition.open
@@ -146,8 +156,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
     os.environ.setdefault("DEBUG", "true")
     print("| set | voice | grammar | answers understood | opt-outs heard | stray acted on | risky readings "
-          "| CPU ms mean / p95 / max |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+          "| opt-out false alarms | wrong-number false alarms | CPU ms mean / p95 / max |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name in options.sets.split(","):
         voice = {"engine": "piper"} if name == "tune" else {"engine": "espeak", "variant": "en-us+f3"}
         if options.voice:
@@ -159,11 +169,11 @@ def main() -> None:
             print(
                 f"| {name} | {voice.get('variant') or voice['engine']} | {variant} | {r['understood']} / {r['answers']} "
                 f"| {r['opt_outs_heard']} / {r['opt_outs']} | {r['stray_acted_on']} / {r['stray']} | {r['risky']} "
-                f"| {r['cpu_mean_ms']:.0f} / {r['cpu_p95_ms']:.0f} / {r['cpu_max_ms']:.0f} |",
+                f"| {r['opt_out_false']} | {r['wrong_false']} | {r['cpu_mean_ms']:.0f} / {r['cpu_p95_ms']:.0f} / {r['cpu_max_ms']:.0f} |",
                 flush=True,
             )
             for line in r["missed"]:
-                print(f"    missed opt-out: {line}", file=sys.stderr)
+                print(f"    {variant}: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":
