@@ -14,7 +14,8 @@ The two invariants, for every policy built on this one (the language model's too
   bare "yes" while several times are on offer gets "Which one: noon or 1:30?"; a time the agent worked out
   itself (a day it filled in, a reading by a language model, a recognition under SURE) is read back first.
 - An opt-out is heard in every state, before anything else, and do-not-call is written before the goodbye;
-  words that may be one ("leave me alone") get "Would you like us to stop calling you?".
+  words that may be one ("leave me alone") get "Would you like us to stop calling you?", and only a no
+  heard clearly takes the call back to where it was (no clear answer twice, or a hang-up, is honoured).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         self.checking: Understood | None = None  # guessed words that would end the call, asked about (CHECKS)
         self.outcome = ""
         self.said_last = ""
-        self.silences = self.unclear = self.refusals = self.holds = 0
+        self.silences = self.unclear = self.refusals = self.holds = self.stop_asked = 0
         self.voicemail_message = ""
         self.last_understood: Understood | None = None
 
@@ -75,10 +76,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         if self.state == "waiting_hello":
             return self._greet()  # some people pick up and wait: greet anyway
         if self.state == "confirm_opt_out":  # the question was not answered: ask once more, then honour it
-            self.silences += 1
-            if self.silences > 1:
-                return self._do_not_call()
-            return [self._say("Sorry, should we stop calling this number?")]
+            return self._stop_asked_again()
         if self.state == "holding":
             self.holds += 1
             if self.holds <= HOLD_WAITS:
@@ -132,7 +130,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         return handler(meant) if handler else self._unclear()
 
     def _identify(self, meant: Understood) -> list:
-        if meant.intent == "yes":
+        if meant.intent == "yes" and not self._long_guess(meant):
             self.state = "offer"
             return self._offer_first()
         if meant.intent == "choose":  # a time before they have heard why we call ("this is he, at nine"?):
@@ -179,11 +177,18 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         return self._unclear()
 
     def _confirm_opt_out(self, meant: Understood) -> list:
-        if meant.intent == "yes":
+        """A yes (even one only guessed) is honoured; only a no heard clearly goes back to the call. No
+        answer heard clearly — words not understood, a "yeah, no", a no only guessed — gets the question
+        again (_stop_asked_again)."""
+        both = self._yes_and_no(meant)
+        if meant.intent == "yes" and not both:
             return self._do_not_call()
-        self.state = self.resume
-        if meant.intent in ("no", "unclear", "hello"):
+        if meant.intent == "no" and not both and not self._guessed(meant):
+            self.state = self.resume
             return [self._say(f"All right, thank you. {self._prompt()}")]
+        if meant.intent in ("yes", "no", "unclear", "hello"):
+            return self._stop_asked_again()
+        self.state = self.resume
         return self._respond(meant)
 
     def _not_available(self, meant: Understood) -> list:
@@ -203,7 +208,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
             return self._do_not_call()
         if intent in ("opt_out", "opt_out_unsure"):  # maybe an opt-out (or one in words only guessed): ask
             if self.state != "confirm_opt_out":
-                self.resume, self.state = self.state, "confirm_opt_out"
+                self.resume, self.state, self.stop_asked = self.state, "confirm_opt_out", 0
             return [self._say("I'm sorry to bother you. Would you like us to stop calling you?")]
         if intent == "deceased":
             self.tools.wrong_number()

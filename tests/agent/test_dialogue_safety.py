@@ -116,7 +116,37 @@ def test_silence_after_the_opt_out_question_gets_the_question_again_not_the_time
     policy.heard("Hello?")
     policy.heard("Yes, speaking.")
     policy.heard("Leave me alone.")
-    assert said(policy.silence()) == "Sorry, should we stop calling this number?"
+    assert said(policy.silence()) == f"Sorry, should we stop calling this number? {KEYS_YES_NO}"
+
+
+@pytest.mark.parametrize("answer", ["yeah no", ("no", GUESSED), "mm", "Hello?"])
+def test_an_answer_to_the_opt_out_question_not_heard_clearly_gets_it_again_then_is_honoured(agent, customer, answer):
+    """A "Yes." to "Would you like us to stop calling you?" came back from the phone line as "yeah no": taken
+    for a no, the person was called again. Only a no heard clearly goes back to the times."""
+    policy = agent()
+    for words in STATES["confirm_opt_out"]:
+        policy.heard(words)
+    assert said(hear(policy, answer)) == f"Sorry, should we stop calling this number? {KEYS_YES_NO}"
+    assert not DoNotCallEntry.objects.exists() and policy.state == "confirm_opt_out"
+    assert ended(hear(policy, answer)) == "do_not_call" and DoNotCallEntry.objects.filter(phone=customer.phone).exists()
+
+
+def test_a_key_answers_the_opt_out_question_asked_again(agent):
+    policy = agent()
+    for words in STATES["confirm_opt_out"]:
+        policy.heard(words)
+    policy.heard("no", GUESSED)
+    assert "Would today at" in said(policy.pressed("2")) and not DoNotCallEntry.objects.exists()
+
+
+def test_a_long_guess_with_a_yeah_in_it_is_no_yes_to_is_this(agent):
+    """The open search's "yeah hi your the not look all great" was "Yeah, hi. Please just take me off your
+    call list.": no times are offered on it; a short guessed yes still goes on."""
+    policy = agent()
+    policy.heard("Hello?")
+    answer = said(policy.heard("yeah hi your the not look all great", GUESSED))
+    assert answer.startswith("Sorry, I didn't quite catch that.") and not policy.offered
+    assert said(policy.heard("yeah speaking", GUESSED)).startswith("I'm calling to set up")
 
 
 def test_a_no_to_the_opt_out_question_goes_back_to_the_times(agent):
