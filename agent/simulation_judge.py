@@ -189,7 +189,9 @@ def _appointment_problems(wanted: dict | None, appointment: Appointment | None, 
 
 
 def _asked_not_to_be_called(persona: Persona) -> bool:
-    return any(turn.intent == "opt_out" for turn in persona.turns)
+    """An opt-out among its turns, or a person who means to end on the do-not-call list (one who says "Oh,
+    you people again" and then yes to "Would you like us to stop calling you?" asks as surely)."""
+    return any(turn.intent == "opt_out" for turn in persona.turns) or persona.expect.get("outcome") == "do_not_call"
 
 
 def _accepted(

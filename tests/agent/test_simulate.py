@@ -36,6 +36,22 @@ def test_every_branch_of_the_suite_ends_as_its_persona_expects():
     assert report["summary"]["turn_latency_p50_ms"] is not None
 
 
+def test_a_person_who_meant_to_be_taken_off_the_list_and_was_not_counts_as_a_missed_opt_out(tmp_path):
+    """The judge counts by what the person wanted (ending on the do-not-call list), not only by an opt-out
+    among the words it said: here the words book a time, so the opt-out it meant is missed."""
+    people = tmp_path / "people.yaml"
+    people.write_text(
+        "personas:\n"
+        "  - name: rita-meant-to-stop-the-calls\n"
+        '    number: "+12025550290"\n'
+        '    turns: [{say: "Yes, speaking."}, {say: "The first one please.", after_hearing: ["time"]}]\n'
+        "    expect: {outcome: do_not_call}\n"
+    )
+    result = simulate(str(people), "--text", "--json", "--now", "2026-11-24T09:30:00-05:00")
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["missed_opt_outs"] == ["rita-meant-to-stop-the-calls"], summary
+
+
 def test_it_explains_bad_input():
     result = simulate("no-such-file.yaml", "--text")
     assert result.returncode != 0 and "no-such-file.yaml" in result.stderr
