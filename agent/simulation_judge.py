@@ -1,7 +1,8 @@
 """How `simulate` judges each call against its persona: the outcome and appointment it expects, and the two
 errors that hurt people — a **wrong booking** (an appointment the person did not accept: any booking by a
 person who accepts no time, or one outside the times it accepts or picked) and a **missed opt-out** (a
-person who asked not to be called, whose number is not on the do-not-call list) — plus how each labelled
+person who asked not to be called — an opt-out among its turns, or `expect.outcome: do_not_call` — whose
+number is not on the do-not-call list) — plus how each labelled
 turn was understood (an intent confusion table) and the turn latencies, with the worst beside the medians.
 Summaries are given for the whole run and for each `expect.set` (the tuning corpus and the held-out one)."""
 
