@@ -37,6 +37,8 @@ HELLOS = ("Hello?", "Hello.", "Yeah, hello?", "Hi.", "Hello, this is {first_name
 TIMES = ["time", "work"]  # the agent's words that mean times are on offer
 AGREE = ("Yes, speaking.", "Yeah, that's me.", "Speaking.", "Yes.")
 # The agent's intent for each row of the table (the rest are the same word)
+STOP_QUESTION = "stop calling"  # what a person who hinted waits to hear before its yes ("Would you like us to stop
+# calling you?"): that yes is its opt-out
 UNDERSTOOD_AS = {"yes_identity": "yes", "vague_accept": "yes", "accept_offered": "choose", "offer_picks": "choose",
                  "counter_proposal": "choose", "reject_offered": "no", "unrelated": "unclear"}  # fmt: skip
 OUTCOMES = {
@@ -123,7 +125,7 @@ def _person(intent: str, phrasing, index: int, first: str) -> dict:
         person = {"turns": turns, "expect": {"outcome": outcome}}
         return person | ({"barge_in_at": 1} if shape == 2 else {})
     if intent == "opt_out_unsure":
-        return {"turns": [agree, at_offers, {"say": "Yes.", "intent": "yes", "after_hearing": ["stop calling"]}],
+        return {"turns": [agree, at_offers, {"say": "Yes.", "intent": "yes", "after_hearing": [STOP_QUESTION]}],
                 "expect": {"outcome": outcome}}  # fmt: skip
     if intent in ("wrong_person", "someone_else", "not_available"):
         turns = [turn]

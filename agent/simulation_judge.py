@@ -1,8 +1,8 @@
 """How `simulate` judges each call against its persona: the outcome and appointment it expects, and the two
 errors that hurt people — a **wrong booking** (an appointment the person did not accept: any booking by a
 person who accepts no time, or one outside the times it accepts or picked) and a **missed opt-out** (a
-person who asked not to be called — an opt-out among its turns, or `expect.outcome: do_not_call` — whose
-number is not on the do-not-call list) — plus how each labelled
+person who asked not to be called — an opt-out among its turns, or a yes to "Would you like us to stop
+calling you?" — whose number is not on the do-not-call list) — plus how each labelled
 turn was understood (an intent confusion table) and the turn latencies, with the worst beside the medians.
 Summaries are given for the whole run and for each `expect.set` (the tuning corpus and the held-out one)."""
 
@@ -15,7 +15,7 @@ import wave
 import zoneinfo
 from collections import Counter, defaultdict
 
-from agent.persona_corpus import UNDERSTOOD_AS
+from agent.persona_corpus import STOP_QUESTION, UNDERSTOOD_AS
 from calendars.models import Appointment
 from calls.models import Call, QueueEntry
 from calls.selectors import call_recording_path
@@ -97,7 +97,7 @@ def _judged(
     turns = list(call.turns.order_by("index").values("speaker", "text", "started_ms", "ended_ms", "understood"))
     wrong_booking = appointment is not None and not _accepted(persona, picked, appointment, zone, today)
     missed_opt_out = (
-        _asked_not_to_be_called(persona)
+        asked_not_to_be_called(persona, turns)
         and not DoNotCallEntry.objects.filter(office_id=call.office_id, phone=persona.number).exists()
     )
     problems = []
@@ -189,10 +189,18 @@ def _appointment_problems(wanted: dict | None, appointment: Appointment | None, 
     return problems
 
 
-def _asked_not_to_be_called(persona: Persona) -> bool:
-    """An opt-out among its turns, or a person who means to end on the do-not-call list (one who says "Oh,
-    you people again" and then yes to "Would you like us to stop calling you?" asks as surely)."""
-    return any(turn.intent == "opt_out" for turn in persona.turns) or persona.expect.get("outcome") == "do_not_call"
+def asked_not_to_be_called(persona: Persona, turns: list[dict]) -> bool:
+    """An opt-out among its turns, or a yes it said to "Would you like us to stop calling you?" (its turn
+    that waits to hear "stop calling", said: the callee turns after the greeting reach it). A person who
+    only hinted ("You called yesterday. And the day before.") and was never asked has not asked; that
+    call fails as not understood, not as a missed opt-out."""
+    if any(turn.intent == "opt_out" for turn in persona.turns):
+        return True
+    said = sum(turn["speaker"] == "callee" for turn in turns) - 1  # the first is the greeting
+    return any(
+        turn.intent == "yes" and STOP_QUESTION in turn.after_hearing and index < said
+        for index, turn in enumerate(persona.turns)
+    )
 
 
 def _accepted(

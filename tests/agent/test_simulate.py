@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from agent.simulation_judge import asked_not_to_be_called
+from phonify.personas import personas_load
 from tests.servers import ROOT
 
 SUITE = "agent/personas/suite.yaml"
@@ -36,20 +38,29 @@ def test_every_branch_of_the_suite_ends_as_its_persona_expects():
     assert report["summary"]["turn_latency_p50_ms"] is not None
 
 
-def test_a_person_who_meant_to_be_taken_off_the_list_and_was_not_counts_as_a_missed_opt_out(tmp_path):
-    """The judge counts by what the person wanted (ending on the do-not-call list), not only by an opt-out
-    among the words it said: here the words book a time, so the opt-out it meant is missed."""
+def test_a_yes_to_stop_calling_is_asking_not_to_be_called_and_a_hint_alone_is_not(tmp_path):
+    """How `simulate` counts missed opt-outs: a person who hinted ("Oh, you people again") and then said yes
+    to "Would you like us to stop calling you?" asked, even where the line turned the yes into "yeah no";
+    one who was never asked the question, and so never said the yes, did not (that call fails as not
+    understood)."""
     people = tmp_path / "people.yaml"
     people.write_text(
         "personas:\n"
-        "  - name: rita-meant-to-stop-the-calls\n"
+        "  - name: rita-hints\n"
         '    number: "+12025550290"\n'
-        '    turns: [{say: "Yes, speaking."}, {say: "The first one please.", after_hearing: ["time"]}]\n'
+        "    turns:\n"
+        '      - {say: "Yes, speaking.", intent: yes_identity}\n'
+        '      - {say: "Oh, you people again.", intent: opt_out_unsure, after_hearing: [time]}\n'
+        '      - {say: "Yes.", intent: "yes", after_hearing: [stop calling]}\n'
         "    expect: {outcome: do_not_call}\n"
     )
-    result = simulate(str(people), "--text", "--json", "--now", "2026-11-24T09:30:00-05:00")
-    summary = json.loads(result.stdout)["summary"]
-    assert summary["missed_opt_outs"] == ["rita-meant-to-stop-the-calls"], summary
+    (rita,) = personas_load(people).values()
+
+    def callee(*said):
+        return [{"speaker": "callee", "text": text} for text in said]
+
+    assert asked_not_to_be_called(rita, callee("Hello?", "yes speaking", "oh you people again", "yeah no"))
+    assert not asked_not_to_be_called(rita, callee("Hello?", "yes speaking", "oh you people again"))
 
 
 def test_it_explains_bad_input():
