@@ -43,6 +43,7 @@ FIRST_NAME = "Dana"
 OFFERS = {"day1": "today", "day2": "tomorrow", "day3": "Friday", "weekday1": "Tuesday", "weekday2": "Wednesday",
           "weekday3": "Friday", "time1": "10:30 AM", "time2": "1 PM", "time3": "9 AM", "hour1": "10:30",
           "hour2": "1", "hour3": "9", "part1": "morning", "part2": "afternoon", "part3": "morning"}  # fmt: skip
+OPT_OUT_HEARD = ("opt_out", "opt_out_unsure")  # what the agent acts on or asks about as an opt-out
 IDENTIFY = ("yes_identity", "wrong_person", "not_available", "someone_else", "robot", "who", "how_number", "purpose")
 
 
@@ -102,7 +103,7 @@ def variant_run(variant: str, heard: list, show: bool = False) -> dict:
         grammars.tuned_sentences.cache_clear()
     counts = {"understood": 0, "answers": 0, "opt_outs": 0, "opt_outs_heard": 0, "stray": 0, "stray_acted_on": 0,
               "risky": 0, "opt_out_false": 0, "wrong_false": 0}  # fmt: skip
-    costs, missed = [], []
+    costs, reported = [], []  # missed opt-outs and false alarms, said → heard
     for state, said, intent, audio in heard:
         began = time.process_time()
         recognition = ears.recognize(audio, texts[state])
@@ -121,25 +122,25 @@ def variant_run(variant: str, heard: list, show: bool = False) -> dict:
             counts["understood"] += got == UNDERSTOOD_AS.get(intent, intent) or (
                 intent == "not_available" and got == "callback"
             )
+        heard_as = f"{said!r} → {recognition.text!r} ({recognition.confidence:.2f})"
         if intent == "opt_out":
             counts["opt_outs"] += 1
-            counts["opt_outs_heard"] += got in ("opt_out", "opt_out_unsure")
-            if got not in ("opt_out", "opt_out_unsure"):
-                missed.append(f"missed opt-out: {said!r} → {recognition.text!r} ({recognition.confidence:.2f})")
-        false_alarm = (intent not in ("opt_out", "opt_out_unsure") and got in ("opt_out", "opt_out_unsure")) or (
-            intent != "wrong_person" and got == "wrong_person"
-        )
-        counts["opt_out_false"] += false_alarm and got != "wrong_person"
-        counts["wrong_false"] += false_alarm and got == "wrong_person"
-        if false_alarm:
-            missed.append(f"false alarm: {intent} {said!r} → {recognition.text!r} as {got}")
+            counts["opt_outs_heard"] += got in OPT_OUT_HEARD
+            if got not in OPT_OUT_HEARD:
+                reported.append(f"missed opt-out: {heard_as}")
+        opt_out_false = got in OPT_OUT_HEARD and intent not in OPT_OUT_HEARD
+        wrong_false = got == "wrong_person" and intent != "wrong_person"
+        counts["opt_out_false"] += opt_out_false
+        counts["wrong_false"] += wrong_false
+        if opt_out_false or wrong_false:
+            reported.append(f"false alarm: {intent} {heard_as} as {got}")
         meant_a_time = intent in ("offer_picks", "counter_proposal", "yes_identity", "vague_accept")
         counts["risky"] += (
             got in ("choose", "yes") and not meant_a_time and not recognition.open
         )  # a guess is read back
     costs.sort()
     return counts | {
-        "missed": missed,
+        "reported": reported,
         "cpu_mean_ms": statistics.mean(costs),
         "cpu_p95_ms": costs[int(len(costs) * 0.95)],
         "cpu_max_ms": costs[-1],
@@ -172,7 +173,7 @@ def main() -> None:
                 f"| {r['opt_out_false']} | {r['wrong_false']} | {r['cpu_mean_ms']:.0f} / {r['cpu_p95_ms']:.0f} / {r['cpu_max_ms']:.0f} |",
                 flush=True,
             )
-            for line in r["missed"]:
+            for line in r["reported"]:
                 print(f"    {variant}: {line}", file=sys.stderr)
 
 

@@ -19,8 +19,9 @@ CHECKED = {
     "not interested": {"not_interested"},
     "already have": {"already_have"},
 }
-KEYS_OFFERED = ("press 1", "press one")  # "… Press 1 for yes, or 2 for no." (as written, as spotted)
-LISTEN_FOR = (ASKING, *CHECKED)  # what a spoken persona's ear spots (and KEYS_OFFERED[1] if it presses keys: each
+KEYS_SPOKEN = "press one"  # "… Press 1 for yes, or 2 for no." as the ear spots it
+KEYS_OFFERED = ("press 1", KEYS_SPOKEN)  # as written (text mode) and as spotted
+LISTEN_FOR = (ASKING, *CHECKED)  # what a spoken persona's ear spots (and KEYS_SPOKEN if it presses keys: each
 # phrase more in the list changes what keyword spotting finds, so only a persona that needs it listens for it)
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from phonify import voice
 from phonify.channel import Channel
-from phonify.checks_heard import KEYS_OFFERED, check_reply, key_for
+from phonify.checks_heard import KEYS_SPOKEN, check_reply, key_for
 from phonify.checks_heard import LISTEN_FOR as CHECK_WORDS
 from phonify.hearing import Ear, Heard
 from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
@@ -206,7 +206,7 @@ class SpokenConversation(Conversation):
         listen_for = [word for turn in persona_turns for word in turn.after_hearing] + list(CHECK_WORDS)
         listen_for += (self.persona.expect if self.persona else {}).get("voicemail_contains") or []
         if self.persona and self.persona.presses_keys:
-            listen_for.append(KEYS_OFFERED[1])  # "press one"
+            listen_for.append(KEYS_SPOKEN)
         channel.ear = Ear(
             listen_for=listen_for,
             on_start=self.agent_started.set,
