@@ -104,8 +104,14 @@ def simulation_run(
     channels = switch.switch.channels.values()
     heard = None if text else _reply_gaps(channels)
     picked = {channel.number: list(channel.picked) for channel in channels}
+    said_turns = {channel.number: list(channel.said_turns) for channel in channels}
     report = simulation_report(
-        personas=list(personas.values()), zone=office.zone, reply_gaps=heard, picked=picked, today=today
+        personas=list(personas.values()),
+        zone=office.zone,
+        reply_gaps=heard,
+        picked=picked,
+        today=today,
+        said_turns=said_turns,
     )
     barge_ins = {channel.number: channel.barge_ins for channel in channels}
     for row, persona in zip(report["personas"], personas.values(), strict=True):

@@ -32,6 +32,7 @@ def simulation_report(
     reply_gaps: dict[str, list[int]] | None = None,
     picked: dict[str, list[str]] | None = None,
     today: dt.date | None = None,
+    said_turns: dict[str, list[int | None]] | None = None,
 ) -> dict:
     """Turn latency is read off the saved turns: from the end of the callee's words (where the agent's
     voice activity put it) to the agent's first audio sent. `reply_gaps` (audio mode) add the same as the
@@ -44,6 +45,7 @@ def simulation_report(
             None if reply_gaps is None else reply_gaps.get(persona.number, []),
             (picked or {}).get(persona.number, []),
             today,
+            None if said_turns is None else said_turns.get(persona.number, []),
         )
         for persona in personas
     ]
@@ -85,7 +87,12 @@ def _p95(samples: list[int]) -> int | None:
 
 
 def _judged(
-    persona: Persona, zone: zoneinfo.ZoneInfo, gaps: list[int] | None, picked: list[str], today: dt.date | None
+    persona: Persona,
+    zone: zoneinfo.ZoneInfo,
+    gaps: list[int] | None,
+    picked: list[str],
+    today: dt.date | None,
+    said_turns: list[int | None] | None = None,
 ) -> dict:
     call = Call.objects.filter(to_number=persona.number).order_by("-created_at").first()
     expected = persona.expect.get("outcome", "")
@@ -97,7 +104,7 @@ def _judged(
     turns = list(call.turns.order_by("index").values("speaker", "text", "started_ms", "ended_ms", "understood"))
     wrong_booking = appointment is not None and not _accepted(persona, picked, appointment, zone, today)
     missed_opt_out = (
-        asked_not_to_be_called(persona, turns)
+        asked_not_to_be_called(persona, turns, said_turns)
         and not DoNotCallEntry.objects.filter(office_id=call.office_id, phone=persona.number).exists()
     )
     problems = []
@@ -122,7 +129,7 @@ def _judged(
     row |= {
         "wrong_booking": wrong_booking,
         "missed_opt_out": missed_opt_out,
-        "understood": _understood(persona, turns),
+        "understood": _understood(persona, turns, said_turns),
         "problems": problems,
         "appointment": _span(appointment, zone),
         "voicemail_message": call.voicemail_message,
@@ -189,18 +196,22 @@ def _appointment_problems(wanted: dict | None, appointment: Appointment | None, 
     return problems
 
 
-def asked_not_to_be_called(persona: Persona, turns: list[dict]) -> bool:
+def asked_not_to_be_called(persona: Persona, turns: list[dict], said_turns: list[int | None] | None = None) -> bool:
     """An opt-out among its turns, or a yes it said to "Would you like us to stop calling you?" (its turn
-    that waits to hear "stop calling", said: the callee turns after the greeting reach it). A person who
-    only hinted ("You called yesterday. And the day before.") and was never asked has not asked; that
-    call fails as not understood, not as a missed opt-out."""
+    that waits to hear "stop calling", said: among `said_turns` where Phonify kept them, else the callee
+    turns after the greeting reach it). A person who only hinted ("You called yesterday. And the day
+    before.") and was never asked has not asked; that call fails as not understood, not as a missed opt-out."""
     if any(turn.intent == "opt_out" for turn in persona.turns):
         return True
-    said = sum(turn["speaker"] == "callee" for turn in turns) - 1  # the first is the greeting
+    said = set(said_turns) if said_turns is not None else set(range(_callee_turns(turns) - 1))  # less the greeting
     return any(
-        turn.intent == "yes" and STOP_QUESTION in turn.after_hearing and index < said
+        turn.intent == "yes" and STOP_QUESTION in turn.after_hearing and index in said
         for index, turn in enumerate(persona.turns)
     )
+
+
+def _callee_turns(turns: list[dict]) -> int:
+    return sum(turn["speaker"] == "callee" for turn in turns)
 
 
 def _accepted(
@@ -230,11 +241,17 @@ def _in_window(start: dt.datetime, window: dict, today: dt.date | None) -> bool:
     return not (window.get("before") and start.time() >= dt.time.fromisoformat(str(window["before"])))
 
 
-def _understood(persona: Persona, turns: list[dict]) -> list[tuple[str, str]]:
-    """(meant, understood) for each labelled turn: the callee's turns after the greeting, in order."""
-    said = [turn for turn in turns if turn["speaker"] == "callee"][1:]
+def _understood(
+    persona: Persona, turns: list[dict], said_turns: list[int | None] | None = None
+) -> list[tuple[str, str]]:
+    """(meant, understood) for each labelled turn: the callee's turns after the greeting, in order, each
+    the persona turn Phonify says it was (a turn said again is labelled again), else the persona's turns
+    in order."""
+    heard = [turn for turn in turns if turn["speaker"] == "callee"][1:]
+    numbers = said_turns[1:] if said_turns is not None else range(len(persona.turns))
+    meant = [None if number is None else persona.turns[number] for number in numbers]
     return [
-        (turn.intent, (heard["understood"] or "none").split(" (")[0])
-        for turn, heard in zip(persona.turns, said, strict=False)
-        if turn.intent
+        (turn.intent, (callee["understood"] or "none").split(" (")[0])
+        for turn, callee in zip(meant, heard, strict=False)
+        if turn is not None and turn.intent
     ]

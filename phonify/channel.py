@@ -61,6 +61,8 @@ class Channel:
     agent_words: list[str] = field(default_factory=list)  # what the agent's marks say its audio said
     picked: list[str] = field(default_factory=list)  # offered times a turn picked ("friday 09:00"): the persona
     # accepts those, besides its `accepts` windows
+    said_turns: list[int | None] = field(default_factory=list)  # per utterance of the persona, the number of the
+    # turn it said (a repeat says one again), None for its greeting and its answers after its turns
     callee_said_until: float | None = None  # when the persona's last words ended, until the agent answers
     reply_gaps: list[float] = field(default_factory=list)  # seconds from the end of their words to the agent's audio
     conversation: object = None  # the persona's side (phonify.conversation), once answered

@@ -12,6 +12,11 @@ The flow is one (`Conversation`); how words travel is the subclass:
 A turn waits for the agent to finish speaking (with `after_hearing`, until the agent has said one of
 those words); the turn at `barge_in_at` is said while the agent is still talking. Everything said is kept
 on the channel's transcript.
+
+A speaking persona asked to repeat ("Sorry, I didn't quite catch that. …") says its last words once more,
+more slowly, as people do on a bad line; a text persona does not (the same text would be understood the same
+way). Which of the persona's turns each of its utterances said is kept on the channel (`said_turns`), so
+the simulation's judge labels a repeated turn with its own intent.
 """
 
 from __future__ import annotations
@@ -38,15 +43,20 @@ REPLY_PAUSE = 0.3  # seconds a person waits after the agent stops before answeri
 HELLO_DELAY = 0.8  # seconds between picking up and the first words
 BARGE_IN_AFTER = 1.0  # seconds of the agent's speech before a barging persona talks over it
 ANSWERS_AFTER_TURNS = 6  # answers to the agent's questions about times once a persona's own turns are said
+ASKED_TO_REPEAT = "didn't quite catch"  # the agent's words when it did not understand the last answer
+SLOWER_WHEN_REPEATING = 0.85  # a repeat's speed, relative to the persona's own
 
 
 class Conversation:
     first_words_after = REPLY_PAUSE
+    repeats_when_not_understood = False
 
     def __init__(self, switch: Switch, channel: Channel) -> None:
         self.switch, self.channel, self.persona = switch, channel, channel.persona
         self.heard: list[Heard] = []  # what the agent said since the persona's last turn
         self.next_turn = 0
+        self.last_words: tuple[str, int | None] | None = None  # what it said last, and the turn it was
+        self.repeated = False  # whether it has said those words again already
         self.offers: list[SaidTime] = []  # the last times the agent said
         self.first_offers: list[SaidTime] = []  # the first it said (an `accepts` window {offer: 2} is the 2nd)
         self.agent_started = asyncio.Event()
@@ -70,6 +80,8 @@ class Conversation:
             await (self.moment_to_barge_in() if barging else self._wait(self.agent_stopped))
             if not self.channel.alive:
                 return
+            if not barging and await self._repeated_when_asked():
+                continue
             if turn.after_hearing and not any(h.contains(word) for h in self.heard for word in turn.after_hearing):
                 continue  # not yet: wait for the agent to say what this turn answers
             if not barging:
@@ -77,9 +89,9 @@ class Conversation:
             self.heard = []
             self.next_turn += 1
             if turn.say:
-                await self.say(self._words(turn), barge_in=barging)
+                await self.say(self._words(turn), barge_in=barging, turn=self.next_turn - 1)
             for key in turn.press:
-                self.switch.key_pressed(self.channel, key)
+                self._press(key, turn=self.next_turn - 1)
         await self._answer_after_turns()
 
     def _words(self, turn) -> str:
@@ -126,15 +138,31 @@ class Conversation:
                 self.channel.picked.append(self.offers[0].key())
             reply = check_reply(heard, intents) or reply_to(words, self._accepts(), today=self.switch.today)
             if reply is None:
+                await self._repeated_when_asked()
                 continue
             await self.switch.wait(REPLY_PAUSE)
             self.heard = []
             answered += 1
             key = key_for(heard, reply) if self.persona.presses_keys else None
             if key is not None:
-                self.switch.key_pressed(self.channel, key)
+                self._press(key)
             else:
                 await self.say(reply)
+
+    def _press(self, key: str, turn: int | None = None) -> None:
+        self.channel.said_turns.append(turn)  # the agent keeps a key as a turn of the callee's
+        self.switch.key_pressed(self.channel, key)
+
+    async def _repeated_when_asked(self) -> bool:
+        """The agent asked to hear the last words again: say them again (once), more slowly."""
+        asked = self.heard and self.heard[-1].contains(ASKED_TO_REPEAT)
+        if not (self.repeats_when_not_understood and asked and self.last_words and not self.repeated):
+            return False
+        await self.switch.wait(REPLY_PAUSE)
+        self.heard = []
+        words, turn = self.last_words
+        await self.say(words, turn=turn, again=True)
+        return True
 
     async def _wait(self, event: asyncio.Event) -> None:
         await event.wait()
@@ -143,14 +171,17 @@ class Conversation:
     async def moment_to_barge_in(self) -> None:
         await self._wait(self.agent_stopped)
 
-    async def say(self, text: str, barge_in: bool = False) -> None:
+    async def say(self, text: str, barge_in: bool = False, turn: int | None = None, again: bool = False) -> None:
+        """Say `text`: its turn number `turn`, or (None) its greeting or an answer after its turns."""
         if not self.channel.alive or not text:
             return
         entry = {"speaker": "callee", "text": text, "at": time.time()}
         self.channel.transcript.append({**entry, "barge_in": True} if barge_in else entry)
-        await self.speak(text)
+        self.channel.said_turns.append(turn)
+        self.last_words, self.repeated = (text, turn), again
+        await self.speak(text, slower=again)
 
-    async def speak(self, text: str) -> None:
+    async def speak(self, text: str, slower: bool = False) -> None:
         raise NotImplementedError
 
     async def prepare(self, text: str) -> None:
@@ -188,7 +219,7 @@ class TextConversation(Conversation):
         super().__init__(fork.switch, channel)
         self.fork = fork
 
-    async def speak(self, text: str) -> None:
+    async def speak(self, text: str, slower: bool = False) -> None:
         await self.fork.send_text(json.dumps({"type": SPEECH_TYPE, "text": text}))
 
     def agent_text(self, text: str) -> None:
@@ -198,6 +229,7 @@ class TextConversation(Conversation):
 
 class SpokenConversation(Conversation):
     first_words_after = HELLO_DELAY
+    repeats_when_not_understood = True
 
     def __init__(self, switch: Switch, channel: Channel) -> None:
         super().__init__(switch, channel)
@@ -216,8 +248,11 @@ class SpokenConversation(Conversation):
         self._barging = False
         self._words_used = 0  # of the channel's agent_words, given to turns so far
 
-    async def speak(self, text: str) -> None:
-        speech = await voice.speech_of(text, self.voice)
+    async def speak(self, text: str, slower: bool = False) -> None:
+        spoken = self.voice
+        if slower:
+            spoken = {**self.voice, "speed": float(self.voice.get("speed", 1.0)) * SLOWER_WHEN_REPEATING}
+        speech = await voice.speech_of(text, spoken)
         await self._sound(self._line(speech))
 
     def _line(self, samples):

@@ -61,6 +61,9 @@ def test_a_yes_to_stop_calling_is_asking_not_to_be_called_and_a_hint_alone_is_no
 
     assert asked_not_to_be_called(rita, callee("Hello?", "yes speaking", "oh you people again", "yeah no"))
     assert not asked_not_to_be_called(rita, callee("Hello?", "yes speaking", "oh you people again"))
+    repeated = callee("Hello?", "yes speaking", "yes speaking", "oh you people again")  # asked to repeat its yes
+    assert not asked_not_to_be_called(rita, repeated, said_turns=[None, 0, 0, 1])  # Phonify: the yes is unsaid
+    assert asked_not_to_be_called(rita, callee("Hello?", "a", "b", "c"), said_turns=[None, 0, 1, 2])
 
 
 def test_it_explains_bad_input():

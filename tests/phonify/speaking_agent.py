@@ -1,5 +1,6 @@
 """A stand-in agent that talks over real audio: it hears the callee with a VAD on the fork's frames and
-answers each utterance with its next line, synthesised and sent back as playAudio (16 kHz raw)."""
+answers each utterance with its next line, synthesised and sent back as playAudio (16 kHz raw), followed
+by a mark carrying the line's words where `marks` is set (as the product's agent does)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ QUIET_FRAMES_THAT_END = 25  # 500 ms
 
 
 class SpeakingAgent:
-    def __init__(self, lines: list, *, speak_first: bool = False, kill_on_speech: bool = False) -> None:
+    def __init__(
+        self, lines: list, *, speak_first: bool = False, kill_on_speech: bool = False, marks: bool = False
+    ) -> None:
         self.lines = list(lines)
-        self.speak_first, self.kill_on_speech = speak_first, kill_on_speech
+        self.speak_first, self.kill_on_speech, self.marks = speak_first, kill_on_speech, marks
         self.utterances: list[float] = []  # when each callee utterance ended (monotonic)
         self.callee_audio = bytearray()
         self.sent_lines: list[tuple[float, float, str]] = []  # (sent at, seconds long, text)
@@ -66,6 +69,9 @@ class SpeakingAgent:
         content = base64.b64encode(audio.tobytes()).decode()
         play = {"audioContentType": "raw", "sampleRate": 16000, "audioContent": content, "textContent": text}
         await socket.send(json.dumps({"type": "playAudio", "data": play}))
+        if self.marks:  # the words of the audio before it, as our agent marks them
+            mark = {"name": f"line-{len(self.sent_lines)}", "text": text}
+            await socket.send(json.dumps({"type": "mark", "data": mark}))
         seconds = len(audio) / 16000
         self.sent_lines.append((time.time(), seconds, text))
         self.speaking_until = time.time() + seconds

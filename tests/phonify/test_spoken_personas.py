@@ -112,6 +112,24 @@ def test_a_person_speaks_each_turn_after_the_agent_stops_and_waits_for_the_words
     assert callee_energy > 50 and agent_energy > 50  # both sides are on the recording
 
 
+def test_a_person_asked_to_repeat_says_it_again_more_slowly_once(speaking_phonify):
+    maria = Persona(
+        name="maria", number=MARIA, rings=1, turns=(Turn("Yes, speaking."), Turn("Thursday afternoon works for me."))
+    )
+    switch = speaking_phonify(maria)
+    again = "Sorry, I didn't quite catch that. Is this Maria?"
+    agent = SpeakingAgent(["Hi, this is Ava. Is this Maria?", again, again, "Thank you. Goodbye."], marks=True)
+    call = call_with_agent(switch, MARIA, agent)
+    channel = switch.channels[call]
+    wait_for(lambda: len(said_by(channel, "agent")) == 4, 60)
+    end_call(switch, call)
+
+    assert said_by(channel, "callee") == ["Hello?", "Yes, speaking.", "Yes, speaking.", "Thursday afternoon works for me."]
+    assert channel.said_turns == [None, 0, 0, 1]  # the repeat is labelled as the turn it repeats, and said once
+    _, first, repeat, _ = channel.callee_audio.segments
+    assert len(repeat.samples) > 1.05 * len(first.samples)  # the same words, more slowly
+
+
 def test_a_voicemail_box_greets_beeps_and_transcribes_the_message_left(speaking_phonify):
     box = Persona(
         name="box",
