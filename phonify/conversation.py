@@ -244,6 +244,7 @@ class SpokenConversation(Conversation):
             on_start=self.agent_started.set,
             on_utterance=self._utterance,
             transcribe=switch.transcribe,
+            words_known=self._marked,
         )
         self._barging = False
         self._words_used = 0  # of the channel's agent_words, given to turns so far
@@ -296,6 +297,12 @@ class SpokenConversation(Conversation):
         segment = self.channel.callee_audio.schedule(samples, self.channel.clock())
         await self.switch.wait(max(0.0, segment.start - self.channel.clock() + 0.1))
         return segment.start
+
+    def _marked(self) -> bool:
+        """A person (not a voicemail box, whose message keyword spotting checks) takes the agent's words from
+        its marks where they came: recognising them too would only spend the cores the agent runs on."""
+        human = self.persona is not None and self.persona.answer == "human"
+        return human and len(self.channel.agent_words) > self._words_used
 
     def _utterance(self, heard: Heard, started_at: float) -> None:
         """The agent stopped talking: what it said is what its marks say, where they say it (a person

@@ -36,7 +36,9 @@ class Heard:
 
 class Ear:
     """Fed every 20 ms frame the callee hears; tells `on_start` when the agent starts talking and
-    `on_utterance(Heard, started_at)` when it has stopped (`at` is the call's clock)."""
+    `on_utterance(Heard, started_at)` when it has stopped (`at` is the call's clock). Where `words_known`
+    says the words are known already (the agent's marks carry them), nothing is recognised: the utterance is
+    reported at once, with no words of its own."""
 
     def __init__(
         self,
@@ -45,8 +47,10 @@ class Ear:
         on_start: Callable[[], None] = lambda: None,
         on_utterance: Callable[[Heard, float], None] = lambda heard, started_at: None,
         transcribe: bool = True,
+        words_known: Callable[[], bool] = lambda: False,
     ) -> None:
         self.listen_for = tuple(sorted({word.lower() for word in listen_for}))
+        self.words_known = words_known  # true when what was just said is known without recognising it
         self.transcribe = transcribe
         self.on_start, self.on_utterance = on_start, on_utterance
         self.vad = webrtcvad.Vad(2)
@@ -80,6 +84,9 @@ class Ear:
     def _utterance_ended(self) -> None:
         self.speaking, self._voiced_run = False, 0
         audio, self._frames = b"".join(self._frames), []
+        if self.words_known():
+            self.on_utterance(Heard(text="", spotted=frozenset()), self._started_at)
+            return
         task = asyncio.get_running_loop().create_task(self._recognise(audio, self._rate, self._started_at))
         self._recognising.add(task)
         task.add_done_callback(self._recognising.discard)
