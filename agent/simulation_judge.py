@@ -36,8 +36,8 @@ def simulation_report(
 ) -> dict:
     """Turn latency is read off the saved turns: from the end of the callee's words (where the agent's
     voice activity put it) to the agent's first audio sent. `reply_gaps` (audio mode) add the same as the
-    callee hears it, measured at the switch from the end of the person's scheduled audio (which ends with
-    the synthesiser's own trailing silence) to the agent's audio arriving."""
+    callee hears it, measured at the switch from the end of the person's voiced audio (the synthesiser's
+    trailing silence left out) to the agent's audio arriving."""
     rows = [
         _judged(
             persona,

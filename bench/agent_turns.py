@@ -10,7 +10,7 @@ once, in batches, until at least `--turns` turns are measured.
 
 - Turn latency: from the end of the person's words (where the agent's voice activity puts it) to the
   agent's first audio frame sent, by the agent's clock, p50 / p95 — what `simulate` reports; and the same
-  as the callee hears it, on Phonify's clock (from the end of the person's audio, which carries the
+  as the callee hears it, on Phonify's clock (from the end of the person's voiced audio, without the
   synthesiser's trailing silence, to the agent's audio arriving). First response: after their "Hello?".
 - Concurrency: the most calls at once whose p95 (agent's clock) stays within 20 % of one call's.
 - Memory: the agent's resident memory at its peak at each level; per call, the growth from one call at

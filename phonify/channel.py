@@ -64,7 +64,7 @@ class Channel:
     said_turns: list[int | None] = field(default_factory=list)  # per utterance of the persona, the number of the
     # turn it said (a repeat says one again), None for its greeting and its answers after its turns
     callee_said_until: float | None = None  # when the persona's last words ended, until the agent answers
-    reply_gaps: list[float] = field(default_factory=list)  # seconds from the end of their words to the agent's audio
+    reply_gaps: list[float] = field(default_factory=list)  # s from the end of their voiced words to the agent's audio
     conversation: object = None  # the persona's side (phonify.conversation), once answered
     ear: object = None  # phonify.hearing.Ear of a speaking persona
     settled: threading.Event = field(default_factory=threading.Event)  # ended, transcribed, recorded

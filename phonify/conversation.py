@@ -272,8 +272,10 @@ class SpokenConversation(Conversation):
             self.channel.barge_ins.append(
                 {"at": segment.start, "agent_stopped_after_ms": None if self.channel.agent_playing else 0}
             )
+        words_end = segment.start + voice.voiced_seconds(samples)  # the turn's latency runs from here
+        await self.switch.wait(max(0.0, words_end - self.channel.clock()))
+        self.channel.callee_finished_speaking(words_end)
         await self.switch.wait(max(0.0, segment.end - self.channel.clock()))
-        self.channel.callee_finished_speaking(segment.end)
         return segment.start
 
     async def moment_to_barge_in(self) -> None:

@@ -87,11 +87,16 @@ class Switch(ApiCommands):
         self._spawn(self._warm_up_voices())
 
     async def _warm_up_voices(self) -> None:
-        """Load the voice and say every greeting once now, as a person is ready before the phone rings."""
+        """Load the voice and say every greeting and every turn whose words are fixed once now, as a person
+        knows what they will say before the phone rings: a callee's voice costs a real switch nothing, so
+        synthesising it during the calls would only take the cores the agent is measured on (a turn that
+        names an offered time is made when it is said)."""
         answering = [p for p in self.personas.values() if p.answer in ("human", "voicemail")]
         if not self.text_mode:
-            for greeting, voice_options in {(p.greeting, tuple(sorted(p.voice.items()))) for p in answering}:
-                await voice.speech_of(greeting, dict(voice_options))
+            for words, voice_options in dict.fromkeys(
+                (text, tuple(sorted(p.voice.items()))) for p in answering for text in _fixed_words(p)
+            ):
+                await voice.speech_of(words, dict(voice_options))
         self.voices_ready.set()
 
     async def stop(self) -> None:
@@ -365,3 +370,8 @@ class Switch(ApiCommands):
             "audio": f"{channel.uuid}.wav",
         }
         (self.record_dir / f"{channel.uuid}.json").write_text(json.dumps(document, indent=2))
+
+
+def _fixed_words(persona: Persona) -> list[str]:
+    """What the persona will say whatever the agent offers: its greeting and its turns without placeholders."""
+    return [persona.greeting] + [turn.say for turn in persona.turns if turn.say and "{" not in turn.say]

@@ -32,6 +32,18 @@ def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:
     return np.clip(np.rint(converted * 32768), -32768, 32767).astype(np.int16)
 
 
+VOICED_LEVEL = 100  # mean |sample| of a 10 ms frame above which it is voice, not the synthesiser's silence
+
+
+def voiced_seconds(samples: np.ndarray) -> float:
+    """How far into `samples` (16 kHz) the voice goes: the end of its last voiced 10 ms frame (synthesisers
+    end words with a few hundred ms of near silence)."""
+    frame = RATE // 100
+    levels = np.abs(samples[: len(samples) // frame * frame].astype(np.int32)).reshape(-1, frame).mean(axis=1)
+    voiced = np.nonzero(levels > VOICED_LEVEL)[0]
+    return (int(voiced[-1]) + 1) * frame / RATE if len(voiced) else 0.0
+
+
 def tone(seconds: float, *frequencies: float, level: float = 0.3) -> np.ndarray:
     moments = np.arange(int(seconds * RATE)) / RATE
     wave_sum = sum(np.sin(2 * np.pi * frequency * moments) for frequency in frequencies) / len(frequencies)

@@ -256,3 +256,14 @@ def test_a_voicemail_dropped_with_uuid_broadcast_is_heard_and_transcribed(speaki
     record = end_call(switch, call)
     assert record["voicemail_recording"], "the message was transcribed"
     assert record["voicemail_spotted"] == ["appointment", "office"]
+
+
+def test_a_persons_words_end_where_the_voice_ends_not_where_the_synthesisers_silence_does():
+    from phonify.telephone_line import through_the_line
+    from phonify.voice import RATE, synthesize, voiced_seconds
+
+    for engine in ("piper", "espeak"):
+        speech = through_the_line(synthesize("Yes, speaking.", engine=engine))
+        voiced = voiced_seconds(speech)
+        assert 0.6 < voiced < len(speech) / RATE - 0.1  # the trailing silence is not part of the words
+        assert voiced_seconds(speech[: int(voiced * RATE)]) == pytest.approx(voiced, abs=0.011)
