@@ -29,6 +29,7 @@ TABLES = {
     "realistic_held_out_5.yaml": ("phrasings_held_out_5.yaml", "held_out_5", 9500),
     "realistic_held_out_6.yaml": ("phrasings_held_out_6.yaml", "held_out_6", 1000),
     "realistic_held_out_7.yaml": ("phrasings_held_out_7.yaml", "held_out_7", 2000),
+    "realistic_held_out_8.yaml": ("phrasings_held_out_8.yaml", "held_out_8", 6000),
 }
 NAMES = (("Taylor", "Brooks"), ("Dana", "Whitfield"), ("Jordan", "Reyes"), ("Maria", "Lopez"), ("James", "O'Brien"),
          ("Priya", "Raman"), ("Luis", "Ortega"), ("Grace", "Kim"), ("Walter", "Hughes"), ("Ana", "Silva"),

@@ -2,8 +2,9 @@
 (words that would end the call: a wrong number, not at home, call back, a person, not interested), it asks
 about them, and the person answers yes if that is what they meant — what their turns' intents say — and
 no if not. The words are spotted in what the persona heard (keyword spotting with audio, the text in text
-mode), like `after_hearing`. Where the agent also offered keys ("Press 1 for yes, or 2 for no."), a persona
-that `presses_keys` answers with the key instead."""
+mode), like `after_hearing`. So is "Would you like us to stop calling you?" (`stop_reply`): yes from a
+person who meant to opt out, no from anyone else. Where the agent also offered keys ("Press 1 for yes, or 2
+for no."), a persona that `presses_keys` answers with the key instead."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ CHECKED = {
     "not interested": {"not_interested"},
     "already have": {"already_have"},
 }
+STOP_ASKED = "stop calling"  # "Would you like us to stop calling you?" / "Sorry, should we stop calling this number?"
+MEANT_STOP = {"opt_out", "opt_out_unsure"}  # the intents of a person who would answer it yes
 KEYS_SPOKEN = "press one"  # "… Press 1 for yes, or 2 for no." as the ear spots it
 KEYS_OFFERED = ("press 1", KEYS_SPOKEN)  # as written (text mode) and as spotted
 LISTEN_FOR = (ASKING, *CHECKED)  # what a spoken persona's ear spots (and KEYS_SPOKEN if it presses keys: each
@@ -33,6 +36,14 @@ def check_reply(heard: Heard, intents: set[str]) -> str | None:
         if heard.contains(words):
             return "Yes, that's right." if intents & meant else "No."
     return None
+
+
+def stop_reply(heard: Heard, intents: set[str]) -> str | None:
+    """Yes or no to "Would you like us to stop calling you?" as the person's turns meant it, or None when the
+    agent did not ask it (a person who only wanted another day, or no appointment, says no)."""
+    if not heard.contains(STOP_ASKED):
+        return None
+    return "Yes." if intents & MEANT_STOP else "No."
 
 
 def key_for(heard: Heard, reply: str) -> str | None:

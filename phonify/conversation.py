@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from phonify import voice
 from phonify.channel import Channel
-from phonify.checks_heard import KEYS_SPOKEN, check_reply, key_for
+from phonify.checks_heard import KEYS_SPOKEN, STOP_ASKED, check_reply, key_for, stop_reply
 from phonify.checks_heard import LISTEN_FOR as CHECK_WORDS
 from phonify.hearing import Ear, Heard
 from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
@@ -80,7 +80,7 @@ class Conversation:
             await (self.moment_to_barge_in() if barging else self._wait(self.agent_stopped))
             if not self.channel.alive:
                 return
-            if not barging and await self._repeated_when_asked():
+            if not barging and (await self._repeated_when_asked() or await self._stop_question_answered(turn)):
                 continue
             if turn.after_hearing and not any(h.contains(word) for h in self.heard for word in turn.after_hearing):
                 continue  # not yet: wait for the agent to say what this turn answers
@@ -123,9 +123,9 @@ class Conversation:
         return windows
 
     async def _answer_after_turns(self) -> None:
-        """Its own turns said, the persona answers the agent's questions: "Did you say …?" as its turns
-        meant it, and questions about times as its wishes say: yes to a time it accepts, no to one it does
-        not, and which of several it wants."""
+        """Its own turns said, the persona answers the agent's questions: "Did you say …?" and "Would you
+        like us to stop calling you?" as its turns meant them, and questions about times as its wishes say:
+        yes to a time it accepts, no to one it does not, and which of several it wants."""
         answered = 0
         intents = {turn.intent for turn in self.persona.turns}
         while answered < ANSWERS_AFTER_TURNS and self.channel.alive:
@@ -136,18 +136,39 @@ class Conversation:
             words = heard.text
             if taken(words) and self.channel.picked and self.offers:  # its time has gone: it takes the next one
                 self.channel.picked.append(self.offers[0].key())
-            reply = check_reply(heard, intents) or reply_to(words, self._accepts(), today=self.switch.today)
+            reply = (
+                check_reply(heard, intents)
+                or stop_reply(heard, intents)
+                or reply_to(words, self._accepts(), today=self.switch.today)
+            )
             if reply is None:
                 await self._repeated_when_asked()
                 continue
-            await self.switch.wait(REPLY_PAUSE)
-            self.heard = []
             answered += 1
-            key = key_for(heard, reply) if self.persona.presses_keys else None
-            if key is not None:
-                self._press(key)
-            else:
-                await self.say(reply)
+            await self._answer(heard, reply)
+
+    async def _stop_question_answered(self, turn) -> bool:
+        """The agent asked "Would you like us to stop calling you?" and the next turn is no answer to it: the
+        person answers it (yes if they meant to opt out, else no) before going on."""
+        if not self.heard or STOP_ASKED in turn.after_hearing:
+            return False
+        heard = self.heard[-1]
+        reply = stop_reply(heard, {each.intent for each in self.persona.turns})
+        if reply is None:
+            return False
+        await self._answer(heard, reply)
+        return True
+
+    async def _answer(self, heard: Heard, reply: str) -> None:
+        """Answer what the agent just said (`heard`): with a key where it offered keys for a yes or a no and
+        the person presses keys, else in words."""
+        await self.switch.wait(REPLY_PAUSE)
+        self.heard = []
+        key = key_for(heard, reply) if self.persona.presses_keys else None
+        if key is not None:
+            self._press(key)
+        else:
+            await self.say(reply)
 
     def _press(self, key: str, turn: int | None = None) -> None:
         self.channel.said_turns.append(turn)  # the agent keeps a key as a turn of the callee's

@@ -75,6 +75,7 @@ OPT_OUT = any_of(
     rf"(?:these|your|any|any more|more|the|those|such|this kind of|sales) {CALLS}|(?:to )?(?:any )?more {CALLS}|"
     rf"to (?:get|receive) (?:these|your|any|any more|more) {CALLS}|to hear from you)\b",
     r"\bdo not call (?:list|registry|register)\b",
+    rf"\b(?:not|never) (?:to )?be (?:called|contacted|phoned|rung)\b(?! {WHEN_WORDS}\b)",
     r"\b(?:lose|forget|delete|shred) (?:my|this|our) (?:number|phone number)\b",
     r"\bforget (?:you ever had|you have|you had|you got|about) (?:my|this|our|the) (?:number|phone number)\b",
     r"\bunsubscribe\b",

@@ -91,7 +91,10 @@ def time_details(said: str) -> dict:
     if bound:
         hour = _bound_hour(bound)
         if hour is not None:
-            found["after" if bound.group("kind") in ("after", "past", "later than") else "before"] = hour
+            later = bound.group("kind") in ("after", "past", "later than")
+            if said[: bound.start()].endswith("not "):  # "not before ten": from ten on
+                later = not later
+            found["after" if later else "before"] = hour
     between = BETWEEN.search(said)
     if between and found["after"] is None and found["before"] is None:
         found["after"] = _spoken_hour(between.group("hour"), between.group("suffix"))
@@ -153,12 +156,15 @@ def _month_day(said: str) -> int | None:
     return None
 
 
+# A part of the day ruled out ("not mornings", "I can't do mornings", "I work afternoons"): the other is meant
+NEGATED_PART = re.compile(
+    r"\b(?:(?:not|no|never)(?: (?:do|make|manage|handle|good|great|available|free))?|"
+    r"(?:i|we) (?:work|am working|are working|am at work|are at work)) (?:in the )?(mornings?|afternoons?|evenings?)\b"
+)
+
+
 def _part(said: str) -> str | None:
-    negated = re.search(
-        r"\b(?:not|no|never|(?:i|we) (?:work|am working|are working|am at work|are at work)) (?:in the )?"
-        r"(mornings?|afternoons?|evenings?)\b",
-        said,
-    )
+    negated = NEGATED_PART.search(said)
     if negated:
         return OPPOSITE[PARTS[negated.group(1)]]
     for words in ("after lunch", "lunchtime", "lunch", "mornings", "morning", "afternoons", "afternoon",

@@ -16,7 +16,7 @@ from agent.dialogue import answer_phrases as answers
 from agent.dialogue import phrases
 from agent.dialogue import question_phrases as questions
 from agent.dialogue.phrases import normalised
-from agent.dialogue.spoken_times import WEEKDAYS, time_details
+from agent.dialogue.spoken_times import NEGATED_PART, WEEKDAYS, time_details
 
 INTENTS = (
     "opt_out", "opt_out_unsure", "deceased", "robot", "someone_else", "not_available", "wrong_person", "how_number",
@@ -124,6 +124,8 @@ def understand(
         if pattern.search(said):
             return meant(intent, **(when if intent in TIMED else {}))
     name = normalised(first_name)
+    if name and _spoken_of(name, said):
+        return meant("not_available", **when)
     if name and re.search(rf"\b(?:this is not|it is not|i am not|no) {re.escape(name)}\b", said):
         return meant("wrong_person")
     if answers.NONE_OFFERED.search(said) and not named:
@@ -153,8 +155,25 @@ def understand(
     return meant("unclear")
 
 
+def _spoken_of(name: str, said: str) -> bool:
+    """The person asked for is spoken of, not speaking: "Linda's not around", "Grace is tied up", "Walter
+    just left" — someone else answered for them."""
+    name = re.escape(name)
+    if re.search(rf"\b(?:this is|it is|i am) {name}\b|\b{name} (?:is )?(?:speaking|here)\b", said):
+        return False
+    return bool(
+        re.search(
+            rf"\b{name} (?:is|not|has|just|went|left|at|out|away|will|can not|stepped|over|down|off|gone|busy|still|"
+            rf"already|working|asleep|sleeping|in the)\b",
+            said,
+        )
+    )
+
+
 def _a_time(said: str, when: dict, meant) -> Understood:
     """A time was named: chosen, or refused — and then perhaps another wanted instead."""
+    if NEGATED_PART.search(said):  # "I can't do mornings": the part of the day left is the wish
+        return meant("choose", **when)
     proposal = list(answers.PROPOSING.finditer(said))
     if proposal:  # "Ten-thirty today? … How about Thursday instead?": the time proposed last is the one wanted
         instead = time_details(said[proposal[-1].start() :])

@@ -60,6 +60,39 @@ def test_the_part_of_the_day_they_work_is_the_part_they_cannot_do():
     assert (meant.intent, meant.part) == ("choose", "afternoon")
 
 
+@pytest.mark.parametrize(
+    ("said", "part", "after"),
+    [
+        ("We can't do afternoons. Something before lunch?", "morning", None),  # ruled out: the other part
+        ("I'm not available in the evenings.", "morning", None),
+        ("Monday maybe, but not before nine.", None, 9),  # "not before nine" is from nine on
+    ],
+)
+def test_a_part_of_the_day_or_a_bound_ruled_out_is_not_the_wish(said, part, after):
+    meant = understand(said)
+    assert (meant.intent, meant.part, meant.after) == ("choose", part, after)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("Mike's over at his brother's place today.", "not_available"),
+        ("Sorry, Mike is out running errands.", "not_available"),
+        ("No, Mike went to work already.", "not_available"),  # not "no Mike": a wrong number
+        ("Yes, this is Mike.", "yes"),
+        ("Mike here.", "yes"),
+        ("No Mike here, wrong number.", "wrong_person"),
+    ],
+)
+def test_the_person_asked_for_spoken_of_is_not_the_person_speaking(said, intent):
+    assert understand(said, first_name="Mike").intent == intent
+
+
+def test_asking_not_to_be_called_is_an_opt_out_but_not_at_a_time_is_not():
+    assert understand("I'd like this phone never to be called again.").intent == "opt_out"
+    assert understand("I'd rather not be called before noon.").intent != "opt_out"
+
+
 def test_it_takes_the_details_of_a_chosen_time():
     assert understand("The second one please.").choice == 1
     thursday = understand("Thursday afternoon works for me.")
