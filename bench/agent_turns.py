@@ -117,6 +117,7 @@ def level_run(
     people: list[dict] | None = None,
     now: str = NOW,
     wideband: bool = True,
+    keep: str = "",
 ) -> dict:
     """`people`: a persona file's people to call instead of the five-sentence caller (their own words)."""
     if people is None:
@@ -169,6 +170,8 @@ def level_run(
     if child.returncode != 0:
         raise SystemExit(f"simulate failed:\n{child.stderr[-3000:]}")
     report = json.loads(child.stdout.strip().splitlines()[-1])
+    if keep:  # every turn, for finding where the slow ones went
+        Path(f"{keep}-{concurrency}.json").write_text(json.dumps(report, indent=1))
     rows = report["personas"]
     firsts = [row["turn_latencies_ms"][0] for row in rows if row["turn_latencies_ms"]]
     turns = [ms for row in rows for ms in row["heard_latencies_ms"][1:]]
@@ -210,6 +213,7 @@ def main() -> None:
     parser.add_argument("--take", type=int, default=0, help="with --personas: only the first N people who answer")
     parser.add_argument("--now", default=NOW, help="the pinned clock (with --personas, the file's own)")
     parser.add_argument("--telephone", action="store_true", help="through the 8 kHz μ-law leg (default wideband)")
+    parser.add_argument("--keep", default="", help="write each level's `simulate --json` report to KEEP-N.json")
     options = parser.parse_args()
     chosen = None
     if options.personas:
@@ -225,7 +229,7 @@ def main() -> None:
             calls = max(level, math.ceil(options.turns / (TURNS_PER_CALL - 1) / level) * level)
             result = level_run(
                 calls, level, Path(folder), options.postgres, people=chosen, now=options.now,
-                wideband=not options.telephone,
+                wideband=not options.telephone, keep=options.keep,
             )  # fmt: skip
             results.append(result)
             print(json.dumps(result), flush=True)
