@@ -32,7 +32,7 @@ def simulation_report(
     reply_gaps: dict[str, list[int]] | None = None,
     picked: dict[str, list[str]] | None = None,
     today: dt.date | None = None,
-    said_turns: dict[str, list[int | None]] | None = None,
+    said_turns: dict[str, list[int | None]],
 ) -> dict:
     """Turn latency is read off the saved turns: from the end of the callee's words (where the agent's
     voice activity put it) to the agent's first audio sent. `reply_gaps` (audio mode) add the same as the
@@ -45,7 +45,7 @@ def simulation_report(
             None if reply_gaps is None else reply_gaps.get(persona.number, []),
             (picked or {}).get(persona.number, []),
             today,
-            None if said_turns is None else said_turns.get(persona.number, []),
+            said_turns.get(persona.number, []),
         )
         for persona in personas
     ]
@@ -92,7 +92,7 @@ def _judged(
     gaps: list[int] | None,
     picked: list[str],
     today: dt.date | None,
-    said_turns: list[int | None] | None = None,
+    said_turns: list[int | None],
 ) -> dict:
     call = Call.objects.filter(to_number=persona.number).order_by("-created_at").first()
     expected = persona.expect.get("outcome", "")
@@ -241,15 +241,11 @@ def _in_window(start: dt.datetime, window: dict, today: dt.date | None) -> bool:
     return not (window.get("before") and start.time() >= dt.time.fromisoformat(str(window["before"])))
 
 
-def _understood(
-    persona: Persona, turns: list[dict], said_turns: list[int | None] | None = None
-) -> list[tuple[str, str]]:
+def _understood(persona: Persona, turns: list[dict], said_turns: list[int | None]) -> list[tuple[str, str]]:
     """(meant, understood) for each labelled turn: the callee's turns after the greeting, in order, each
-    the persona turn Phonify says it was (a turn said again is labelled again), else the persona's turns
-    in order."""
+    the persona turn Phonify says it was (a turn said again is labelled again)."""
     heard = [turn for turn in turns if turn["speaker"] == "callee"][1:]
-    numbers = said_turns[1:] if said_turns is not None else range(len(persona.turns))
-    meant = [None if number is None else persona.turns[number] for number in numbers]
+    meant = [None if number is None else persona.turns[number] for number in said_turns[1:]]
     return [
         (turn.intent, (callee["understood"] or "none").split(" (")[0])
         for turn, callee in zip(meant, heard, strict=False)

@@ -53,6 +53,7 @@ class Conversation:
 
     def __init__(self, switch: Switch, channel: Channel) -> None:
         self.switch, self.channel, self.persona = switch, channel, channel.persona
+        self.intents = {turn.intent for turn in self.persona.turns} if self.persona else set()  # what it means
         self.heard: list[Heard] = []  # what the agent said since the persona's last turn
         self.next_turn = 0
         self.last_words: tuple[str, int | None] | None = None  # what it said last, and the turn it was
@@ -127,7 +128,6 @@ class Conversation:
         like us to stop calling you?" as its turns meant them, and questions about times as its wishes say:
         yes to a time it accepts, no to one it does not, and which of several it wants."""
         answered = 0
-        intents = {turn.intent for turn in self.persona.turns}
         while answered < ANSWERS_AFTER_TURNS and self.channel.alive:
             await self._wait(self.agent_stopped)
             if not self.channel.alive or not self.heard:
@@ -137,8 +137,8 @@ class Conversation:
             if taken(words) and self.channel.picked and self.offers:  # its time has gone: it takes the next one
                 self.channel.picked.append(self.offers[0].key())
             reply = (
-                check_reply(heard, intents)
-                or stop_reply(heard, intents)
+                check_reply(heard, self.intents)
+                or stop_reply(heard, self.intents)
                 or reply_to(words, self._accepts(), today=self.switch.today)
             )
             if reply is None:
@@ -153,7 +153,7 @@ class Conversation:
         if not self.heard or STOP_ASKED in turn.after_hearing:
             return False
         heard = self.heard[-1]
-        reply = stop_reply(heard, {each.intent for each in self.persona.turns})
+        reply = stop_reply(heard, self.intents)
         if reply is None:
             return False
         await self._answer(heard, reply)
@@ -162,8 +162,7 @@ class Conversation:
     async def _answer(self, heard: Heard, reply: str) -> None:
         """Answer what the agent just said (`heard`): with a key where it offered keys for a yes or a no and
         the person presses keys, else in words."""
-        await self.switch.wait(REPLY_PAUSE)
-        self.heard = []
+        await self._reply_pause()
         key = key_for(heard, reply) if self.persona.presses_keys else None
         if key is not None:
             self._press(key)
@@ -179,11 +178,15 @@ class Conversation:
         asked = self.heard and self.heard[-1].contains(ASKED_TO_REPEAT)
         if not (self.repeats_when_not_understood and asked and self.last_words and not self.repeated):
             return False
-        await self.switch.wait(REPLY_PAUSE)
-        self.heard = []
+        await self._reply_pause()
         words, turn = self.last_words
         await self.say(words, turn=turn, again=True)
         return True
+
+    async def _reply_pause(self) -> None:
+        """The moment a person takes before answering what the agent said (which it then has answered)."""
+        await self.switch.wait(REPLY_PAUSE)
+        self.heard = []
 
     async def _wait(self, event: asyncio.Event) -> None:
         await event.wait()
