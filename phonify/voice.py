@@ -20,6 +20,7 @@ import numpy as np
 import soxr
 
 RATE = 16000
+PIPER_RHYTHM = 0.8  # Piper's own default noise_w
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="phonify-voice")
 _piper_lock = threading.Lock()
 _piper = None
@@ -75,6 +76,7 @@ async def speech_of(text: str, voice: dict | None = None) -> np.ndarray:
         float(voice.get("speed", 1.0)),
         float(voice.get("noise", 0.667)),
         str(voice.get("variant", "")),
+        float(voice.get("rhythm", PIPER_RHYTHM)),
     )
     loop = asyncio.get_running_loop()
     key = (loop, *words)
@@ -88,22 +90,28 @@ async def speech_of(text: str, voice: dict | None = None) -> np.ndarray:
 
 @functools.lru_cache(maxsize=512)
 def synthesize(
-    text: str, engine: str = "piper", speed: float = 1.0, noise: float = 0.667, variant: str = ""
+    text: str,
+    engine: str = "piper",
+    speed: float = 1.0,
+    noise: float = 0.667,
+    variant: str = "",
+    rhythm: float = PIPER_RHYTHM,
 ) -> np.ndarray:
-    """`noise`: Piper's noise scale (how much the voice varies: 0.667 is its default); `variant`: an
-    espeak-ng voice such as "en-us+f3" (a woman's), "en-us+m4"."""
+    """`noise`: Piper's noise scale (how much the voice varies: 0.667 is its default); `rhythm`: how much its
+    word lengths vary from one saying to the next (Piper's noise_w; 0 says the same words in the same time);
+    `variant`: an espeak-ng voice such as "en-us+f3" (a woman's), "en-us+m4"."""
     if not text.strip():
         return np.zeros(0, dtype=np.int16)
     if engine == "espeak" and shutil.which("espeak-ng"):
         return _espeak(text, speed, variant)
-    return _piper_say(text, speed, noise)  # piper is the default and the stand-in where espeak-ng is absent
+    return _piper_say(text, speed, noise, rhythm)  # piper is the default and the stand-in where espeak-ng is absent
 
 
-def _piper_say(text: str, speed: float, noise: float = 0.667) -> np.ndarray:
+def _piper_say(text: str, speed: float, noise: float = 0.667, rhythm: float = PIPER_RHYTHM) -> np.ndarray:
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    config = SynthesisConfig(length_scale=1.0 / max(speed, 0.1), noise_scale=noise)
+    config = SynthesisConfig(length_scale=1.0 / max(speed, 0.1), noise_scale=noise, noise_w_scale=rhythm)
     with _piper_lock:  # one onnxruntime session, used by one thread at a time
         chunks = list(voice.synthesize(text, syn_config=config))
     if not chunks:

@@ -114,7 +114,11 @@ def test_a_person_speaks_each_turn_after_the_agent_stops_and_waits_for_the_words
 
 def test_a_person_asked_to_repeat_says_it_again_more_slowly_once(speaking_phonify):
     maria = Persona(
-        name="maria", number=MARIA, rings=1, turns=(Turn("Yes, speaking."), Turn("Thursday afternoon works for me."))
+        name="maria",
+        number=MARIA,
+        rings=1,
+        turns=(Turn("Yes, speaking."), Turn("Thursday afternoon works for me.")),
+        voice={"rhythm": 0},  # the same words take the same time at the same speed (Piper varies them by ~5 %)
     )
     switch = speaking_phonify(maria)
     again = "Sorry, I didn't quite catch that. Is this Maria?"
@@ -127,7 +131,7 @@ def test_a_person_asked_to_repeat_says_it_again_more_slowly_once(speaking_phonif
     assert said_by(channel, "callee") == ["Hello?", "Yes, speaking.", "Yes, speaking.", "Thursday afternoon works for me."]
     assert channel.said_turns == [None, 0, 0, 1]  # the repeat is labelled as the turn it repeats, and said once
     _, first, repeat, _ = channel.callee_audio.segments
-    assert len(repeat.samples) > 1.05 * len(first.samples)  # the same words, more slowly
+    assert len(repeat.samples) > 1.1 * len(first.samples)  # the same words, more slowly
 
 
 def test_a_voicemail_box_greets_beeps_and_transcribes_the_message_left(speaking_phonify):
