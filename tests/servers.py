@@ -59,3 +59,12 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30) -> N
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def wait_for_line(log_path: Path, text: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until a started process has written `text` to its log; fail with the log if it exits or is slow."""
+    deadline = time.monotonic() + timeout
+    while text not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"no {text!r} from the process:\n{log_path.read_text()}")
+        time.sleep(0.1)

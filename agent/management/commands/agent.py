@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 import signal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,7 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="Pin the clock for offering times (ISO-8601 with offset).")
 
     def handle(self, *args, **options) -> None:
-        logging.basicConfig(level=logging.INFO, format="%(message)s")
         clock = timezone.now
         if options["now"]:
             try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 
 from django.core.management.base import BaseCommand
@@ -14,7 +13,6 @@ class Command(BaseCommand):
     help = "Listen to the switch's events and keep every call's record current (reconnects by itself)."
 
     def handle(self, *args, **options) -> None:
-        logging.basicConfig(level=logging.INFO, format="%(message)s")
         stopping = []
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.append(True))
