@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import signal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from agent.server import AgentServer
+from issetter.pinned_clock import pinned_moment_parse
 
 
 class Command(BaseCommand):
@@ -18,18 +18,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8091)
-        parser.add_argument("--now", help="Pin the clock for offering times (ISO-8601 with offset).")
+        parser.add_argument(
+            "--now", type=pinned_moment_parse, help="Pin the clock for offering times (ISO-8601 with offset)."
+        )
 
     def handle(self, *args, **options) -> None:
-        clock = timezone.now
-        if options["now"]:
-            try:
-                pinned = dt.datetime.fromisoformat(options["now"])
-            except ValueError:
-                raise CommandError("--now must be ISO-8601, e.g. 2026-11-24T09:00:00-05:00") from None
-            if pinned.tzinfo is None:
-                raise CommandError("--now needs a UTC offset, e.g. 2026-11-24T09:00:00-05:00")
-            clock = lambda: pinned  # noqa: E731
+        pinned = options["now"]
+        clock = (lambda: pinned) if pinned else timezone.now
         asyncio.run(self._serve(AgentServer(options["host"], options["port"], clock=clock)))
 
     async def _serve(self, server: AgentServer) -> None:

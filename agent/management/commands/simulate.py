@@ -7,7 +7,6 @@ simulation never touches the office's data; the child prints the report as JSON 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from issetter.pinned_clock import pinned_moment_parse
 from phonify.personas import PersonaError, personas_load
 
 
@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("personas", help="A Phonify persona file (see phonify/README.md).")
-        parser.add_argument("--now", help="Pin the clock for calling hours and slots (ISO-8601 with offset).")
+        parser.add_argument(
+            "--now", type=pinned_moment_parse, help="Pin the clock for calling hours and slots (ISO-8601 with offset)."
+        )
         parser.add_argument("--tz", default="America/New_York", help="The simulated office's time zone.")
         parser.add_argument("--text", action="store_true", help="People and agent speak in text, not audio.")
         parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
@@ -47,7 +49,6 @@ class Command(BaseCommand):
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
 
     def handle(self, *args, **options) -> None:
-        now = _pinned(options["now"])
         try:
             zoneinfo.ZoneInfo(options["tz"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -61,7 +62,7 @@ class Command(BaseCommand):
 
             report = simulation_run(
                 personas_path=options["personas"],
-                now=now,
+                now=options["now"],
                 tz=options["tz"],
                 text=options["text"],
                 concurrency=options["concurrency"],
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             argv += ["--text"] if options["text"] else []
             argv += ["--wideband"] if options["wideband"] else []
             argv += ["--time-scale", str(options["time_scale"])]
-            argv += ["--now", options["now"]] if options["now"] else []
+            argv += ["--now", options["now"].isoformat()] if options["now"] else []
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if child.returncode != 0:
             raise CommandError(f"The simulation failed:\n{child.stderr[-3000:]}")
@@ -120,15 +121,3 @@ class Command(BaseCommand):
             f"turns understood {summary['turns_understood']}; turn latency p50 {summary['turn_latency_p50_ms']} ms, "
             f"p95 {summary['turn_latency_p95_ms']} ms, max {summary['turn_latency_max_ms']} ms"
         )
-
-
-def _pinned(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise CommandError("--now must be ISO-8601, e.g. 2026-11-24T10:00:00-05:00") from None
-    if moment.tzinfo is None:
-        raise CommandError("--now needs a UTC offset, e.g. 2026-11-24T10:00:00-05:00")
-    return moment

@@ -7,8 +7,6 @@ is 0 when the run completed. Calls end through the event listener (`telephony_ev
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from calls.models import DialRun
 from calls.selectors import run_figures
 from calls.telephony import SwitchUnavailableError, telephony_open
 from issetter.models import Office
+from issetter.pinned_clock import pinned_moment_parse
 
 
 class Command(BaseCommand):
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="drive the run here and wait for its end")
         parser.add_argument(
             "--now",
-            type=dt.datetime.fromisoformat,
+            type=pinned_moment_parse,
             default=None,
             help="with --wait: judge the calling rules as if it were this moment (ISO 8601 with offset; tests)",
         )
