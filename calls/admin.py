@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from calls.call_events import EVENT_FIELDS
 from calls.models import Call, CallEvent, CallingRule, DialingPolicy, DialRun, OfficeHoliday, QueueEntry, Turn
 from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
 
@@ -80,6 +81,10 @@ class TurnInline(OfficeScopedInline):
         return False
 
 
+# What staff may change on a call record: their own flag on it. Every other field an event may change is read-only.
+STAFF_MARKS = ("flagged", "flag_reason")
+
+
 @admin.register(Call)
 class CallAdmin(OfficeScopedAdmin):
     """Calls are records: the switch's data (CDR, causes, times) is read-only; staff may flag them."""
@@ -105,22 +110,9 @@ class CallAdmin(OfficeScopedAdmin):
         "uuid",
         "to_number",
         "from_number",
-        "status",
-        "outcome",
         "job_uuid",
         "created_at",
-        "originated_at",
-        "ringing_at",
-        "answered_at",
-        "ended_at",
-        "last_event_at",
-        "hangup_cause",
-        "hangup_cause_q850",
-        "duration_seconds",
-        "billsec",
-        "cdr",
-        "answered_by",
-        "beep_detected_at",
+        *(field for field in EVENT_FIELDS if field not in STAFF_MARKS),
         "voicemail_message",
         "recording",
     )
