@@ -18,7 +18,7 @@ from django.conf import settings
 
 from calendars.providers import CalendarError, EventDraft, ProviderEvent, SyncBatch
 from calendars.providers.google_login import access_token
-from calendars.providers.http import calendar_session, request_with_retries
+from calendars.providers.http import MISSING, calendar_request, calendar_session
 
 PAGE = 250
 
@@ -52,7 +52,7 @@ class GoogleCalendar:
         body = {**_event_body(draft), "id": event_id}
         if draft.attendee_email:
             body["attendees"] = [{"email": draft.attendee_email, "displayName": draft.attendee_name}]
-        response = self._request("POST", f"{self._events_url}?sendUpdates=all", json=body, conflict_ok=True)
+        response = self._request("POST", f"{self._events_url}?sendUpdates=all", json=body, accept=(409,))
         if response.status_code == 409:  # made by an earlier try of this booking: read it back
             response = self._request("GET", f"{self._events_url}/{event_id}")
         return self._event(response.json())
@@ -63,7 +63,7 @@ class GoogleCalendar:
 
     def cancel(self, event_id: str, comment: str = "") -> None:
         url = f"{self._events_url}/{quote(event_id, safe='')}?sendUpdates=all"
-        self._request("DELETE", url, missing_ok=True)
+        self._request("DELETE", url, accept=MISSING)
 
     def changes(self, cursor: str, start: dt.datetime, end: dt.datetime) -> SyncBatch:
         batch = SyncBatch(full=not cursor)
@@ -82,7 +82,7 @@ class GoogleCalendar:
         token = ""
         while True:
             page_query = {**query, "maxResults": PAGE, **({"pageToken": token} if token else {})}
-            response = self._request("GET", f"{self._events_url}?{urlencode(page_query)}", gone_ok=True)
+            response = self._request("GET", f"{self._events_url}?{urlencode(page_query)}", accept=(410,))
             if response.status_code == 410:
                 raise _SyncTokenExpiredError
             page = response.json()
@@ -93,23 +93,17 @@ class GoogleCalendar:
                     batch.cursor = page.get("nextSyncToken", "")
                 return found
 
-    def _request(self, method: str, url: str, *, missing_ok=False, gone_ok=False, conflict_ok=False, **kwargs):
-        response = request_with_retries(
+    def _request(self, method: str, url: str, *, accept=(), **kwargs):
+        return calendar_request(
             self.session,
             method,
             url,
             token=lambda force: access_token(self.account.pk, force_refresh=force, deadline=self.deadline),
             provider="Google",
+            refusal=_google_refusal,
+            accept=accept,
             **kwargs,
         )
-        if response.ok or (gone_ok and response.status_code == 410) or (conflict_ok and response.status_code == 409):
-            return response
-        if missing_ok and response.status_code in (404, 410):
-            return response
-        reason = _google_reason(response)
-        if response.status_code == 403 and reason in ("forbidden", "insufficientPermissions", "authError"):
-            raise CalendarError(f"Google refused access ({reason}): reconnect the calendar", reconnect=True)
-        raise CalendarError(f"Google said {response.status_code} {reason}"[:250], permanent=response.status_code < 500)
 
     def _event(self, item: dict) -> ProviderEvent:
         zone = zoneinfo.ZoneInfo(self.account.time_zone or self.account.office.time_zone)
@@ -142,6 +136,13 @@ def _event_body(draft: EventDraft) -> dict:
     if draft.location:
         body["location"] = draft.location
     return body
+
+
+def _google_refusal(response) -> CalendarError:
+    reason = _google_reason(response)
+    if response.status_code == 403 and reason in ("forbidden", "insufficientPermissions", "authError"):
+        return CalendarError(f"Google refused access ({reason}): reconnect the calendar", reconnect=True)
+    return CalendarError(f"Google said {response.status_code} {reason}"[:250], permanent=response.status_code < 500)
 
 
 def _google_reason(response) -> str:

@@ -1,5 +1,6 @@
 """What both online providers' HTTP chokepoints share: one session type that every calendar request goes
-through (Graph, Google Calendar, and the sign-in token endpoints, msal's included), and one request loop.
+through (Graph, Google Calendar, and the sign-in token endpoints, msal's included), one request loop, and
+`calendar_request`, each provider's API request: the loop, then the answer or the provider's own error.
 
 The session trusts the configured CA and gives every request connect and read timeouts
 (CALENDAR_CONNECT_TIMEOUT_SECONDS, CALENDAR_READ_TIMEOUT_SECONDS), cut to what is left of a deadline when
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import urlsplit
 
 import requests
@@ -24,6 +25,7 @@ from calendars.providers import CalendarError
 log = logging.getLogger(__name__)
 
 THROTTLED = {429, 503, 504}
+MISSING = (404, 410)  # the event is not there (any more): what a cancel wants anyway
 
 
 class DeadlinePassedError(requests.Timeout):
@@ -121,6 +123,26 @@ def request_with_retries(
             budget -= wait
             continue
         return response
+
+
+def calendar_request(
+    session: CalendarSession,
+    method: str,
+    url: str,
+    *,
+    token: Callable[[bool], str],
+    provider: str,
+    refusal: Callable[[requests.Response], CalendarError],
+    accept: Collection[int] = (),
+    headers: dict[str, str] | None = None,
+    **kwargs,
+) -> requests.Response:
+    """One API request through `request_with_retries`: a success or an `accept`ed status is returned; any
+    other answer raises the provider's `refusal(response)`."""
+    response = request_with_retries(session, method, url, token=token, provider=provider, headers=headers, **kwargs)
+    if response.ok or response.status_code in accept:
+        return response
+    raise refusal(response)
 
 
 def retry_after(response: requests.Response, *, default: float) -> float:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from calendars.providers import CalendarError, EventDraft, ProviderEvent, SyncBatch
-from calendars.providers.http import calendar_session, request_with_retries
+from calendars.providers.http import MISSING, calendar_request, calendar_session
 from calendars.providers.microsoft_login import access_token
 
 PREFER = 'outlook.timezone="UTC", IdType="ImmutableId", outlook.body-content-type="text"'
@@ -69,7 +69,7 @@ class MicrosoftCalendar:
     def cancel(self, event_id: str, comment: str = "") -> None:
         """Cancel (attendees are told, with the comment); an event already gone is fine."""
         url = f"{settings.MICROSOFT_GRAPH_URL}/me/events/{event_id}/cancel"
-        self._request("POST", url, json={"comment": comment}, missing_ok=True)
+        self._request("POST", url, json={"comment": comment}, accept=MISSING)
 
     def changes(self, cursor: str, start: dt.datetime, end: dt.datetime) -> SyncBatch:
         batch = SyncBatch(full=not cursor)
@@ -78,7 +78,7 @@ class MicrosoftCalendar:
             + urlencode({"startDateTime": _utc_text(start), "endDateTime": _utc_text(end)})
         )
         while url:
-            response = self._request("GET", url, extra_prefer=f"odata.maxpagesize={PAGE}", gone_ok=True)
+            response = self._request("GET", url, extra_prefer=f"odata.maxpagesize={PAGE}", accept=(410,))
             if response.status_code == 410:  # the sync state expired: read everything again
                 return self.changes("", start, end)
             page = response.json()
@@ -92,26 +92,18 @@ class MicrosoftCalendar:
         return batch
 
     # ---- the one HTTP chokepoint --------------------------------------------------------------------
-    def _request(self, method: str, url: str, *, extra_prefer: str = "", missing_ok=False, gone_ok=False, **kwargs):
+    def _request(self, method: str, url: str, *, extra_prefer: str = "", accept=(), **kwargs):
         prefer = f"{PREFER}, {extra_prefer}" if extra_prefer else PREFER
-        response = request_with_retries(
+        return calendar_request(
             self.session,
             method,
             url,
             token=lambda force: access_token(self.account.pk, force_refresh=force, deadline=self.deadline),
             provider="Microsoft",
+            refusal=_graph_refusal,
+            accept=accept,
             headers={"Prefer": prefer},
             **kwargs,
-        )
-        if response.ok or (gone_ok and response.status_code == 410):
-            return response
-        code, message = _graph_error(response)
-        if missing_ok and response.status_code in (404, 410):
-            return response
-        if code in RECONNECT_CODES or response.status_code == 403:
-            raise CalendarError(f"Outlook refused access ({code}): reconnect the calendar", reconnect=True)
-        raise CalendarError(
-            f"Outlook said {response.status_code} {code}: {message}"[:250], permanent=response.status_code < 500
         )
 
     def _event(self, item: dict) -> ProviderEvent:
@@ -139,6 +131,15 @@ def _event_body(draft: EventDraft) -> dict:
         "end": {"dateTime": _naive_utc_text(draft.ends_at), "timeZone": "UTC"},
         "location": {"displayName": draft.location} if draft.location else {},
     }
+
+
+def _graph_refusal(response) -> CalendarError:
+    code, message = _graph_error(response)
+    if code in RECONNECT_CODES or response.status_code == 403:
+        return CalendarError(f"Outlook refused access ({code}): reconnect the calendar", reconnect=True)
+    return CalendarError(
+        f"Outlook said {response.status_code} {code}: {message}"[:250], permanent=response.status_code < 500
+    )
 
 
 def _graph_error(response) -> tuple[str, str]:

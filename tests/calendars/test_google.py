@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from calendars.booking import appointment_book, appointment_reschedule
 from calendars.models import CalendarAccount, SyncedEvent
-from calendars.providers import provider_for
+from calendars.providers import CalendarError, EventDraft, provider_for
 from calendars.sync import calendar_sync
 from tests.calendars.fakes.google import FakeGoogle
 from tests.calendars.times import soon
@@ -119,3 +119,25 @@ def test_throttled_requests_wait_for_retry_after(google, gcal):
     provider_for(gcal).events(soon(1, 0), soon(4, 0))
     statuses = [r.status for r in google.requests_to("GET", "/calendar/v3/calendars/primary/events")]
     assert statuses[-2:] == [429, 200]
+
+
+def test_cancelling_an_event_already_gone_is_fine_and_a_missing_one_cannot_be_moved(google, gcal):
+    calendar = provider_for(gcal)
+    start = soon(2, 11)
+    draft = EventDraft(
+        subject="x",
+        body="",
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+        transaction_id="3f0c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8",
+    )
+    made = calendar.create(draft)
+    calendar.cancel(made.id)
+    calendar.cancel(made.id)  # Google answers 410 deleted: what a cancel wants anyway
+    assert [r.status for r in google.requests_to("DELETE", f"/calendar/v3/calendars/primary/events/{made.id}")] == [
+        204,
+        410,
+    ]
+    with pytest.raises(CalendarError, match="Google said 404 notFound") as refused:
+        calendar.update("nosuchevent", draft)
+    assert refused.value.permanent and not refused.value.reconnect

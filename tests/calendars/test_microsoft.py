@@ -181,3 +181,18 @@ def test_an_event_on_the_morning_clocks_change_is_sent_in_utc_and_read_back_righ
     assert event.starts_at == dt.datetime(2027, 3, 14, 10, 30, tzinfo=dt.UTC)  # 06:30 EDT, not EST
     sent = microsoft.requests_to("POST", "/v1.0/me/events")[-1].json
     assert sent["start"] == {"dateTime": "2027-03-14T10:30:00", "timeZone": "UTC"}
+
+
+def test_cancelling_an_event_already_gone_is_fine_and_a_missing_one_cannot_be_moved(microsoft, outlook):
+    calendar = provider_for(outlook)
+    start = soon(2, 11)
+    draft = EventDraft(
+        subject="x", body="", starts_at=start, ends_at=start + dt.timedelta(minutes=30), transaction_id="t"
+    )
+    made = calendar.create(draft)
+    calendar.cancel(made.id)
+    calendar.cancel(made.id)  # Graph answers 404 ErrorItemNotFound: what a cancel wants anyway
+    assert [r.status for r in microsoft.requests_to("POST", f"/v1.0/me/events/{made.id}/cancel")] == [202, 404]
+    with pytest.raises(CalendarError, match="Outlook said 404 ErrorItemNotFound") as refused:
+        calendar.update(made.id, draft)
+    assert refused.value.permanent and not refused.value.reconnect
