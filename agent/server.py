@@ -1,13 +1,12 @@
 """The agent's WebSocket server: what FreeSWITCH's audio fork (mod_audio_fork, subprotocol
 `audio.drachtio.org`) connects to for every answered call. One `CallSession` per connection, many at once
 in one process; a session that fails closes its own socket and nothing else. A fork (or a "prepare" visit)
-must carry its call's secret (calls/fork_secret.py); one without it is closed before anything is read or
+must carry its call's secret (calls/telephony/fork_protocol.py); one without it is closed before anything is read or
 written."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 
@@ -15,11 +14,9 @@ from django.utils import timezone
 from websockets.asyncio.server import serve
 
 from agent.session import CallSession, Timing, speech_warm_up
-from calls.fork_secret import fork_secret_matches
+from calls.telephony.fork_protocol import SUBPROTOCOL, ForkOpening
 
 log = logging.getLogger(__name__)
-
-SUBPROTOCOL = "audio.drachtio.org"
 
 
 class AgentServer:
@@ -38,26 +35,20 @@ class AgentServer:
 
     async def _handle(self, socket) -> None:
         try:
-            metadata = json.loads(await socket.recv())
-            if not isinstance(metadata, dict):
+            opening = ForkOpening.decode(await socket.recv())
+            if opening is None:
                 return
-            if metadata.get("prepare"):  # the call is ringing: make its greeting now (CallSession.prepare)
-                call_id = str(metadata["prepare"])
-                if fork_secret_matches(call_uuid=call_id, secret=metadata.get("secret")):
-                    await CallSession.prepare(call_id, clock=self.clock)
+            if opening.prepare:  # the call is ringing: make its greeting now (CallSession.prepare)
+                if opening.trusted():
+                    await CallSession.prepare(opening.call, clock=self.clock)
                 return
-            session = await CallSession.open(socket, metadata, clock=self.clock, timing=self.timing)
+            session = await CallSession.open(socket, opening, clock=self.clock, timing=self.timing)
             if session is None:
                 log.warning(
-                    "agent: a fork refused: unknown or unanswered call, or a wrong secret (%s)", _call_of(metadata)
+                    "agent: a fork refused: unknown or unanswered call, or a wrong secret (%s)", opening.for_log()
                 )
                 return
             self.sessions += 1
             await session.run()
         except Exception:  # noqa: BLE001  (one call's failure never touches another)
             log.exception("agent: a call session failed")
-
-
-def _call_of(metadata: dict) -> str:
-    """The call a fork claimed, for the log (never its secret)."""
-    return str(metadata.get("call", ""))[:40]

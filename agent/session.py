@@ -1,9 +1,9 @@
 """One answered call with the agent: the fork's messages in, the dialogue policy's actions out.
 
-What comes over the fork: the metadata frame (our call id); the callee's audio as binary L16 frames — or,
-in Phonify's text mode, their words ({"type": "phonify.speech"}); the telephony listener's word that the
-switch heard a voicemail beep ({"type": "machine.beep"}) and the keys the callee pressed ({"type": "dtmf"}); and
-the answers to our marks.
+What comes over the fork (its words are defined once, in calls/telephony/fork_protocol.py): the opening
+(our call id and its secret); the callee's audio as binary L16 frames — or, in Phonify's text mode, their
+words; the telephony listener's word that the switch heard a voicemail beep and the keys the callee
+pressed; and the answers to our marks.
 
 With audio (`agent/pipeline/`, and the session's audio side in `session_hearing.py`): the frames go through
 voice activity and end-of-turn detection; each utterance is recognised with a grammar for the dialogue's
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from agent.dialogue.policy import Hangup, Say, Transfer, Wait
+from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import sounds_like_machine
 from agent.pipeline.hearing import Hearing
 from agent.pipeline.recording import CallRecorder
@@ -52,16 +52,14 @@ from agent.session_records import (
     turn_record,
     turn_understood_set,
 )
-from agent.speech.recognizer import Recognition, recognizer_default
+from agent.speech.recognizer import Recognition
+from agent.speech.recognizers import recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
-from calls.call_events import AGENT_GOODBYE, AGENT_KEY, KEYS
-from calls.fork_secret import fork_secret_matches
 from calls.models import Call, Turn
+from calls.telephony.fork_protocol import GOODBYE, KEYS, ForkOpening, MarkEvent, Message, ToAgent, ToSwitch, to_switch
 
 log = logging.getLogger(__name__)
 
-SPEECH = "phonify.speech"
-BEEP = "machine.beep"
 GOODBYE_MARK = "goodbye"
 SLOW_DECISION = 0.25  # seconds the policy and its tools may take before the agent says HOLD_ON
 HOLD_ON = "One moment."
@@ -105,13 +103,12 @@ class CallSession(AudioTurns):
         self._writes: dict[int, asyncio.Task] = {}  # turns being saved, by index
 
     @classmethod
-    async def open(cls, socket, metadata: dict, *, clock: Callable = timezone.now, timing: Timing | None = None):
+    async def open(cls, socket, opening: ForkOpening, *, clock: Callable = timezone.now, timing: Timing | None = None):
         """The session for the fork's call, or None: a wrong or missing secret, an unknown call, or one that
         is not answered now (an ended call takes no more turns)."""
-        call_id = str(metadata.get("call", ""))
-        if not fork_secret_matches(call_uuid=call_id, secret=metadata.get("secret")):
+        if not opening.trusted():
             return None
-        call = await in_thread(call_load, call_id)
+        call = await in_thread(call_load, opening.call)
         if call is None or call.status != Call.Status.ANSWERED:
             return None
         policy, voice_name = await in_thread(call_policy, call, clock)
@@ -137,7 +134,7 @@ class CallSession(AudioTurns):
                 await asyncio.get_running_loop().run_in_executor(speaking_work, voice.audio, sentence)
 
     async def run(self) -> None:
-        self._status("listening")
+        self._status(Call.AgentStatus.LISTENING)
         self._wait(self.timing.hello, self._silence)  # greet even if nobody says hello
         try:
             async for message in self.socket:
@@ -150,33 +147,34 @@ class CallSession(AudioTurns):
             self._cancel_wait()
             for task in self._tasks:
                 task.cancel()
-            if not self.closing and self.policy.state == "confirm_opt_out" and await in_thread(self.policy.hung_up):
+            if (
+                not self.closing
+                and self.policy.state == DialogueState.CONFIRM_OPT_OUT
+                and await in_thread(self.policy.hung_up)
+            ):
                 await in_thread(call_end_record, self.call.pk, self.call.customer_id, "do_not_call", "", False)
             offers_release(self.policy)
             if self.hearing is not None:
                 await in_thread(recording_save, self.call.pk, self.recorder, self.hearing.frames)
 
-    async def _command(self, message: str) -> None:
-        try:
-            command = json.loads(message)
-        except ValueError:
+    async def _command(self, text: str) -> None:
+        message = Message.decode(text)
+        if message is None:
             return
-        kind = command.get("type")
-        data = command.get("data") or {}
-        if kind == SPEECH:
-            await self._heard_text(str(command.get("text", "")))
-        elif kind == BEEP:
+        if message.kind == ToAgent.SPEECH:
+            await self._heard_text(str(message.fields.get("text", "")))
+        elif message.kind == ToAgent.BEEP:
             await self._beep()
-        elif kind == AGENT_KEY and str(command.get("digit", "")) in KEYS:
-            await self._pressed(str(command["digit"]))
-        elif kind == "mark" and data.get("event") in ("playout", "cleared"):
-            await self._played(str(data.get("name", "")), data.get("event") == "playout")
+        elif message.kind == ToAgent.KEY and str(message.fields.get("digit", "")) in KEYS:
+            await self._pressed(str(message.fields["digit"]))
+        elif message.kind == ToAgent.MARK and message.data.get("event") in (MarkEvent.PLAYOUT, MarkEvent.CLEARED):
+            await self._played(str(message.data.get("name", "")), message.data.get("event") == MarkEvent.PLAYOUT)
 
     # ---- text mode -----------------------------------------------------------------------------------
     async def _heard_text(self, text: str) -> None:
         self._cancel_wait()
         index = await self._turn(Turn.Speaker.CALLEE, text)
-        if self.policy.state == "waiting_hello" and sounds_like_machine(text):
+        if self.policy.state == DialogueState.WAITING_HELLO and sounds_like_machine(text):
             self.machine = True  # a machine's greeting: say nothing over it; the beep (or silence) is the cue
             self._wait(self.timing.beep, self._beep)
             return
@@ -204,7 +202,7 @@ class CallSession(AudioTurns):
 
     # ---- events --------------------------------------------------------------------------------------
     async def _beep(self) -> None:
-        if self.policy.state in ("waiting_hello", "identify") or self.machine or self._young():
+        if self.policy.state in (DialogueState.WAITING_HELLO, DialogueState.IDENTIFY) or self.machine or self._young():
             self.machine = True
             await self._greeting_cut_short()
             await self._act(self.policy.machine)
@@ -223,9 +221,9 @@ class CallSession(AudioTurns):
         if not played:
             return
         if name == GOODBYE_MARK:
-            await self.socket.send(json.dumps({"type": "disconnect", "data": {"reason": AGENT_GOODBYE}}))
+            await self.socket.send(to_switch(ToSwitch.DISCONNECT, reason=GOODBYE))
         elif not self.closing and name == f"said-{self.marks}" and not self.machine:
-            self._status("listening")
+            self._status(Call.AgentStatus.LISTENING)
             self._wait(self.timing.answer, self._silence)  # their turn: wait for an answer
 
     # ---- actions -------------------------------------------------------------------------------------
@@ -235,7 +233,7 @@ class CallSession(AudioTurns):
         async with self._lock:
             if self.closing:
                 return
-            self._status("thinking")
+            self._status(Call.AgentStatus.THINKING)
             deciding = asyncio.ensure_future(in_thread(decide))
             if self.mouth is not None and answered_at is not None:
                 done, _ = await asyncio.wait({deciding}, timeout=SLOW_DECISION)
@@ -245,12 +243,12 @@ class CallSession(AudioTurns):
             actions = await deciding
             if turn is not None:
                 self._spawn(self._note_understood(turn))
-            if self.policy.state != "waiting_hello" and not self._offers_ready:
+            if self.policy.state != DialogueState.WAITING_HELLO and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
                 self._spawn(in_thread(offers_ahead, self.policy))
                 if self.mouth is not None:
                     self.mouth.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
-            if self.hearing is not None and self.policy.state != "waiting_hello":
+            if self.hearing is not None and self.policy.state != DialogueState.WAITING_HELLO:
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn
             for action in actions:
                 if isinstance(action, Say):
@@ -261,7 +259,7 @@ class CallSession(AudioTurns):
                 elif isinstance(action, Transfer):
                     await self._finish("transferred", transfer_to=action.number)
                 elif isinstance(action, Wait):  # "hold on": listen on quietly
-                    self._status("listening")
+                    self._status(Call.AgentStatus.LISTENING)
                     self._wait(self.timing.answer, self._silence)
 
     async def _note_understood(self, index: int) -> None:
@@ -275,16 +273,16 @@ class CallSession(AudioTurns):
 
     async def _speak(self, text: str, answered_at: int | None = None, remember: bool = True) -> None:
         if self.mouth is None:  # text mode
-            self._status("voicemail" if self.machine else "speaking")
+            self._status(Call.AgentStatus.VOICEMAIL if self.machine else Call.AgentStatus.SPEAKING)
             await self._turn(Turn.Speaker.AGENT, text)
             play = {"audioContentType": "raw", "sampleRate": 16000, "audioContent": _pause(), "textContent": text}
-            await self.socket.send(json.dumps({"type": "playAudio", "data": play}))
+            await self.socket.send(to_switch(ToSwitch.PLAY_AUDIO, **play))
         elif self._first_moments() and self._callee_speaking():
             self._interrupted = sentences_of(text)  # never start talking over the first words: say it after them
             self._greeting_unheard = True
             return
         else:
-            self._status("voicemail" if self.machine else "speaking")
+            self._status(Call.AgentStatus.VOICEMAIL if self.machine else Call.AgentStatus.SPEAKING)
             first_sent = await self.mouth.say(text)
             at = round(((first_sent or time.monotonic()) - self.began) * 1000)
             if answered_at is not None and first_sent is not None:
@@ -292,7 +290,7 @@ class CallSession(AudioTurns):
             if remember:
                 await self._turn(Turn.Speaker.AGENT, text, at, at)
         self.marks += 1  # the mark carries the words (a switch ignores them; a simulated callee understands them)
-        await self.socket.send(json.dumps({"type": "mark", "data": {"name": f"said-{self.marks}", "text": text}}))
+        await self.socket.send(to_switch(ToSwitch.MARK, name=f"said-{self.marks}", text=text))
 
     async def _finish(self, outcome: str, transfer_to: str = "") -> None:
         self.closing = True
@@ -301,9 +299,9 @@ class CallSession(AudioTurns):
             call_end_record, self.call.pk, self.call.customer_id, outcome, self.policy.voicemail_message, self.machine
         )
         if transfer_to:
-            self._status("")  # the call goes on without the agent
-            await self.socket.send(json.dumps({"type": "transfer", "data": {"number": transfer_to}}))
-        await self.socket.send(json.dumps({"type": "mark", "data": {"name": GOODBYE_MARK}}))
+            self._status("")  # off the call: it goes on without the agent
+            await self.socket.send(to_switch(ToSwitch.TRANSFER, number=transfer_to))
+        await self.socket.send(to_switch(ToSwitch.MARK, name=GOODBYE_MARK))
 
     async def _turn(
         self, speaker: str, text: str, started_ms: int | None = None, ended_ms: int | None = None,

@@ -12,17 +12,18 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import understand
-from agent.pipeline.hearing import Heard, Hearing
+from agent.pipeline.hearing import Heard, HeardKind, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import STRONG as MACHINE_STRONG
 from agent.pipeline.machine import UNSURE_AFTER, answer_may_be_a_machine, machine_verdict
 from agent.pipeline.speaking import Mouth
 from agent.session_records import in_thread, turn_words_set
 from agent.speech.grammars import Listening, grammar_for
-from agent.speech.recognizer import recognizer_default
+from agent.speech.recognizers import recognizer_default
 from agent.speech.tts import VoiceError, voice_named
-from calls.models import Turn
+from calls.models import Call, Turn
 
 log = logging.getLogger("agent.session")
 
@@ -62,17 +63,17 @@ class AudioTurns:
         return self.hearing.seconds if self.hearing is not None else 0.0
 
     def _on(self, heard: Heard) -> None:
-        if heard.kind == "beep":
+        if heard.kind == HeardKind.BEEP:
             self._spawn(self._beep())
-        elif heard.kind == "started":
+        elif heard.kind == HeardKind.STARTED:
             self._cancel_wait()
-            if self.mouth.playing and not self.closing and self.policy.state != "waiting_hello":
+            if self.mouth.playing and not self.closing and self.policy.state != DialogueState.WAITING_HELLO:
                 self._spawn(self._barge_in())
-        elif heard.kind == "pause" and self.policy.state != "waiting_hello":
+        elif heard.kind == HeardKind.PAUSE and self.policy.state != DialogueState.WAITING_HELLO:
             if self._early is not None:
                 self._early[1].cancel()  # words went on after the last pause: its guess is stale (if not begun)
             self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
-        elif heard.kind == "ended":  # the turn latency starts where the words ended, by this process's clock
+        elif heard.kind == HeardKind.ENDED:  # the turn latency starts where the words ended, by this process's clock
             heard_end = self._heard_end(heard.utterance)
             early, self._early = self._early, None  # a guess made at its last pause, if the words stopped there
             guess = early[1] if early is not None and early[0] == heard.utterance.ended else None
@@ -91,13 +92,13 @@ class AudioTurns:
 
     async def _barge_in(self) -> None:
         self._interrupted = await self.mouth.interrupt() or self._interrupted
-        self._status("listening")
+        self._status(Call.AgentStatus.LISTENING)
         if self._first_moments():
             self._greeting_unheard = True  # they (or their machine) went on talking: the greeting was not heard
 
     def _first_moments(self) -> bool:
         """Still working out who answered: the agent has greeted, had no answer yet, and it is early."""
-        return self.policy.state == "identify" and self._young()
+        return self.policy.state == DialogueState.IDENTIFY and self._young()
 
     def _callee_speaking(self) -> bool:
         return self.hearing is not None and self.hearing.endpointer.speaking
@@ -106,7 +107,7 @@ class AudioTurns:
         started_ms, ended_ms = self._span_ms(utterance, heard_end)
         if self.closing:
             return
-        if self.policy.state == "waiting_hello" or (self.machine and not self.closing):
+        if self.policy.state == DialogueState.WAITING_HELLO or (self.machine and not self.closing):
             await self._first_words(utterance, started_ms, ended_ms)
             return
         recognition = await (guess or self._recognise_soon(utterance.samples))

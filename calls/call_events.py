@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calls.models import Call, CallEvent, DialingPolicy, QueueEntry
+from calls.telephony.fork_protocol import GOODBYE, ForkEvent
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +44,6 @@ ANSWERED_ENDINGS = {"NORMAL_CLEARING", "MANAGER_REQUEST", "ALLOTTED_TIMEOUT", "N
 CHANNEL_EVENTS = (
     "CHANNEL_CREATE CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB DTMF"
 )
-# A key the callee pressed (DTMF): kept with the call's events and passed on to the agent over the fork as
-# {"type": AGENT_KEY, "digit": …}; only a telephone's keys (a header is whatever the switch put there).
-AGENT_KEY = "dtmf"
-KEYS = frozenset("0123456789*#")
 # The fields an event may change (saved only when they did).
 EVENT_FIELDS = (
     "status",
@@ -67,19 +64,15 @@ EVENT_FIELDS = (
     "flagged",
     "flag_reason",
 )
-CUSTOM_EVENTS = (
-    "avmd::beep mod_audio_fork::connect mod_audio_fork::connect_failed mod_audio_fork::disconnect"
-    " mod_audio_fork::transfer"
-)
+CUSTOM_EVENTS = " ".join(["avmd::beep", *ForkEvent])
 # The agent's fork as mod_audio_fork reports its end: `disconnect` carries the data of the agent's own
-# {"type": "disconnect", "data": {"reason": AGENT_GOODBYE}} (it hangs up), and no body when the connection
+# {"type": "disconnect", "data": {"reason": GOODBYE}} (it hangs up), and no body when the connection
 # dropped from the agent's end (its process died); `connect_failed` when it could not be reached at all.
-FORK_DISCONNECT = "mod_audio_fork::disconnect"
-FORK_CONNECT_FAILED = "mod_audio_fork::connect_failed"
-AGENT_GOODBYE = "goodbye"
 AGENT_LOST = {
-    FORK_DISCONNECT: "The agent stopped in the middle of the call (its connection dropped), so the call was ended.",
-    FORK_CONNECT_FAILED: "The agent could not be reached when the call was answered, so the call was ended.",
+    ForkEvent.DISCONNECT: (
+        "The agent stopped in the middle of the call (its connection dropped), so the call was ended."
+    ),
+    ForkEvent.CONNECT_FAILED: "The agent could not be reached when the call was answered, so the call was ended.",
 }
 # How the listener hangs up a call whose agent was lost: not a normal clearing, so the call ends `failed` (the
 # office's rule for failed calls retries it once) unless the agent had already booked, or a callback or an
@@ -180,7 +173,7 @@ def _agent_lost(call: Call, subclass: str, body: str) -> bool:
     to a person goes on without the agent)."""
     if subclass not in AGENT_LOST or call.status != Call.Status.ANSWERED or call.outcome == Call.Outcome.TRANSFERRED:
         return False
-    return subclass == FORK_CONNECT_FAILED or _fork_reason(body) != AGENT_GOODBYE
+    return subclass == ForkEvent.CONNECT_FAILED or _fork_reason(body) != GOODBYE
 
 
 def _fork_reason(body: str) -> str:

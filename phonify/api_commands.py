@@ -76,7 +76,7 @@ class ApiCommands:
             return "-ERR invalid uuid\n"
         channel.played.append(path)
         self.publish("PLAYBACK_START", [("Playback-File-Path", path)], channel=channel)
-        self._spawn(self._play_file(channel, path))
+        self.spawn(self._play_file(channel, path))
         return "+OK Message sent\n"
 
     async def _play_file(self, channel: Channel, path: str) -> None:

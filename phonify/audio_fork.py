@@ -28,15 +28,14 @@ from websockets.exceptions import WebSocketException
 from phonify.call_audio import Playout
 from phonify.channel import Channel
 from phonify.conversation import TextConversation
+from phonify.fork_words import EVENT_PREFIX, SUBPROTOCOL, ForkEvent, FromAgent, MarkReply
 from phonify.voice import resample
 
 if TYPE_CHECKING:
     from phonify.switch import Switch
 
-SUBPROTOCOL = "audio.drachtio.org"
 FRAME_SECONDS = 0.020
 RATES = {"8k": 8000, "16k": 16000, "8000": 8000, "16000": 16000, "24000": 24000, "32000": 32000, "64000": 64000}
-EVENT_PREFIX = "mod_audio_fork::"
 
 
 class AudioFork:
@@ -55,15 +54,15 @@ class AudioFork:
         self.conversation = TextConversation(self, channel) if switch.text_mode else None
 
     def start(self) -> None:
-        self._task = self.switch._spawn(self._run())
+        self._task = self.switch.spawn(self._run())
 
     async def _run(self) -> None:
         try:
             self.socket = await connect(self.url, subprotocols=[SUBPROTOCOL], open_timeout=5, compression=None)
         except (TimeoutError, OSError, WebSocketException) as problem:
-            self._event("connect_failed", {"reason": str(problem)})
+            self._event(ForkEvent.CONNECT_FAILED, {"reason": str(problem)})
             return
-        self._event("connect")
+        self._event(ForkEvent.CONNECT)
         try:
             await self.socket.send(self.metadata)
             if self.conversation is not None:  # text mode: words instead of audio frames
@@ -74,7 +73,7 @@ class AudioFork:
             pass
         finally:
             if not self.closed_here:  # closed or dropped from the agent's end ("connection dropped from far end")
-                self._event("disconnect")
+                self._event(ForkEvent.DISCONNECT)
 
     async def _converse(self) -> None:
         """Text mode: the persona talks while the agent's messages come in, until the socket closes from
@@ -108,7 +107,7 @@ class AudioFork:
         channel = self.channel
         frame, reached = self.playout.take(size)
         for name in reached:
-            self._mark_reply(name, "playout")
+            self._mark_reply(name, MarkReply.PLAYOUT)
         if frame is not None:
             channel.agent_playing = True
             channel.agent_frame_played(at, frame, self.rate)
@@ -118,9 +117,10 @@ class AudioFork:
         if channel.ear is not None:
             channel.ear.hear(silence, self.rate, at, silent=True)
 
-    def _mark_reply(self, name: str, event: str) -> None:
+    def _mark_reply(self, name: str, event: MarkReply) -> None:
         if self.socket is not None:
-            self.switch._spawn(self.socket.send(json.dumps({"type": "mark", "data": {"name": name, "event": event}})))
+            reply = {"type": FromAgent.MARK, "data": {"name": name, "event": event}}
+            self.switch.spawn(self.socket.send(json.dumps(reply)))
 
     async def _close_on_hangup(self) -> None:
         while self.channel.alive:
@@ -145,35 +145,35 @@ class AudioFork:
     def _handle(self, command: dict) -> None:
         kind = command.get("type")
         data = command.get("data") or {}
-        if kind == "playAudio":
-            self._event("play_audio", {**data, "audioContent": "file"})
+        if kind == FromAgent.PLAY_AUDIO:
+            self._event(ForkEvent.PLAY_AUDIO, {**data, "audioContent": "file"})
             if self.conversation is not None:  # text mode: words, not audio; they are "played" at once
                 self.conversation.agent_text(data.get("textContent", ""))
                 return
             self.channel.agent_audio_arrived()
             self.playout.queue(self._decoded(data))
-        elif kind == "killAudio":
+        elif kind == FromAgent.KILL_AUDIO:
             for name in self.playout.kill():
-                self._mark_reply(name, "cleared")
+                self._mark_reply(name, MarkReply.CLEARED)
             if self.channel.agent_playing:
                 self.channel.agent_stopped_playing()
-            self._event("kill_audio")
-        elif kind == "mark":
+            self._event(ForkEvent.KILL_AUDIO)
+        elif kind == FromAgent.MARK:
             if self.conversation is not None:  # text mode: everything sent before it has been said
-                self._mark_reply(str(data.get("name", "")), "playout")
+                self._mark_reply(str(data.get("name", "")), MarkReply.PLAYOUT)
                 return
             if data.get("text"):  # the words the audio before it says (a person understands the agent)
                 self.channel.agent_words.append(str(data["text"]))
             self.playout.mark(str(data.get("name", "")))
-        elif kind == "clearMarks":
+        elif kind == FromAgent.CLEAR_MARKS:
             for name in self.playout.clear_marks():
-                self._mark_reply(name, "cleared")
-        elif kind in ("transcription", "transfer", "error"):
-            self._event(kind, data)
-        elif kind == "disconnect":
-            self._event("disconnect", data or None)  # the real module does not hang up either
-        elif kind == "json":
-            self._event("json", command)
+                self._mark_reply(name, MarkReply.CLEARED)
+        elif kind in (FromAgent.TRANSCRIPTION, FromAgent.TRANSFER, FromAgent.ERROR):
+            self._event(ForkEvent(kind), data)
+        elif kind == FromAgent.DISCONNECT:
+            self._event(ForkEvent.DISCONNECT, data or None)  # the real module does not hang up either
+        elif kind == FromAgent.JSON:
+            self._event(ForkEvent.JSON, command)
 
     def _decoded(self, data: dict) -> bytes:
         """playAudio's content as L16 at the fork's rate: raw at `sampleRate`, or a WAV file."""
@@ -204,7 +204,7 @@ class AudioFork:
         if self._task is not None:
             self._task.cancel()
 
-    def _event(self, name: str, body: dict | None = None) -> None:
+    def _event(self, name: ForkEvent, body: dict | None = None) -> None:
         self.switch.publish(
             "CUSTOM", channel=self.channel, subclass=EVENT_PREFIX + name, body=json.dumps(body) if body else ""
         )

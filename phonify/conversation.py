@@ -30,6 +30,7 @@ from phonify import voice
 from phonify.channel import Channel
 from phonify.checks_heard import KEYS_SPOKEN, STOP_ASKED, check_reply, key_for, stop_reply
 from phonify.checks_heard import LISTEN_FOR as CHECK_WORDS
+from phonify.fork_words import SPEECH
 from phonify.hearing import Ear, Heard
 from phonify.offers_heard import SaidTime, filled, reply_to, taken, times_offered
 from phonify.telephone_line import through_the_line
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from phonify.audio_fork import AudioFork
     from phonify.switch import Switch
 
-SPEECH_TYPE = "phonify.speech"
 REPLY_PAUSE = 0.3  # seconds a person waits after the agent stops before answering
 HELLO_DELAY = 0.8  # seconds between picking up and the first words
 BARGE_IN_AFTER = 1.0  # seconds of the agent's speech before a barging persona talks over it
@@ -244,7 +244,7 @@ class TextConversation(Conversation):
         self.fork = fork
 
     async def speak(self, text: str, slower: bool = False) -> None:
-        await self.fork.send_text(json.dumps({"type": SPEECH_TYPE, "text": text}))
+        await self.fork.send_text(json.dumps({"type": SPEECH, "text": text}))
 
     def agent_text(self, text: str) -> None:
         if text:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from phonify.fork_words import KEYS
+
 ANSWERS = ("human", "voicemail", "no_answer", "busy", "rejected", "invalid")
-KEYS = "0123456789*#"  # a telephone's keys
 BUILTIN = Path(__file__).resolve().parent / "personas" / "builtin.yaml"
 
 

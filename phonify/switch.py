@@ -83,8 +83,8 @@ class Switch(ApiCommands):
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
-        self._spawn(self._heartbeat())
-        self._spawn(self._warm_up_voices())
+        self.spawn(self._heartbeat())
+        self.spawn(self._warm_up_voices())
 
     async def _warm_up_voices(self) -> None:
         """Load the voice and say every greeting and every turn whose words are fixed once now, as a person
@@ -115,7 +115,8 @@ class Switch(ApiCommands):
         self.connections.add(connection)
         await connection.serve()
 
-    def _spawn(self, coroutine) -> asyncio.Task:
+    def spawn(self, coroutine) -> asyncio.Task:
+        """Run `coroutine` on the switch's loop alongside the calls (held until it ends, cancelled at stop)."""
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -202,14 +203,14 @@ class Switch(ApiCommands):
                 extra.append(("Job-Command-Arg", args.strip()))
             self.publish("BACKGROUND_JOB", extra, body=result)
 
-        self._spawn(run())
+        self.spawn(run())
 
     def sendmsg(self, target: str, packet: wire.Packet) -> str:
         channel = self.channels.get(target)
         if channel is None or not channel.alive:
             return f"-ERR invalid session id [{target}]"
         if (packet.header("call-command") or "").lower() == "hangup":
-            self._spawn(self.hangup(channel, packet.header("hangup-cause") or "NORMAL_CLEARING"))
+            self.spawn(self.hangup(channel, packet.header("hangup-cause") or "NORMAL_CLEARING"))
         return "+OK"
 
     async def _api_originate(self, args: str) -> str:
@@ -230,7 +231,7 @@ class Switch(ApiCommands):
         )
         self.channels[call_uuid] = channel
         outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._spawn(self._call(channel, outcome, float(request.variables.get("originate_timeout", 60))))
+        self.spawn(self._call(channel, outcome, float(request.variables.get("originate_timeout", 60))))
         return await outcome
 
     # ---- the call -----------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ class Switch(ApiCommands):
             return
         channel.progress_us, channel.call_state, channel.answer_state = now_us(), "RINGING", "early"
         if not self.text_mode and answer == "voicemail":  # a machine's greeting is recorded: ready at answer
-            self._spawn(voice.speech_of(persona.greeting, persona.voice))
+            self.spawn(voice.speech_of(persona.greeting, persona.voice))
         self.publish("CHANNEL_PROGRESS", channel=channel)
         ringing = persona.rings * self.ring_seconds if answer in ("human", "voicemail") else float("inf")
         if persona.early_media:
@@ -267,7 +268,7 @@ class Switch(ApiCommands):
             outcome.set_result(f"+OK {channel.uuid}\n")
             self._park(channel)
         if not self.text_mode:
-            self._spawn(SpokenConversation(self, channel).run())
+            self.spawn(SpokenConversation(self, channel).run())
         elif answer == "voicemail":  # text mode: the beep comes when the greeting would have ended
             if await self._sleep_or_hangup(channel, len(persona.greeting) * SECONDS_PER_CHARACTER):
                 return
@@ -336,7 +337,7 @@ class Switch(ApiCommands):
         channel.callee_audio.cut(channel.clock())
         if channel.conversation is not None:
             channel.conversation.ended()
-        self._spawn(self._after_hangup(channel))
+        self.spawn(self._after_hangup(channel))
 
     async def _after_hangup(self, channel: Channel) -> None:
         if channel.ear is not None:

@@ -29,6 +29,7 @@ from dataclasses import replace
 from agent.dialogue.chat_client import ChatEndpoint, ChatError, chat_function_call
 from agent.dialogue.interpretation import INTERPRET, Context, InterpretationError, messages_for, understood_from
 from agent.dialogue.policy import Lines, Say, ScriptedPolicy, Tools
+from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import Understood, understand
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class LanguageModelPolicy:
 
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str, confidence: float | None = None) -> list:
-        if self.state == "closed":
+        if self.state == DialogueState.CLOSED:
             return []
         meant = self.understood(text, confidence)
         self._remember("callee", text)
@@ -117,27 +118,31 @@ class LanguageModelPolicy:
         return rules if model.intent == "unclear" else replace(model, confidence=MODEL_CONFIDENCE)
 
     def _worth_asking(self, rules: Understood) -> bool:
-        if self.model_off or self.state in ("waiting_hello", "closed") or rules.intent == "opt_out":
+        if (
+            self.model_off
+            or self.state in (DialogueState.WAITING_HELLO, DialogueState.CLOSED)
+            or rules.intent == "opt_out"
+        ):
             return False
         if rules.intent == "unclear":
             return True
         described = rules.intent in ("choose", "yes") and rules.choice is None and rules.hour is None
-        return self.state == "offer" and bool(self.offered) and described
+        return self.state == DialogueState.OFFER and bool(self.offered) and described
 
     def _messages(self, text: str) -> list[dict]:
         context = Context(
             now=self.tools.now(),
             zone=self.tools.zone,
             waiting_for=self._question(),
-            offered=tuple(self.offered) if self.state == "offer" else (),
+            offered=tuple(self.offered) if self.state == DialogueState.OFFER else (),
         )
         return messages_for(history=self.history[-HISTORY_TURNS:], words=text, context=context)
 
     def _question(self) -> str:
         first = self.lines.first_name
         return {
-            "identify": f"whether they are {first}",
-            "offer": "which time suits them: one of the times on offer, or another they name",
+            DialogueState.IDENTIFY: f"whether they are {first}",
+            DialogueState.OFFER: "which time suits them: one of the times on offer, or another they name",
             "wrong_person": f"a better time to reach {first}",
         }.get(self.state, "their answer")
 

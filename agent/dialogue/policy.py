@@ -25,6 +25,7 @@ import datetime as dt
 from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
 from agent.dialogue.policy_hearing import CHECKS, UNCLEAR_BEFORE_GIVING_UP, HearingRepairs
 from agent.dialogue.policy_times import TimeChoice
+from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import Understood, understand
 
 __all__ = ["Booked", "Hangup", "Lines", "Say", "ScriptedPolicy", "Tools", "Transfer", "Wait"]
@@ -39,7 +40,7 @@ ENDS_THE_CALL = ("wrong_person", "deceased", "not_available", "someone_else", "n
 class ScriptedPolicy(TimeChoice, HearingRepairs):
     def __init__(self, *, lines: Lines, tools: Tools) -> None:
         self.lines, self.tools = lines, tools
-        self.state = "waiting_hello"
+        self.state = DialogueState.WAITING_HELLO
         self.offered: list[dt.datetime] = []
         self.pending: dt.datetime | None = None  # the time read back, waiting for a yes
         self.wanted: Understood | None = None  # the day or hours they asked for ("after three"), kept for a retry
@@ -61,23 +62,23 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
     def respond_to(self, meant: Understood) -> list:
         """What to do about words already understood (by the phrase rules, or by a language model whose
         reading goes through the same states and checks as theirs)."""
-        if self.state == "closed":
+        if self.state == DialogueState.CLOSED:
             return []
         self.last_understood = meant
         self.silences = 0
-        if self.state == "waiting_hello" and meant.intent not in ("opt_out", "wrong_person"):
+        if self.state == DialogueState.WAITING_HELLO and meant.intent not in ("opt_out", "wrong_person"):
             return self._greet()
         return self._respond(meant)
 
     def silence(self) -> list:
         """Nobody spoke for a while where the agent was waiting for them."""
-        if self.state == "closed":
+        if self.state == DialogueState.CLOSED:
             return []
-        if self.state == "waiting_hello":
+        if self.state == DialogueState.WAITING_HELLO:
             return self._greet()  # some people pick up and wait: greet anyway
-        if self.state == "confirm_opt_out":  # the question was not answered: ask once more, then honour it
+        if self.state == DialogueState.CONFIRM_OPT_OUT:  # the question was not answered: ask once more, then honour it
             return self._stop_asked_again()
-        if self.state == "holding":
+        if self.state == DialogueState.HOLDING:
             self.holds += 1
             if self.holds <= HOLD_WAITS:
                 return [Wait()]
@@ -90,27 +91,27 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
     def hung_up(self) -> bool:
         """The callee hung up. One who was asked "Would you like us to stop calling you?" and hung up
         before answering goes on the do-not-call list (erring toward what they may have asked); True then."""
-        if self.state != "confirm_opt_out":
+        if self.state != DialogueState.CONFIRM_OPT_OUT:
             return False
         self.tools.do_not_call()
-        self.state, self.outcome = "closed", "do_not_call"
+        self.state, self.outcome = DialogueState.CLOSED, "do_not_call"
         return True
 
     def machine(self) -> list:
         """An answering machine took the call and beeped: leave the message once and hang up."""
-        if self.state == "closed":
+        if self.state == DialogueState.CLOSED:
             return []
         self.voicemail_message = self.lines.voicemail
         return self._close(self.lines.voicemail, "voicemail_left")
 
     # ---- the states ---------------------------------------------------------------------------------
     def _greet(self) -> list:
-        self.state = "identify"
+        self.state = DialogueState.IDENTIFY
         notice = f" {self.lines.recording_notice}" if self.lines.recording_notice else ""
         return [self._say(f"{self.lines.greeting}{notice}")]
 
     def _respond(self, meant: Understood) -> list:
-        if self.state == "holding":
+        if self.state == DialogueState.HOLDING:
             self.state = self.resume
             if meant.intent in ("unclear", "hello", "yes"):  # "Okay, I'm back."
                 return [self._say(f"No problem. {self._prompt()}")]
@@ -120,24 +121,24 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         if general is not None:
             return general
         handler = {
-            "identify": self._identify,
-            "offer": self._offer,
-            "confirm": self._confirm,
-            "confirm_opt_out": self._confirm_opt_out,
-            "confirm_intent": self._confirm_intent,
-            "not_available": self._not_available,
+            DialogueState.IDENTIFY: self._identify,
+            DialogueState.OFFER: self._offer,
+            DialogueState.CONFIRM: self._confirm,
+            DialogueState.CONFIRM_OPT_OUT: self._confirm_opt_out,
+            DialogueState.CONFIRM_INTENT: self._confirm_intent,
+            DialogueState.NOT_AVAILABLE: self._not_available,
         }.get(self.state)
         return handler(meant) if handler else self._unclear()
 
     def _identify(self, meant: Understood) -> list:
         if meant.intent == "yes" and not self._long_guess(meant):
-            self.state = "offer"
+            self.state = DialogueState.OFFER
             return self._offer_first()
         if meant.intent == "choose":  # a time before they have heard why we call ("this is he, at nine"?):
-            self.state = "offer"  # taken as a yes; the purpose and the times on offer come first
+            self.state = DialogueState.OFFER  # taken as a yes; the purpose and the times on offer come first
             return self._offer_first()
         if meant.intent == "no":
-            self.state = "not_available"
+            self.state = DialogueState.NOT_AVAILABLE
             return [self._say(f"I'm sorry. Is there a better time to reach {self.lines.first_name}?")]
         return self._unclear()
 
@@ -162,7 +163,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
                 return self._book(self.pending)
             return [self._say(f"Sorry, was that a yes for {self._spoken(self.pending)}?")]
         if meant.intent == "no" and not meant.names_a_time:
-            self.state = "offer"
+            self.state = DialogueState.OFFER
             self.offered = [moment for moment in self.offered if moment != self.pending] or self.tools.offer(count=3)
             self.pending = None
             return [self._say(f"No problem. Would {self._options(self.offered)} work instead?")]
@@ -172,7 +173,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
                 return self._book(self.pending)
             return [self._say(f"Sorry, was that a yes for {self._spoken(self.pending)}?")]
         if meant.intent in ("choose", "no"):
-            self.state = "offer"
+            self.state = DialogueState.OFFER
             return self._offer(meant)
         return self._unclear()
 
@@ -207,8 +208,8 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         if intent == "opt_out" and not self._guessed(meant):
             return self._do_not_call()
         if intent in ("opt_out", "opt_out_unsure"):  # maybe an opt-out (or one in words only guessed): ask
-            if self.state != "confirm_opt_out":
-                self.resume, self.state, self.stop_asked = self.state, "confirm_opt_out", 0
+            if self.state != DialogueState.CONFIRM_OPT_OUT:
+                self.resume, self.state, self.stop_asked = self.state, DialogueState.CONFIRM_OPT_OUT, 0
             return [self._say("I'm sorry to bother you. Would you like us to stop calling you?")]
         if intent == "deceased":
             self.tools.wrong_number()
@@ -223,7 +224,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
             if meant.names_a_time:
                 when = self.tools.callback(self._callback_moment(meant))
                 return self._close(f"Thank you. We'll call back {self._spoken(when)}. Goodbye.", "callback")
-            self.state = "not_available"
+            self.state = DialogueState.NOT_AVAILABLE
             return [self._say(f"No problem. Is there a better time to reach {first}?")]
         if intent == "someone_else":
             when = self.tools.callback(self._callback_moment(meant) if meant.names_a_time else None)
@@ -261,12 +262,12 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         if intent == "how_number":
             return [self._say(f"This number is on file with {lines.office_name} for {first}. {self._prompt()}")]
         if intent == "hold":
-            if self.state != "holding":
-                self.resume, self.state, self.holds = self.state, "holding", 0
+            if self.state != DialogueState.HOLDING:
+                self.resume, self.state, self.holds = self.state, DialogueState.HOLDING, 0
             return [self._say("Sure, take your time."), Wait()]
         if intent == "repeat":
             return [self._say(self.said_last or self._prompt())]
-        if intent == "hello" and self.state != "confirm_opt_out":
+        if intent == "hello" and self.state != DialogueState.CONFIRM_OPT_OUT:
             return [self._say(self._prompt() or "Hello, I'm still here.")]
         for objection, answer in lines.objection_answers.items():
             if objection.lower() in meant.text.lower():
@@ -282,7 +283,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
 
     def _person(self) -> list:
         if self.lines.transfer_number:
-            self.state, self.outcome = "closed", "transferred"
+            self.state, self.outcome = DialogueState.CLOSED, "transferred"
             return [
                 self._say("Of course, let me connect you with someone from the office."),
                 Transfer(self.lines.transfer_number),
@@ -305,16 +306,16 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         return [self._say(f"{self.lines.purpose} I have {self._options(self.offered)}. Which time works best for you?")]
 
     def _prompt(self) -> str:
-        if self.state == "confirm_intent" and self.checking is not None:
+        if self.state == DialogueState.CONFIRM_INTENT and self.checking is not None:
             return CHECKS[self.checking.intent].format(first=self.lines.first_name)
-        state = self.resume if self.state in ("holding", "confirm_opt_out") else self.state
-        if state == "identify":
+        state = self.resume if self.state in (DialogueState.HOLDING, DialogueState.CONFIRM_OPT_OUT) else self.state
+        if state == DialogueState.IDENTIFY:
             return f"Am I speaking with {self.lines.first_name}?"
-        if state == "offer" and self.offered:
+        if state == DialogueState.OFFER and self.offered:
             return f"Would {self._options(self.offered)} work for you?"
-        if state == "confirm" and self.pending is not None:
+        if state == DialogueState.CONFIRM and self.pending is not None:
             return f"Shall I book {self._spoken(self.pending)}?"
-        if state == "not_available":
+        if state == DialogueState.NOT_AVAILABLE:
             return f"Is there a better time to reach {self.lines.first_name}?"
         return ""
 
@@ -322,7 +323,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         return meant.confidence is None or meant.confidence >= SURE
 
     def _close(self, text: str, outcome: str) -> list:
-        self.state, self.outcome = "closed", outcome
+        self.state, self.outcome = DialogueState.CLOSED, outcome
         return [self._say(text), Hangup(outcome)]
 
     def _say(self, text: str) -> Say:

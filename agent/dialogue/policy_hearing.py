@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from agent.dialogue.phrases import normalised
+from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import GUESSED, Understood
 
 UNCLEAR_BEFORE_GIVING_UP = 2
@@ -35,7 +36,13 @@ CHECKS_A_GUESS_MAY_ANSWER = {"not_available", "someone_else", "callback", "ask_p
 # times are on offer, 1 to 3 picks one.
 OPT_OUT_KEY = "9"
 KEYS_YES_NO = "Press 1 for yes, or 2 for no."
-YES_OR_NO_STATES = ("identify", "confirm", "confirm_intent", "confirm_opt_out", "not_available")
+YES_OR_NO_STATES = (
+    DialogueState.IDENTIFY,
+    DialogueState.CONFIRM,
+    DialogueState.CONFIRM_INTENT,
+    DialogueState.CONFIRM_OPT_OUT,
+    DialogueState.NOT_AVAILABLE,
+)
 LONGEST_GUESSED_YES = 4  # words in a guessed reading that may still be a yes to "Is this …?": a yes is short
 # ("speaking", "yeah that again"); a long reading with a "yeah" in it was something else (in the tuning
 # phrasings heard by the open search, 3 of 5 such non-answers ran to 6–8 words, no true yes over 4; and "Yeah,
@@ -48,13 +55,13 @@ class HearingRepairs:
     def pressed(self, key: str) -> list:
         """The callee pressed a key (OPT_OUT_KEY, KEYS_YES_NO, or a time's place in the offer). A key is
         never a guess: it goes through the same states and checks as words heard with confidence."""
-        if self.state == "closed":
+        if self.state == DialogueState.CLOSED:
             return []
         text = f"(pressed {key})"
         if key == OPT_OUT_KEY:
             self.last_understood = Understood("opt_out", text=text)
             return self._do_not_call()
-        if self.state == "offer" and key in ("1", "2", "3") and int(key) <= len(self.offered):
+        if self.state == DialogueState.OFFER and key in ("1", "2", "3") and int(key) <= len(self.offered):
             return self.respond_to(Understood("choose", text=text, choice=int(key) - 1))
         if self.state in YES_OR_NO_STATES and key in ("1", "2"):
             return self.respond_to(Understood("yes" if key == "1" else "no", text=text))
@@ -63,10 +70,14 @@ class HearingRepairs:
     def _check(self, meant: Understood) -> list:
         """Guessed words that would end the call: "Did you say I have the wrong number?" (once; a
         guess while already asking is asked again plainly)."""
-        if meant.intent not in CHECKS or self.state == "confirm_intent" or self.unclear >= UNCLEAR_BEFORE_GIVING_UP:
+        if (
+            meant.intent not in CHECKS
+            or self.state == DialogueState.CONFIRM_INTENT
+            or self.unclear >= UNCLEAR_BEFORE_GIVING_UP
+        ):
             return self._unclear()
         self.unclear += 1  # a question asked again, as far as giving up goes
-        self.resume, self.state = self.state, "confirm_intent"
+        self.resume, self.state = self.state, DialogueState.CONFIRM_INTENT
         self.checking = replace(meant, confidence=None)  # said back and agreed to: as if heard clearly
         return [self._say(f"Sorry, I may have misheard. {self._prompt()} {KEYS_YES_NO}")]
 
@@ -96,10 +107,10 @@ class HearingRepairs:
                 f"Someone from our office will call you back {self._spoken(when)}. Goodbye.",
                 "callback",
             )
-        if self.state == "offer" and len(self.offered) > 1 and self.unclear == UNCLEAR_BEFORE_GIVING_UP:
+        if self.state == DialogueState.OFFER and len(self.offered) > 1 and self.unclear == UNCLEAR_BEFORE_GIVING_UP:
             # The last try before giving up: one time, so that a yes or a no answers it (both are easy to
             # hear where a pick among three was not); a yes books it, a no offers the others again.
-            self.state, self.pending = "confirm", self.offered[0]
+            self.state, self.pending = DialogueState.CONFIRM, self.offered[0]
             return [
                 self._say(
                     f"Sorry, I'm having trouble hearing you. Would {self._spoken(self.pending)} work for you? "

@@ -10,6 +10,7 @@ import datetime as dt
 from agent.dialogue import answer_phrases as answers
 from agent.dialogue import calendar_words
 from agent.dialogue.phrases import normalised
+from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import Understood
 
 LONG_ANSWER = 12  # words: a pick said inside a longer answer is read back (what else was said may undo it)
@@ -128,7 +129,7 @@ class TimeChoice:
         """The callee's pick: booked when it was unambiguous and heard with confidence, else read back."""
         if sure:
             return self._book(starts_at)
-        self.state, self.pending = "confirm", starts_at
+        self.state, self.pending = DialogueState.CONFIRM, starts_at
         return [self._say(f"Just to confirm, {self._spoken(starts_at)}. Shall I book it?")]
 
     def _book(self, starts_at: dt.datetime) -> list:
@@ -150,7 +151,10 @@ class TimeChoice:
                 "callback",
             )
         fitting = self._search(self.wanted) if self.wanted is not None else []  # still what they asked for
-        self.state, self.offered = "offer", [moment for moment in fitting if moment != starts_at] or result.alternatives
+        self.state, self.offered = (
+            DialogueState.OFFER,
+            [moment for moment in fitting if moment != starts_at] or result.alternatives,
+        )
         if not self.offered:
             return self._refused(None)
         return [
@@ -160,7 +164,7 @@ class TimeChoice:
         ]
 
     def _refused(self, meant: Understood | None) -> list:
-        self.state = "offer"
+        self.state = DialogueState.OFFER
         self.refusals += 1
         if self.refusals > 2:
             return self._close(

@@ -4,6 +4,7 @@ beep detector. `push` returns what happened in those frames, on the stream clock
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from agent.speech.audio import FRAME_SECONDS, RATE, Rechunker
 from agent.speech.endpointing import Endpointer, Utterance
@@ -12,9 +13,16 @@ from agent.speech.tones import ToneDetector
 EARLY_AFTER = 0.12  # seconds of silence after which the words so far are recognised, before the turn ends
 
 
+class HeardKind(StrEnum):
+    STARTED = "started"  # speech began
+    PAUSE = "pause"  # a short silence: the words so far are recognised early
+    ENDED = "ended"  # the turn ended (with its utterance)
+    BEEP = "beep"  # a voicemail beep
+
+
 @dataclass(frozen=True)
 class Heard:
-    kind: str  # "started" (speech began), "pause" (a short silence: recognise early), "ended", "beep"
+    kind: HeardKind
     at: float
     utterance: Utterance | None = None
 
@@ -34,12 +42,12 @@ class Hearing:
             self.seconds += FRAME_SECONDS
             self.frames.append(frame)
             if self.tones.push(frame):
-                events.append(Heard("beep", at))
+                events.append(Heard(HeardKind.BEEP, at))
             state, utterance = self.endpointer.push(frame, at)
             if state == "started":
-                events.append(Heard("started", at))
+                events.append(Heard(HeardKind.STARTED, at))
             elif state == "ended":
-                events.append(Heard("ended", at, utterance))
+                events.append(Heard(HeardKind.ENDED, at, utterance))
             elif state == "speaking" and abs(self.endpointer.silent_for() - EARLY_AFTER) < FRAME_SECONDS / 2:
-                events.append(Heard("pause", at, self.endpointer.so_far()))
+                events.append(Heard(HeardKind.PAUSE, at, self.endpointer.so_far()))
         return events

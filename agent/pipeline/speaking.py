@@ -8,7 +8,6 @@ sentences that never finished so they can be said again after a cough or an "mm-
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -18,6 +17,7 @@ import numpy as np
 from agent.pipeline.recording import CallRecorder
 from agent.speech.audio import RATE
 from agent.speech.tts import Voice, sentences_of
+from calls.telephony.fork_protocol import ToSwitch, to_switch
 
 CHUNK_SAMPLES = RATE // 10  # 100 ms per message
 SPLIT_LONGER_THAN = 40  # characters: a first sentence this long is started at its first comma (Piper: "You're
@@ -69,7 +69,7 @@ class Mouth:
         now = self.stream_clock()
         self.recorder.agent_cut(now)
         self.playing_until = now
-        await self.socket.send(json.dumps({"type": "killAudio"}))
+        await self.socket.send(to_switch(ToSwitch.KILL_AUDIO))
         return unplayed
 
     def played(self, mark: str) -> None:
@@ -85,7 +85,7 @@ class Mouth:
         self._sentences += 1
         mark = f"s-{self._sentences}"
         self.pending[mark] = sentence
-        await self.socket.send(json.dumps({"type": "mark", "data": {"name": mark}}))
+        await self.socket.send(to_switch(ToSwitch.MARK, name=mark))
         return sent_at
 
     def _pieces(self, text: str) -> list[str]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from agent.dialogue.states import DialogueState
 from agent.speech.tuning_table import tuning_table
 
 HOURS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
@@ -115,7 +116,12 @@ def grammar_for(listening: Listening, known: Callable[[str], bool] = lambda word
     if name:
         named = [f"this is {name}", f"{name} speaking", f"yes this is {name}", f"it's {name}", f"this isn't {name}",
                  f"this is not {name}", f"there's no {name} here", f"is this for {name}"]  # fmt: skip
-    timed = listening.state in ("identify", "offer", "confirm", "not_available")
+    timed = listening.state in (
+        DialogueState.IDENTIFY,
+        DialogueState.OFFER,
+        DialogueState.CONFIRM,
+        DialogueState.NOT_AVAILABLE,
+    )
     rules = {
         "yes": [*YES, *named[:4]],
         "no": NO,

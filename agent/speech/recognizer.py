@@ -270,27 +270,3 @@ def _confidence(grammar_score: float, phone_score: float) -> float:
 
 def _normalised(words: str) -> str:
     return " ".join(words.replace("a.m.", "am").replace("p.m.", "pm").split())
-
-
-_shared: Recognizer | None = None
-
-
-def recognizer_default() -> Recognizer:
-    """The process's recogniser: decoders in worker processes when the settings ask for them
-    (AGENT_RECOGNITION_PROCESSES, see recognizer_processes.py), else on the calling threads."""
-    global _shared
-    if _shared is None:
-        processes = _processes_wanted()
-        if processes:
-            from agent.speech.recognizer_processes import RecognizerProcesses
-
-            _shared = RecognizerProcesses(processes)
-        else:
-            _shared = SphinxRecognizer()
-    return _shared
-
-
-def _processes_wanted() -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, "AGENT_RECOGNITION_PROCESSES", 0)) if settings.configured else 0

@@ -8,22 +8,19 @@ the listener's threads: a missed visit only means the greeting is made after ans
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 
-from calls.fork_secret import fork_secret_for
 from calls.models import Call
+from calls.telephony.fork_protocol import SUBPROTOCOL, ForkOpening
 
 log = logging.getLogger(__name__)
-SUBPROTOCOL = "audio.drachtio.org"
 
 
 def agent_prepare(agent_url: str, call: Call) -> None:
     if not agent_url:
         return
-    call_uuid = str(call.uuid)
-    message = json.dumps({"prepare": call_uuid, "secret": fork_secret_for(call_uuid=call_uuid)}, separators=(",", ":"))
+    message = ForkOpening.for_call(call, prepare=True).encode()
     threading.Thread(target=_visit, args=(agent_url, message), name="agent-prepare", daemon=True).start()
 
 

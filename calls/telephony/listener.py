@@ -23,16 +23,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
-from calls.call_events import (
-    AGENT_KEY,
-    AGENT_LOST,
-    AGENT_LOST_CAUSE,
-    CHANNEL_EVENTS,
-    CUSTOM_EVENTS,
-    KEYS,
-    call_event_record,
-)
-from calls.fork_secret import fork_secret_for
+from calls.call_events import AGENT_LOST, AGENT_LOST_CAUSE, CHANNEL_EVENTS, CUSTOM_EVENTS, call_event_record
 from calls.live import LivePublisher
 from calls.models import Call
 from calls.run_watch import dial_runs_rescue
@@ -40,6 +31,7 @@ from calls.telephony.agent_link import agent_prepare
 from calls.telephony.esl import ANSWERED, EslTelephony
 from calls.telephony.event_lanes import EventLanes
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open
+from calls.telephony.fork_protocol import KEYS, ForkEvent, ForkOpening, ToAgent, to_agent
 from calls.watch import call_end_unseen, call_follow_ups_complete, calls_overdue
 
 log = logging.getLogger(__name__)
@@ -171,11 +163,11 @@ class EventListener:
         if applied.answered_now:
             self._on_hub(self._fork_to_agent, applied.call)
         elif subclass == "avmd::beep" and applied.call.status != Call.Status.ENDED:
-            self._on_hub(self._tell_agent, applied.call, {"type": "machine.beep"})
+            self._on_hub(self._tell_agent, applied.call, to_agent(ToAgent.BEEP))
         elif headers.get("Event-Name") == "DTMF" and applied.call.status == Call.Status.ANSWERED:
             if headers.get("DTMF-Digit", "") in KEYS:
-                self._on_hub(self._tell_agent, applied.call, {"type": AGENT_KEY, "digit": headers["DTMF-Digit"]})
-        elif subclass == "mod_audio_fork::transfer" and applied.call.status != Call.Status.ENDED:
+                self._on_hub(self._tell_agent, applied.call, to_agent(ToAgent.KEY, digit=headers["DTMF-Digit"]))
+        elif subclass == ForkEvent.TRANSFER and applied.call.status != Call.Status.ENDED:
             self._on_hub(self._transfer, applied.call, body)
         elif (
             subclass in AGENT_LOST and applied.call.status != Call.Status.ENDED and not self._transferred(applied.call)
@@ -222,9 +214,9 @@ class EventListener:
         else:
             work(*args)
 
-    def _tell_agent(self, call: Call, message: dict) -> None:
+    def _tell_agent(self, call: Call, message: str) -> None:
         try:
-            self.switch.audio_fork_send_text(str(call.uuid), json.dumps(message, separators=(",", ":")))
+            self.switch.audio_fork_send_text(str(call.uuid), message)
         except SwitchUnavailableError:
             log.warning("telephony events: could not tell the agent about call %s", call.uuid)
 
@@ -258,15 +250,7 @@ class EventListener:
             log.warning("telephony events: could not hang up call %s after %s", call.uuid, why)
 
     def _fork_to_agent(self, call: Call) -> None:
-        metadata = json.dumps(
-            {
-                "call": str(call.uuid),
-                "office": call.office_id,
-                "customer": call.customer_id,
-                "secret": fork_secret_for(call_uuid=str(call.uuid)),  # the agent takes the fork only with it
-            },
-            separators=(",", ":"),
-        )
+        metadata = ForkOpening.for_call(call).encode()  # the agent takes the fork only with the call's secret
         try:
             self.switch.audio_fork_start(str(call.uuid), self.agent_url, metadata)
         except SwitchUnavailableError:
