@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-from agent.models import Script
-from agent.script_checks import (
+from callscripts.checks import (
     TEXT_LIMIT,
     ScriptCheckError,
     known_placeholders,
@@ -20,12 +19,13 @@ from agent.script_checks import (
     objection_answers_text,
     opt_out_phrases_from,
 )
-from agent.selectors import script_name_taken
-from agent.services import EDITABLE
-from agent.speech.tts import BUNDLED as BUNDLED_VOICE
-from agent.voices import NAME as VOICE_NAME
-from agent.voices import UNKNOWN as VOICE_UNKNOWN
-from agent.voices import voice_names
+from callscripts.models import Script
+from callscripts.selectors import script_name_taken
+from callscripts.services import EDITABLE
+from callscripts.voices import BUNDLED as BUNDLED_VOICE
+from callscripts.voices import NAME as VOICE_NAME
+from callscripts.voices import UNKNOWN as VOICE_UNKNOWN
+from callscripts.voices import voice_names
 from customers.import_rows import RowError, phone_read
 from issetter.models import Office
 

@@ -6,11 +6,9 @@ shown on its page) is kept as written."""
 from __future__ import annotations
 
 from agent.dialogue.policy import Lines
-from agent.models import Script
+from callscripts.models import Script
 from customers.models import Customer
 from issetter.models import Office
-
-PLACEHOLDERS = ("first_name", "agent_name", "office_name", "office_legal_name", "appointment_type", "callback_number")
 
 
 class _Keep(dict):

@@ -1,19 +1,18 @@
-"""Reads for scripts: the office's list, whether a name is taken, a script's lines as a sample customer hears
-them (the Scripts page's preview), and the script a call uses (never one that fails its checks)."""
+"""The agent's reads of scripts: a script's lines as a sample customer hears them (the Scripts page's preview),
+and the script a call uses (never one that fails its checks). The office's scripts themselves are listed by
+callscripts/selectors.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
-from agent.models import Script
-from agent.script_checks import script_problem_lines, script_problems
 from agent.script_lines import lines_for
-from agent.voices import voice_file
 from calls.models import Call
+from callscripts.checks import script_problem_lines, script_problems
+from callscripts.models import Script
+from callscripts.selectors import script_default
+from callscripts.voices import voice_file
 from customers.models import Customer
-from issetter.models import Office
 
 SAMPLE_FIRST_NAME = "Maria"
 # The lines a preview plays: (URL key, label, Script field, Lines attribute).
@@ -32,17 +31,6 @@ class PreviewLine:
     label: str
     written: str  # as the script has it, placeholders and all
     heard: str  # filled in for the sample customer
-
-
-def script_list(*, office: Office) -> QuerySet[Script]:
-    return Script.objects.filter(office=office).order_by("-is_default", "name")
-
-
-def script_name_taken(*, office: Office, name: str, other_than: Script | None = None) -> bool:
-    scripts = Script.objects.filter(office=office, name__iexact=name.strip())
-    if other_than is not None and other_than.pk:
-        scripts = scripts.exclude(pk=other_than.pk)
-    return scripts.exists()
 
 
 def script_preview_lines(*, script: Script) -> list[PreviewLine]:
@@ -71,7 +59,7 @@ def script_for_call(*, call: Call) -> CallScript:
     One stored before the checks, or edited around them, is set aside for the office's default (or the built-in
     script) rather than failing the call; one whose only fault is its voice keeps its words, in the bundled
     voice. `problem` says which, for the call's flag."""
-    default = Script.objects.filter(office_id=call.office_id, is_default=True).first()
+    default = script_default(office_id=call.office_id)
     chosen = call.script or default or Script(office=call.office, name="the built-in script")
     problems = script_problems(chosen)
     if not problems:

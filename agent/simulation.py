@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from agent.models import Script
 from agent.server_thread import AgentThread
 from agent.simulation_judge import simulation_report
 from calls.dialer import dial_run_drive, dial_run_start
@@ -20,6 +19,7 @@ from calls.models import DialingPolicy
 from calls.queue_services import queue_add_matching
 from calls.telephony import telephony_open
 from calls.telephony.listener_thread import ListenerThread
+from callscripts.models import Script
 from customers.models import ConsentStatus, Customer
 from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure

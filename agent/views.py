@@ -4,19 +4,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agent.forms import ScriptForm, VoiceUploadForm
-from agent.models import Script
-from agent.script_checks import script_problem_lines
-from agent.selectors import script_list, script_preview_line, script_preview_lines
-from agent.services import (
-    ScriptNameTakenError,
-    VoiceUploadError,
-    script_create,
-    script_make_default,
-    script_update,
-    voice_add,
-)
+from agent.selectors import script_preview_line, script_preview_lines
+from agent.services import VoiceUploadError, voice_add
 from agent.speech.tts import VoiceError, wav_of
-from agent.voices import voice_file, voice_names, voice_unknown
+from callscripts.checks import script_problem_lines
+from callscripts.models import Script
+from callscripts.selectors import script_list
+from callscripts.services import ScriptNameTakenError, script_create, script_make_default, script_update
+from callscripts.voices import voice_file, voice_names, voice_unknown
 from issetter.tenancy import get_for_office
 
 

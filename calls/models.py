@@ -109,7 +109,7 @@ class DialRun(models.Model):
         FAILED = "failed", "Failed"  # could not start or lost its worker: the reason says why
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="dial_runs")
-    script = models.ForeignKey("agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    script = models.ForeignKey("callscripts.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     status_reason = models.CharField(max_length=255, blank=True, help_text="Why it paused or stopped.")
@@ -219,7 +219,7 @@ class Call(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="calls")  # keeps call records
     dial_run = models.ForeignKey(DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
     queue_entry = models.ForeignKey(QueueEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
-    script = models.ForeignKey("agent.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    script = models.ForeignKey("callscripts.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     to_number = models.CharField(max_length=16)
     from_number = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

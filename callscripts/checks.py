@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
-from agent.script_lines import PLACEHOLDERS
-from agent.voices import voice_file, voice_unknown
+from callscripts.models import PLACEHOLDERS
+from callscripts.voices import voice_file, voice_unknown
 from issetter.models import Office
 from issetter.validators import validate_e164
 
 if TYPE_CHECKING:
-    from agent.models import Script
+    from callscripts.models import Script
 
 DISCLOSURE = re.compile(r"\b(automated|assistant|AI)\b", re.IGNORECASE)
 OFFICE_PLACEHOLDERS = ("office_name", "office_legal_name")

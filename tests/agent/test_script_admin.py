@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from agent.models import Script
+from callscripts.models import Script
 from tests.agent.test_scripts_page import written
 from tests.conftest import client_for
 
@@ -30,13 +30,13 @@ def admin_form(office, **changes) -> dict:
 
 
 def test_it_saves_a_script_that_passes_the_checks(supervisor, office):
-    response = client_for(supervisor).post(reverse("admin:agent_script_add"), admin_form(office))
+    response = client_for(supervisor).post(reverse("admin:callscripts_script_add"), admin_form(office))
     assert response.status_code == 302
     assert Script.objects.get(office=office).transfer_number == "+12025550100"
 
 
 def test_it_refuses_what_the_editor_refuses_with_the_same_messages(supervisor, colleague, office):
-    admin = client_for(supervisor).post(reverse("admin:agent_script_add"), admin_form(office, **BROKEN))
+    admin = client_for(supervisor).post(reverse("admin:callscripts_script_add"), admin_form(office, **BROKEN))
     editor = client_for(colleague).post(reverse("agent:script_new"), written(**BROKEN))
     assert admin.status_code == 200 and not Script.objects.exists()
     admin_errors, editor_errors = admin.context["adminform"].form.errors, editor.context["form"].errors
@@ -66,13 +66,13 @@ def test_it_refuses_what_the_editor_refuses_with_the_same_messages(supervisor, c
     ],
 )
 def test_it_refuses_a_stored_shape_a_call_cannot_use(supervisor, office, field, value, message):
-    response = client_for(supervisor).post(reverse("admin:agent_script_add"), admin_form(office, **{field: value}))
+    response = client_for(supervisor).post(reverse("admin:callscripts_script_add"), admin_form(office, **{field: value}))
     assert response.status_code == 200 and not Script.objects.exists()
     assert message in " ".join(response.context["adminform"].form.errors[field])
 
 
 def test_it_refuses_the_same_on_a_change(supervisor, script, office):
-    url = reverse("admin:agent_script_change", args=[script.pk])
+    url = reverse("admin:callscripts_script_change", args=[script.pk])
     response = client_for(supervisor).post(url, admin_form(office, name="Annual review", voice="../../etc/passwd"))
     assert response.status_code == 200
     script.refresh_from_db()

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from agent.models import DEFAULT_GREETING, Script
-from agent.script_lines import PLACEHOLDERS, lines_for
+from agent.script_lines import lines_for
+from callscripts.models import DEFAULT_GREETING, PLACEHOLDERS, Script
 from tests.conftest import client_for
 
 

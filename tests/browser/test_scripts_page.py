@@ -4,7 +4,7 @@ plays its greeting, which the browser loads as playable audio."""
 import pytest
 from playwright.sync_api import expect
 
-from agent.models import Script
+from callscripts.models import Script
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_navigation import sign_in
 

@@ -3,8 +3,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import Client
 
-from agent.models import Script
 from calendars.models import CalendarAccount
+from callscripts.models import Script
 from customers.models import Customer
 from issetter.models import Office
 

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from agent.services import script_ensure_default
 from calendars.services import local_calendar_ensure
 from calls.services import dialing_policy_ensure
+from callscripts.services import script_ensure_default
 from customers.models import ConsentStatus
 from customers.services import customer_ensure
 from issetter.models import Membership

@@ -10,11 +10,12 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from agent.models import Script
 from calls.dialer import dial_run_begin, dial_run_drive, dial_run_start
 from calls.models import DialRun
 from calls.selectors import run_figures
 from calls.telephony import SwitchUnavailableError, telephony_open
+from callscripts.models import Script
+from callscripts.selectors import script_default, script_of_office
 from issetter.models import Office
 from issetter.pinned_clock import pinned_moment_parse
 
@@ -63,10 +64,9 @@ class Command(BaseCommand):
             raise CommandError(f"Run {run.pk} did not complete ({run.get_status_display().lower()}).", returncode=1)
 
     def _script(self, office: Office, script_id: int | None) -> Script | None:
-        scripts = Script.objects.filter(office=office)
         if script_id is None:
-            return scripts.filter(is_default=True).first()
-        script = scripts.filter(pk=script_id).first()
+            return script_default(office_id=office.pk)
+        script = script_of_office(office_id=office.pk, script_id=script_id)
         if script is None:
             raise CommandError(f"No script {script_id} in {office.slug}.")
         return script

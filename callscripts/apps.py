@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CallScriptsConfig(AppConfig):
+    name = "callscripts"
+    verbose_name = "Call scripts"
