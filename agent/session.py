@@ -40,21 +40,11 @@ from agent.pipeline.recording import CallRecorder
 from agent.pipeline.speaking import Mouth
 from agent.pipeline.status import status_board
 from agent.session_hearing import AudioTurns, speaking_work
-from agent.session_records import (
-    call_end_record,
-    call_load,
-    call_policy,
-    in_thread,
-    offers_ahead,
-    offers_release,
-    recording_save,
-    turn_last_index,
-    turn_record,
-    turn_understood_set,
-)
+from agent.session_records import call_load, call_policy, in_thread, offers_ahead, offers_release, recording_save
 from agent.speech.recognizer import Recognition
 from agent.speech.recognizers import recognizer_default
 from agent.speech.tts import VoiceError, sentences_of, voice_named
+from calls.call_record import call_agent_end_record, call_turn_add, call_turn_last_index, call_turn_understood_set
 from calls.models import Call, Turn
 from calls.telephony.fork_protocol import GOODBYE, KEYS, ForkOpening, MarkEvent, Message, ToAgent, ToSwitch, to_switch
 
@@ -113,7 +103,9 @@ class CallSession(AudioTurns):
             return None
         policy, voice_name = await in_thread(call_policy, call, clock)
         session = cls(socket, call, policy, timing or Timing(), voice_name)
-        session.turns = await in_thread(turn_last_index, call.pk)  # a fork that reconnects goes on numbering
+        session.turns = await in_thread(
+            call_turn_last_index, call_id=call.pk
+        )  # a fork that reconnects goes on numbering
         return session
 
     @classmethod
@@ -152,7 +144,7 @@ class CallSession(AudioTurns):
                 and self.policy.state == DialogueState.CONFIRM_OPT_OUT
                 and await in_thread(self.policy.hung_up)
             ):
-                await in_thread(call_end_record, self.call.pk, self.call.customer_id, "do_not_call", "", False)
+                await in_thread(call_agent_end_record, call_id=self.call.pk, outcome=Call.Outcome.DO_NOT_CALL)
             offers_release(self.policy)
             if self.hearing is not None:
                 await in_thread(recording_save, self.call.pk, self.recorder, self.hearing.frames)
@@ -269,7 +261,7 @@ class CallSession(AudioTurns):
         written = self._writes.get(index)
         if written is not None:
             await asyncio.wait({written})
-        await in_thread(turn_understood_set, self.call.pk, index, meant.label)
+        await in_thread(call_turn_understood_set, call_id=self.call.pk, index=index, understood=meant.label)
 
     async def _speak(self, text: str, answered_at: int | None = None, remember: bool = True) -> None:
         if self.mouth is None:  # text mode
@@ -296,8 +288,9 @@ class CallSession(AudioTurns):
         self.closing = True
         self._cancel_wait()
         await in_thread(
-            call_end_record, self.call.pk, self.call.customer_id, outcome, self.policy.voicemail_message, self.machine
-        )
+            call_agent_end_record, call_id=self.call.pk, outcome=outcome,
+            voicemail_message=self.policy.voicemail_message, machine=self.machine,
+        )  # fmt: skip
         if transfer_to:
             self._status("")  # off the call: it goes on without the agent
             await self.socket.send(to_switch(ToSwitch.TRANSFER, number=transfer_to))
@@ -319,7 +312,10 @@ class CallSession(AudioTurns):
             text = "(not understood)"
         elif recognition is not None and not recognition.understood:
             text = f"({text}?)"  # kept for review, marked as a guess the agent did not act on
-        write = in_thread(turn_record, self.call.pk, index, speaker, text, started_ms, ended_ms, confidence)
+        write = in_thread(
+            call_turn_add, call_id=self.call.pk, index=index, speaker=speaker, text=text, started_ms=started_ms,
+            ended_ms=ended_ms, confidence=confidence,
+        )  # fmt: skip
         if wait:
             await write
         else:

@@ -19,10 +19,11 @@ from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import STRONG as MACHINE_STRONG
 from agent.pipeline.machine import UNSURE_AFTER, answer_may_be_a_machine, machine_verdict
 from agent.pipeline.speaking import Mouth
-from agent.session_records import in_thread, turn_words_set
+from agent.session_records import in_thread
 from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizers import recognizer_default
 from agent.speech.tts import VoiceError, voice_named
+from calls.call_record import call_turn_heard_set
 from calls.models import Call, Turn
 
 log = logging.getLogger("agent.session")
@@ -223,7 +224,10 @@ class AudioTurns:
         written = self._writes.pop(index, None)
         if written is not None:
             await asyncio.wait({written})
-        await in_thread(turn_words_set, self.call.pk, index, recognition.text or unheard, recognition.confidence)
+        await in_thread(
+            call_turn_heard_set, call_id=self.call.pk, index=index, text=recognition.text or unheard,
+            confidence=recognition.confidence,
+        )  # fmt: skip
 
     async def _greeting_cut_short(self) -> None:
         """A beep while a machine's greeting is still being heard: the words so far are the callee's turn,

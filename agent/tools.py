@@ -16,8 +16,8 @@ from calendars.booking import appointment_book
 from calendars.models import Appointment
 from calendars.services import booking_calendar_of
 from calendars.slots import Interval, slots_available, slots_in_part_of_day, slots_proposed
+from calls.call_record import call_booked_record, call_wrong_number_record, callback_schedule
 from calls.models import Call, OfficeHoliday
-from calls.services import call_wrong_number_record, callback_schedule
 from customers.do_not_call import dnc_add
 from customers.models import DoNotCallEntry
 
@@ -109,6 +109,7 @@ class CallTools:
             holidays=self._holidays(),
         )
         if result.booked:
+            call_booked_record(call_id=self.call.pk)  # booked from now, whatever happens to the line
             self.offers_release()
             return Booked(True, result.appointment.starts_at, confirmed=result.confirmed_in_calendar)
         return Booked(False, alternatives=result.alternatives, unusable=not result.taken)

@@ -221,20 +221,12 @@ def call_outcome_settle(call: Call, *, cause: str) -> None:
 
 
 def _outcome(call: Call, cause: str) -> str:
-    if call.answered_at and _booked_on(call):
-        return Call.Outcome.BOOKED  # the agent booked, and the line dropped before it could say so
     if call.answered_at and cause in ANSWERED_ENDINGS:
         if call.answered_by == Call.AnsweredBy.MACHINE or call.beep_detected_at:
             # A machine took the call: a message left is a voicemail; none is as good as no answer.
             return Call.Outcome.VOICEMAIL_LEFT if call.voicemail_message else Call.Outcome.NO_ANSWER
         return Call.Outcome.HUNG_UP  # answered, and nothing the agent recorded says otherwise
     return CAUSE_OUTCOMES.get(cause, Call.Outcome.FAILED)  # AGENT_LOST_CAUSE too: the agent was lost
-
-
-def _booked_on(call: Call) -> bool:
-    from calendars.models import Appointment
-
-    return Appointment.objects.filter(source_call_uuid=call.uuid, status__in=Appointment.ACTIVE_STATUSES).exists()
 
 
 def call_ended_follow_up(*, call: Call, now: dt.datetime) -> None:

@@ -1,4 +1,5 @@
-"""Writes for dialing that other rooms use: policy, the customer's profile, callbacks."""
+"""Writes for dialing that other rooms use: policy, the customer's profile, a call's recording, the agent's
+status and flags (what a call came to is written by calls/call_record.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
-from calls.models import Call, DialingPolicy, QueueEntry
+from calls.models import Call, DialingPolicy
 from calls.selectors import call_history_of
 from customers.services import customer_profile_record_calls
 from issetter.models import Office
@@ -24,44 +24,6 @@ def dialing_policy_ensure(*, office: Office) -> DialingPolicy:
 def customer_profile_refresh(*, customer_id: int) -> None:
     """Bring the customer's profile in line with their calls (safe to repeat: it recomputes)."""
     customer_profile_record_calls(customer_id=customer_id, history=call_history_of(customer_id=customer_id))
-
-
-def callback_schedule(*, call, at, note: str = "") -> QueueEntry:
-    """The person asked to be called back at `at`: the call's outcome says so and the customer waits in
-    the queue until then (replacing a waiting entry they may have, e.g. an automatic retry)."""
-
-    with transaction.atomic():
-        Call.objects.filter(pk=call.pk).update(outcome=Call.Outcome.CALLBACK)
-        QueueEntry.objects.filter(customer_id=call.customer_id, status=QueueEntry.Status.WAITING).update(
-            status=QueueEntry.Status.REMOVED
-        )
-        if call.queue_entry_id:  # the entry this call came from is done: the callback takes its place
-            QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).update(
-                status=QueueEntry.Status.DONE
-            )
-        return QueueEntry.objects.create(
-            office_id=call.office_id,
-            customer_id=call.customer_id,
-            reason=QueueEntry.Reason.CALLBACK,
-            due_at=at,
-            priority=10,  # a promise to the customer comes before the rest of the queue
-            note=(note or "Callback requested on the call")[:255],
-        )
-
-
-def call_wrong_number_record(*, call) -> None:
-    """The person who answered said the number is not the customer's: the call's outcome says so, and no
-    waiting entry (a retry, a callback) calls the number again; the profile shows it to staff
-    (`Customer.last_outcome`), and the calling rules hold the customer back until the number is changed."""
-    from django.db import transaction
-
-    from calls.models import Call
-
-    with transaction.atomic():
-        Call.objects.filter(pk=call.pk).update(outcome=Call.Outcome.WRONG_PERSON)
-        QueueEntry.objects.filter(customer_id=call.customer_id, status=QueueEntry.Status.WAITING).update(
-            status=QueueEntry.Status.REMOVED
-        )
 
 
 def call_recording_save(*, call_id: uuid.UUID | str, wav: bytes) -> str:

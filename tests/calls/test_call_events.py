@@ -101,8 +101,10 @@ def test_events_of_channels_that_are_not_ours_are_ignored(db):
 
 
 def test_a_booking_made_before_the_line_dropped_still_makes_the_call_booked(dialing_call, customer, colleague):
+    """The agent records "booked" when the booking succeeds (the listener reads no calendar at hangup)."""
     from calendars.booking import appointment_book
     from calendars.services import booking_calendar_of
+    from calls.call_record import call_booked_record
 
     Call.objects.filter(pk=dialing_call.pk).update(status=Call.Status.ANSWERED, answered_at=dialing_call.created_at)
     start = dt.datetime(2030, 1, 8, 15, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in New York
@@ -115,6 +117,7 @@ def test_a_booking_made_before_the_line_dropped_still_makes_the_call_booked(dial
         now=start - dt.timedelta(days=1),
     )
     assert booked.booked
+    call_booked_record(call_id=dialing_call.pk)
     call_event_record(headers=hangup_complete(dialing_call, 9))  # the callee hung up before the agent's goodbye
     dialing_call.refresh_from_db()
     customer.refresh_from_db()

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from calls.call_record import callback_schedule
 from calls.models import Call, DialRun, QueueEntry
-from calls.services import callback_schedule
 from tests.conftest import client_for
 
 
