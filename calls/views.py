@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from agent.models import Script
 from calls.dialer import dial_run_begin, dial_run_resume, dial_run_set_status
 from calls.live import live_context
 from calls.models import Call, DialRun
 from calls.queue_services import QueueError, queue_add_customer, queue_add_matching, queue_clear, queue_entry_remove
 from calls.ranged_files import ranged_file_response
 from calls.selectors import call_list, call_recording_path, calling_rules_overview, queue_counts, queue_open_entries
+from callscripts.models import Script
+from callscripts.selectors import script_list
 from customers.criteria import CriteriaForm
 from customers.models import Customer
 from customers.selectors import customers_matching
@@ -23,7 +24,7 @@ from issetter.tenancy import get_for_office
 def queue(request: HttpRequest) -> HttpResponse:
     entries = queue_open_entries(office=request.office)
     counts = queue_counts(office_id=request.office.pk, now=timezone.now())
-    scripts = Script.objects.filter(office=request.office).order_by("-is_default", "name")
+    scripts = script_list(office=request.office)
     context = {
         "entries": entries[:500],
         "counts": counts,
