@@ -5,6 +5,7 @@ from calls import views
 app_name = "calls"
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("queue/entries/", views.queue_entries, name="queue_entries"),
     path("queue/add-all/", views.queue_add_all, name="queue_add_all"),
     path("queue/add/<int:customer_id>/", views.queue_add_one, name="queue_add_one"),
     path("queue/<int:entry_id>/remove/", views.queue_remove, name="queue_remove"),

@@ -1,15 +1,17 @@
-"""The Queue page in a real browser: a call's progress appears live (the page is never reloaded), and
-pausing the run is one click."""
+"""The Queue page in a real browser: a call's progress appears live (the page is never reloaded), pausing
+the run is one click, and the waiting table refreshes itself from its own partial."""
 
 import threading
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from calls.call_events import call_event_record
 from calls.live import office_live_publish
 from calls.models import Call, DialRun
+from calls.queue_services import queue_add_customer
 from tests.browser.test_navigation import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,3 +68,19 @@ def test_the_queue_page_follows_a_call_live_and_pauses_the_run(page, live_server
     expect(page.get_by_role("button", name="Resume")).to_be_visible()
     run.refresh_from_db()
     assert run.status == DialRun.Status.PAUSED
+
+
+def test_the_waiting_table_refreshes_from_its_partial_not_the_page(page, live_server_url, colleague, office, customer):
+    sign_in(page, live_server_url, email="bob@north.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
+    table = page.locator("#queue-entries")
+    expect(table).to_contain_text("The queue is empty")
+    page.evaluate("window.notReloaded = true")
+    polled = []
+    page.on("request", lambda request: polled.append(request.url))
+
+    queue_add_customer(office=office, customer=customer, added_by=colleague)
+    expect(table).to_contain_text("Maria Lopez", timeout=8000)  # the poll runs every 5 s
+    assert page.evaluate("window.notReloaded") is True
+    assert any(url.endswith(reverse("calls:queue_entries")) for url in polled)
+    assert not any(url.endswith(reverse("calls:queue")) for url in polled)

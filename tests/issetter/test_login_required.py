@@ -37,6 +37,7 @@ def page_urls(customer, call, call_recording, script, import_batch):
         "customers:import_problems": reverse("customers:import_problems", args=[import_batch.pk]),
         "customers:do_not_call": reverse("customers:do_not_call"),
         "calls:queue": reverse("calls:queue"),
+        "calls:queue_entries": reverse("calls:queue_entries"),
         "calls:calling_rules": reverse("calls:calling_rules"),
         "calls:list": reverse("calls:list"),
         "calls:detail": reverse("calls:detail", args=[call.uuid]),
