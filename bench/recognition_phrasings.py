@@ -49,7 +49,8 @@ IDENTIFY = ("yes_identity", "wrong_person", "not_available", "someone_else", "ro
 
 def phrasings(name: str) -> list[tuple[str, str, str]]:
     """(state, words, intent meant) for every row of a table."""
-    table = yaml.safe_load((ROOT / "agent" / "personas" / TABLES[name]).read_text())
+    folder = ROOT / ("agent/speech" if name == "tune" else "simulator/personas")
+    table = yaml.safe_load((folder / TABLES[name]).read_text())
     rows = []
     for intent, items in table["intents"].items():
         if intent == "accept_offered":
@@ -81,9 +82,9 @@ def variant_run(variant: str, heard: list, show: bool = False) -> dict:
     import datetime as dt
 
     from agent.dialogue.understanding import understand
-    from agent.persona_corpus import UNDERSTOOD_AS
     from agent.speech import grammars, recognizer
     from agent.speech.grammars import Listening, grammar_for
+    from simulator.persona_corpus import UNDERSTOOD_AS
 
     pieces = variant == "pieces"
     if pieces:

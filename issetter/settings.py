@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "calls",
     "calendars",
     "agent",
+    "simulator",
     "phonify",
 ]
 

@@ -1,8 +1,8 @@
 """How people say each thing on a call, as patterns over normalised words (`normalised`: lower case,
 contractions spelt out — "don't" is "do not", "she's" is "she is" — punctuation gone).
 
-The patterns were written from the tuning half of the phrasing table (`agent/personas/phrasings.yaml`);
-the held-out half is only ever measured against (`simulate` on `agent/personas/realistic_held_out.yaml`).
+The patterns were written from the tuning half of the phrasing table (`agent/speech/phrasings.yaml`);
+the held-out half is only ever measured against (`simulate` on `simulator/personas/realistic_held_out.yaml`).
 The questions callees ask the agent (robot? what about? who? hold on, what?, a person) are in
 `question_phrases.py`, how they answer the times in `answer_phrases.py`. Order matters and lives in
 `understanding.py`: an opt-out is looked for first.

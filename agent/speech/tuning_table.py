@@ -1,4 +1,4 @@
-"""The tuning half of the phrasing table (agent/personas/phrasings.yaml): what the grammars hold whole and
+"""The tuning half of the phrasing table (agent/speech/phrasings.yaml): what the grammars hold whole and
 what the domain language model learns from. Read once per process; never the held-out tables."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-TUNING_TABLE = Path(__file__).resolve().parents[1] / "personas" / "phrasings.yaml"
+TUNING_TABLE = Path(__file__).resolve().parent / "phrasings.yaml"
 
 
 @functools.cache

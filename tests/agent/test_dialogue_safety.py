@@ -15,7 +15,7 @@ from calls.models import Call
 from customers.models import DoNotCallEntry
 from tests.agent.test_dialogue import ended, said
 
-TUNING = yaml.safe_load((Path(__file__).resolve().parents[2] / "agent/personas/phrasings.yaml").read_text())
+TUNING = yaml.safe_load((Path(__file__).resolve().parents[2] / "agent/speech/phrasings.yaml").read_text())
 OPT_OUTS = TUNING["intents"]["opt_out"]
 
 # every test here on the calendar's short time limits (tests/conftest.py), as when it imported them autouse

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from agent.script_lines import lines_for
-from callscripts.models import DEFAULT_GREETING, PLACEHOLDERS, Script
+from callscripts.models import DEFAULT_GREETING, Script
+from callscripts.placeholders import PLACEHOLDERS
 from tests.conftest import client_for
 
 

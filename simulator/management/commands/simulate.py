@@ -58,7 +58,7 @@ class Command(BaseCommand):
         except PersonaError as problem:
             raise CommandError(str(problem)) from None
         if options["inside"]:
-            from agent.simulation import simulation_run
+            from simulator.simulation import simulation_run
 
             report = simulation_run(
                 personas_path=options["personas"],

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from agent.server_thread import AgentThread
-from agent.simulation_judge import simulation_report
 from calls.dialer import dial_run_drive, dial_run_start
 from calls.models import DialingPolicy
 from calls.queue_services import queue_add_matching
@@ -25,6 +24,7 @@ from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure
 from phonify.personas import Persona, personas_load
 from phonify.thread import SwitchThread
+from simulator.judge import simulation_report
 
 # People per staff member: each group is called in a run of its own, started by its own staff member, so its
 # bookings go to that member's calendar. A few hundred people booking into one calendar would fill the days

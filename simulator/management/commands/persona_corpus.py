@@ -1,11 +1,11 @@
-"""`manage.py persona_corpus`: write the realistic persona files (agent/personas/realistic*.yaml) from the
-phrasing tables beside them (agent/persona_corpus.py)."""
+"""`manage.py persona_corpus`: write the realistic persona files (simulator/personas/realistic*.yaml) from the
+phrasing tables beside them (simulator/persona_corpus.py)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from agent.persona_corpus import corpus_write
+from simulator.persona_corpus import corpus_write
 
 
 class Command(BaseCommand):

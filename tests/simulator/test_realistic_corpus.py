@@ -18,14 +18,14 @@ from tests.agent.test_simulate import simulate
 
 NOW = "2027-01-05T08:30:00-05:00"  # a Tuesday morning; the 12th is a Tuesday too
 SETS = {  # persona file: the least share of its people whose calls must end as they expect
-    "agent/personas/realistic.yaml": 0.95,
-    "agent/personas/realistic_held_out.yaml": 0.95,
-    "agent/personas/realistic_held_out_2.yaml": 0.95,
-    "agent/personas/realistic_held_out_3.yaml": 0.95,
-    "agent/personas/realistic_held_out_4.yaml": 0.95,
-    "agent/personas/realistic_held_out_5.yaml": 0.95,
-    "agent/personas/realistic_held_out_6.yaml": 0.95,
-    "agent/personas/realistic_held_out_7.yaml": 0.95,
+    "simulator/personas/realistic.yaml": 0.95,
+    "simulator/personas/realistic_held_out.yaml": 0.95,
+    "simulator/personas/realistic_held_out_2.yaml": 0.95,
+    "simulator/personas/realistic_held_out_3.yaml": 0.95,
+    "simulator/personas/realistic_held_out_4.yaml": 0.95,
+    "simulator/personas/realistic_held_out_5.yaml": 0.95,
+    "simulator/personas/realistic_held_out_6.yaml": 0.95,
+    "simulator/personas/realistic_held_out_7.yaml": 0.95,
 }
 
 pytestmark = pytest.mark.skipif(

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_through_a_telephone_line_nobody_is_booked_wrongly_and_every_opt_out_is_honoured(tmp_path):
-    people = yaml.safe_load((ROOT / "agent/personas/realistic_audio.yaml").read_text())["personas"]
+    people = yaml.safe_load((ROOT / "simulator/personas/realistic_audio.yaml").read_text())["personas"]
     sample = tmp_path / "sample.yaml"
     sample.write_text(yaml.safe_dump({"personas": [p for p in people if p["expect"]["set"] == "tune"][:SAMPLE]}))
     result = simulate(str(sample), "--json", "--concurrency", "4", "--now", "2027-01-05T08:30:00-05:00")

@@ -15,12 +15,12 @@ import wave
 import zoneinfo
 from collections import Counter, defaultdict
 
-from agent.persona_corpus import STOP_QUESTION, UNDERSTOOD_AS
 from calendars.models import Appointment
 from calls.models import Call, QueueEntry
 from calls.selectors import call_recording_path
 from customers.models import DoNotCallEntry
 from phonify.personas import Persona
+from simulator.persona_corpus import STOP_QUESTION, UNDERSTOOD_AS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

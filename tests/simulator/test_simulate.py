@@ -6,11 +6,11 @@ import os
 import subprocess
 import sys
 
-from agent.simulation_judge import asked_not_to_be_called
 from phonify.personas import personas_load
+from simulator.judge import asked_not_to_be_called
 from tests.servers import ROOT
 
-SUITE = "agent/personas/suite.yaml"
+SUITE = "simulator/personas/suite.yaml"
 
 
 def simulate(*args: str) -> subprocess.CompletedProcess:
@@ -78,7 +78,7 @@ def test_with_audio_a_representative_set_ends_as_expected():
     with and without a beep; each call's recording is kept. On a wideband line: what the telephone leg does
     to recognition is measured by test_realistic_audio.py and bench/recognition_phrasings.py."""
     result = simulate(
-        "agent/personas/audio_sample.yaml", "--json", "--wideband", "--concurrency", "4",
+        "simulator/personas/audio_sample.yaml", "--json", "--wideband", "--concurrency", "4",
         "--now", "2026-11-24T08:00:00-05:00",
     )  # fmt: skip
     report = json.loads(result.stdout) if result.stdout.strip().startswith("{") else None
