@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
-from callscripts.models import PLACEHOLDERS
+from callscripts.placeholders import PLACEHOLDERS
 from callscripts.voices import voice_file, voice_unknown
 from issetter.models import Office
 from issetter.validators import validate_e164

@@ -8,8 +8,6 @@ from django.db import models
 
 from issetter.models import Office
 
-# What a script's lines may name in braces, filled for each call (agent/script_lines.py).
-PLACEHOLDERS = ("first_name", "agent_name", "office_name", "office_legal_name", "appointment_type", "callback_number")
 DEFAULT_GREETING = (
     "Hi, this is {agent_name}, an automated assistant calling on behalf of {office_legal_name}. Is this {first_name}?"
 )

@@ -36,7 +36,6 @@ class ScriptNameTakenError(ValueError):
     pass
 
 
-
 def script_ensure_default(*, office: Office) -> Script:
     """The office's default script, created from the built-in wording if the office has none."""
     script = script_default(office_id=office.pk)

@@ -32,7 +32,7 @@ from phonify.fork_words import EVENT_PREFIX, SUBPROTOCOL, ForkEvent, FromAgent, 
 from phonify.voice import resample
 
 if TYPE_CHECKING:
-    from phonify.switch import Switch
+    from phonify.switch_side import ForkSwitch
 
 FRAME_SECONDS = 0.020
 RATES = {"8k": 8000, "16k": 16000, "8000": 8000, "16000": 16000, "24000": 24000, "32000": 32000, "64000": 64000}
@@ -40,7 +40,14 @@ RATES = {"8k": 8000, "16k": 16000, "8000": 8000, "16000": 16000, "24000": 24000,
 
 class AudioFork:
     def __init__(
-        self, switch: Switch, channel: Channel, *, url: str, rate: int, metadata: str, stream_rate: int | None = None
+        self,
+        switch: ForkSwitch,
+        channel: Channel,
+        *,
+        url: str,
+        rate: int,
+        metadata: str,
+        stream_rate: int | None = None,
     ) -> None:
         self.switch, self.channel = switch, channel
         self.url, self.rate, self.metadata = url, rate, metadata

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from phonify import wire
 
 if TYPE_CHECKING:
-    from phonify.switch import Switch
+    from phonify.switch_side import EslSwitch
 
 
 class Connection:
-    def __init__(self, switch: Switch, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, switch: EslSwitch, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.switch, self.reader, self.writer = switch, reader, writer
         self.authed = False
         self.events: set[str] = set()

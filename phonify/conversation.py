@@ -37,7 +37,7 @@ from phonify.telephone_line import through_the_line
 
 if TYPE_CHECKING:
     from phonify.audio_fork import AudioFork
-    from phonify.switch import Switch
+    from phonify.switch_side import CallerSwitch
 
 REPLY_PAUSE = 0.3  # seconds a person waits after the agent stops before answering
 HELLO_DELAY = 0.8  # seconds between picking up and the first words
@@ -51,7 +51,7 @@ class Conversation:
     first_words_after = REPLY_PAUSE
     repeats_when_not_understood = False
 
-    def __init__(self, switch: Switch, channel: Channel) -> None:
+    def __init__(self, switch: CallerSwitch, channel: Channel) -> None:
         self.switch, self.channel, self.persona = switch, channel, channel.persona
         self.intents = {turn.intent for turn in self.persona.turns} if self.persona else set()  # what it means
         self.heard: list[Heard] = []  # what the agent said since the persona's last turn
@@ -255,7 +255,7 @@ class SpokenConversation(Conversation):
     first_words_after = HELLO_DELAY
     repeats_when_not_understood = True
 
-    def __init__(self, switch: Switch, channel: Channel) -> None:
+    def __init__(self, switch: CallerSwitch, channel: Channel) -> None:
         super().__init__(switch, channel)
         self.voice = self.persona.voice if self.persona else {}
         persona_turns = self.persona.turns if self.persona else ()

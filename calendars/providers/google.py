@@ -16,9 +16,9 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
-from calendars.providers import CalendarError, EventDraft, ProviderEvent, SyncBatch
 from calendars.providers.google_login import access_token
 from calendars.providers.http import MISSING, calendar_request, calendar_session
+from calendars.providers.interface import CalendarError, EventDraft, ProviderEvent, SyncBatch
 
 PAGE = 250
 

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 
-from calendars.providers import CalendarError
 from calendars.providers.http import calendar_session, unreachable
+from calendars.providers.interface import CalendarError
 from calendars.providers.token_refresh import token_with_refresh_lease
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from calendars.providers import CalendarError
+from calendars.providers.interface import CalendarError
 
 log = logging.getLogger(__name__)
 

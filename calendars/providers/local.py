@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calendars.providers import EventDraft, ProviderEvent, SyncBatch
+from calendars.providers.interface import EventDraft, ProviderEvent, SyncBatch
 
 
 class LocalCalendar:

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from calendars.providers import CalendarError, EventDraft, ProviderEvent, SyncBatch
 from calendars.providers.http import MISSING, calendar_request, calendar_session
+from calendars.providers.interface import CalendarError, EventDraft, ProviderEvent, SyncBatch
 from calendars.providers.microsoft_login import access_token
 
 PREFER = 'outlook.timezone="UTC", IdType="ImmutableId", outlook.body-content-type="text"'

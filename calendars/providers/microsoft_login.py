@@ -14,8 +14,8 @@ import msal
 import requests
 from django.conf import settings
 
-from calendars.providers import CalendarError
 from calendars.providers.http import CalendarSession, calendar_session, unreachable
+from calendars.providers.interface import CalendarError
 from calendars.providers.token_refresh import token_with_refresh_lease
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from calendars.providers import CalendarError
+from calendars.providers.interface import CalendarError
 
 log = logging.getLogger(__name__)
 

@@ -7,23 +7,12 @@ greenswitch (`calls.telephony.esl`); they differ only in where the switch is and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 
 from calls.telephony.event_socket import SwitchUnavailableError
+from calls.telephony.originate import OriginateRequest
 
 __all__ = ["OriginateRequest", "SwitchUnavailableError", "telephony_open"]
-
-
-@dataclass(frozen=True)
-class OriginateRequest:
-    call_uuid: str
-    number: str  # E.164
-    caller_id_number: str
-    caller_id_name: str
-    ring_seconds: int
-    variables: dict[str, str] = field(default_factory=dict)  # our ids, echoed on every event
 
 
 def telephony_open():

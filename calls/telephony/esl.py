@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from calls.telephony import OriginateRequest
 from calls.telephony.esl_values import channel_variables, command_argument
 from calls.telephony.event_socket import EventSocket, SwitchUnavailableError, event_socket_open, plain_headers
+from calls.telephony.originate import OriginateRequest
 
 ANSWERED = "answered"  # a channel's Answer-State once someone picked up (ringing | early | answered | hangup)
 

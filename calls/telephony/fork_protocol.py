@@ -77,9 +77,7 @@ class ForkOpening:
         uuid = str(call.uuid)
         if prepare:
             return cls(call=uuid, secret=fork_secret_for(call_uuid=uuid), prepare=True)
-        return cls(
-            call=uuid, secret=fork_secret_for(call_uuid=uuid), office=call.office_id, customer=call.customer_id
-        )
+        return cls(call=uuid, secret=fork_secret_for(call_uuid=uuid), office=call.office_id, customer=call.customer_id)
 
     def encode(self) -> str:
         if self.prepare:
