@@ -1,8 +1,8 @@
-"""The audio side of a call session: the fork's L16 frames heard (voice activity, end of turn, beeps), each
-utterance recognised with the grammar of the dialogue's state and handed to the policy; barge-in; and the
-first words, which decide between a person and an answering machine and never have the greeting said over
-them. A mixin of `agent.session.CallSession`, which owns the policy, the mouth's words, the turns and the
-timers (`_act`, `_speak`, `_turn`, `_wait`, `_spawn`, `_status`, …).
+"""The hearing side of a call session: the fork's L16 frames heard (voice activity, end of turn, beeps), each
+utterance recognised by the session's speech stack with what may be said in the dialogue's state and handed
+to the policy; barge-in; and the first words, which decide between a person and an answering machine and
+never have the greeting said over them. A mixin of `agent.session.CallSession`, which it reaches through
+the session's parts (`speech`, `timer`, `turns`, `first_words`, `speaking`) and its `_act` / `_speak`.
 """
 
 from __future__ import annotations
@@ -17,14 +17,11 @@ from agent.dialogue.understanding import understand
 from agent.pipeline.hearing import Heard, HeardKind, Hearing
 from agent.pipeline.machine import PHRASES as MACHINE_PHRASES
 from agent.pipeline.machine import STRONG as MACHINE_STRONG
-from agent.pipeline.machine import UNSURE_AFTER, answer_may_be_a_machine, machine_verdict
+from agent.pipeline.machine import answer_may_be_a_machine
 from agent.pipeline.speaking import Mouth
-from agent.session_records import in_thread
-from agent.speech.grammars import Listening, grammar_for
-from agent.speech.recognizers import recognizer_default
-from agent.speech.tts import VoiceError, voice_named
-from calls.call_record import call_turn_heard_set
-from calls.models import Call, Turn
+from agent.speech.grammars import Listening
+from agent.speech.tts import VoiceError
+from calls.models import Turn
 
 log = logging.getLogger("agent.session")
 
@@ -35,7 +32,6 @@ SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a 
 UNSURE_WAIT = 1.0  # first words that may be a machine's greeting: the agent listens this much longer
 PERSON_WAIT = 0.3  # an answer to "Is this …?" that says nothing the agent knows, short and with no machine
 # phrase in it: more likely a person's than a machine's (the 1 s wait made these the slowest turns of a call)
-MACHINE_LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis (recognition has
 # threads or processes of its own: agent/speech/recognizer*.py)
 
@@ -50,26 +46,26 @@ class AudioTurns:
     def _start_audio(self) -> None:
         self.hearing = Hearing(end_silence=self.timing.end_of_hello)
         try:
-            voice = voice_named(self.voice_name)
+            voice = self.speech.voice(self.voice_name)
         except VoiceError as problem:
             log.warning("agent: %s; using the bundled voice", problem)
-            voice = voice_named("")
-        self.mouth = Mouth(
+            voice = self.speech.voice("")
+        self.speaking.mouth = Mouth(
             self.socket, voice=voice, executor=speaking_work, recorder=self.recorder, stream_clock=self._stream_now
         )
         lines = self.policy.lines
-        self.mouth.prepare([f"{lines.greeting} {lines.recording_notice}".strip()])  # said first: made first
+        self.speaking.prepare([f"{lines.greeting} {lines.recording_notice}".strip()])  # said first: made first
 
     def _stream_now(self) -> float:
         return self.hearing.seconds if self.hearing is not None else 0.0
 
     def _on(self, heard: Heard) -> None:
         if heard.kind == HeardKind.BEEP:
-            self._spawn(self._beep())
+            self.timer.spawn(self._beep())
         elif heard.kind == HeardKind.STARTED:
-            self._cancel_wait()
-            if self.mouth.playing and not self.closing and self.policy.state != DialogueState.WAITING_HELLO:
-                self._spawn(self._barge_in())
+            self.timer.cancel()
+            if self.speaking.playing and not self.closing and self.policy.state != DialogueState.WAITING_HELLO:
+                self.timer.spawn(self.speaking.cut_short(first_moments=self._first_moments()))
         elif heard.kind == HeardKind.PAUSE and self.policy.state != DialogueState.WAITING_HELLO:
             if self._early is not None:
                 self._early[1].cancel()  # words went on after the last pause: its guess is stale (if not begun)
@@ -80,7 +76,7 @@ class AudioTurns:
             guess = early[1] if early is not None and early[0] == heard.utterance.ended else None
             if early is not None and guess is None:
                 early[1].cancel()
-            self._spawn(self._utterance(heard.utterance, heard_end, guess))
+            self.timer.spawn(self._utterance(heard.utterance, heard_end, guess))
 
     def _heard_end(self, utterance) -> float:
         """When the words ended by this process's clock (the stream's lags when the audio arrives late)."""
@@ -88,18 +84,12 @@ class AudioTurns:
 
     def _span_ms(self, utterance, heard_end: float) -> tuple[int, int]:
         """The utterance's start and end in ms since the call began, as its turn records them."""
-        ended_ms = round((heard_end - self.began) * 1000)
+        ended_ms = round((heard_end - self.turns.began) * 1000)
         return ended_ms - round(utterance.seconds * 1000), ended_ms
-
-    async def _barge_in(self) -> None:
-        self._interrupted = await self.mouth.interrupt() or self._interrupted
-        self._status(Call.AgentStatus.LISTENING)
-        if self._first_moments():
-            self._greeting_unheard = True  # they (or their machine) went on talking: the greeting was not heard
 
     def _first_moments(self) -> bool:
         """Still working out who answered: the agent has greeted, had no answer yet, and it is early."""
-        return self.policy.state == DialogueState.IDENTIFY and self._young()
+        return self.policy.state == DialogueState.IDENTIFY and self.first_words.young(time.monotonic())
 
     def _callee_speaking(self) -> bool:
         return self.hearing is not None and self.hearing.endpointer.speaking
@@ -115,31 +105,31 @@ class AudioTurns:
         said = recognition.understood
         log.info(
             "agent: heard %r (%.2f) %d ms after the turn ended",
-            recognition.text, recognition.confidence, round((time.monotonic() - self.began) * 1000) - ended_ms,
+            recognition.text, recognition.confidence, self.turns.now_ms() - ended_ms,
         )  # fmt: skip
         unclear = understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent == "unclear"
         first_moments = self._first_moments()  # no answer to "Is this …?" yet: a machine's greeting going on?
+        first = self.first_words
         if first_moments:
-            self._first_voiced += utterance.voiced_seconds
-            if utterance.voiced_seconds >= SPOT_AFTER:
-                self._first_spotted |= await self._spot(utterance.samples)
-            log.debug("agent: first moments: %.1f s voiced, spotted %s", self._first_voiced, self._first_spotted)
-            if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
-                await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
+            spotted = await self._spot(utterance.samples) if utterance.voiced_seconds >= SPOT_AFTER else set()
+            machine = first.add(voiced_seconds=utterance.voiced_seconds, spotted=spotted)
+            log.debug("agent: first moments: %.1f s voiced, spotted %s", first.voiced, first.spotted)
+            if machine:
+                await self._callee_turn(recognition.text, started_ms, ended_ms, recognition)
                 await self._machine_heard()
                 return
         barely = self._barely_said(utterance, said, guessed=recognition.open)
-        if self._interrupted and (barely or (self._greeting_unheard and unclear)):
+        speaking = self.speaking
+        if speaking.interrupted and (barely or (speaking.greeting_unheard and unclear)):
             text = recognition.text or "(noise)"
-            await self._turn(Turn.Speaker.CALLEE, text, started_ms, ended_ms, recognition, wait=False)
-            if self._greeting_unheard:  # the greeting again, once they (or a machine's greeting) pause
-                self._wait_quiet(UNSURE_WAIT, self._greet_again)
+            await self._callee_turn(text, started_ms, ended_ms, recognition)
+            if speaking.greeting_unheard:  # the greeting again, once they (or a machine's greeting) pause
+                self.timer.after_unless(UNSURE_WAIT, speaking.say_unfinished, self._callee_speaking)
             else:
-                unfinished, self._interrupted = self._interrupted, []
-                await self._speak(" ".join(unfinished), remember=False)  # only a cough or an "mm-hm": go on
+                await speaking.say_unfinished(remember=False)  # only a cough or an "mm-hm": go on
             return
-        self._interrupted, self._greeting_unheard = [], False
-        index = await self._turn(Turn.Speaker.CALLEE, recognition.text, started_ms, ended_ms, recognition, wait=False)
+        speaking.heard_out()
+        index = await self._callee_turn(recognition.text, started_ms, ended_ms, recognition)
         confidence = recognition.confidence  # the open search's words carry GUESSED: a guess
 
         def decide() -> list:
@@ -147,47 +137,46 @@ class AudioTurns:
 
         if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting
             # going on; ask again only if nothing follows them
-            machine_like = answer_may_be_a_machine(spotted=self._first_spotted, voiced_seconds=utterance.voiced_seconds)
-            self._wait_quiet(UNSURE_WAIT if machine_like else PERSON_WAIT, lambda: self._act(decide, turn=index))
+            machine_like = answer_may_be_a_machine(spotted=first.spotted, voiced_seconds=utterance.voiced_seconds)
+            wait = UNSURE_WAIT if machine_like else PERSON_WAIT
+            self.timer.after_unless(wait, lambda: self._act(decide, turn=index), self._callee_speaking)
             return
         await self._act(decide, answered_at=ended_ms, turn=index)
+
+    async def _callee_turn(self, text: str, started_ms: int, ended_ms: int, recognition=None) -> int:
+        """The callee's words as a turn, saved alongside the answer (which does not wait for the database)."""
+        return await self.turns.add(Turn.Speaker.CALLEE, text, started_ms, ended_ms, recognition, wait=False)
 
     async def _first_words(self, utterance, started_ms: int, ended_ms: int) -> None:
         """The first thing heard after answer: a person's hello (answer at once) or a machine's greeting.
         Evidence adds up over the first utterances, since a machine's greeting pauses between sentences."""
+        first = self.first_words
         if self.machine:  # more of the machine's greeting: the wait for its beep starts again
-            self._wait(self.timing.beep, self._beep)
+            self.timer.after(self.timing.beep, self._beep)
             return
         recognise = self._recognise_soon(utterance.samples)
-        self._first_voiced += utterance.voiced_seconds
-        if utterance.voiced_seconds >= SPOT_AFTER or self._first_spotted:  # after a phrase, any words may say more
-            self._first_spotted |= await self._spot(utterance.samples)
-            if not machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
+        first.add(voiced_seconds=utterance.voiced_seconds)
+        if utterance.voiced_seconds >= SPOT_AFTER or first.spotted:  # after a phrase, any words may say more
+            if not first.add(spotted=await self._spot(utterance.samples)):
                 words = (await recognise).text  # a long first utterance: what the words say counts too
-                self._first_spotted |= {phrase for phrase in MACHINE_STRONG if phrase in words}
-        if machine_verdict(voiced_seconds=self._first_voiced, spotted=self._first_spotted):
+                first.add(spotted={phrase for phrase in MACHINE_STRONG if phrase in words})
+        if first.says_machine():
             recognition = await recognise
-            await self._turn(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
+            await self.turns.add(Turn.Speaker.CALLEE, recognition.text or "(a recorded greeting)", started_ms, ended_ms)
             await self._machine_heard()
             return
-        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)  # words filled in below
-        self._spawn(self._fill_turn(index, recognise))
-        if self._first_spotted or self._first_voiced > UNSURE_AFTER:  # may be a machine: listen a moment more
-            self._wait_quiet(UNSURE_WAIT, lambda: self._act(lambda: self.policy.heard("hello")))
+        index = await self._callee_turn("…", started_ms, ended_ms)  # words below
+        self.timer.spawn(self.turns.fill(index, recognise, unheard="(hello)"))
+        if first.unsure():  # may be a machine: listen a moment more
+            hello = lambda: self._act(lambda: self.policy.heard("hello"))  # noqa: E731
+            self.timer.after_unless(UNSURE_WAIT, hello, self._callee_speaking)
             return
         await self._act(lambda: self.policy.heard("hello"), answered_at=ended_ms)
 
-    async def _greet_again(self) -> None:
-        unfinished, self._interrupted = self._interrupted, []
-        self._greeting_unheard = False
-        if unfinished and not self.machine:
-            await self._speak(" ".join(unfinished))
-
     async def _machine_heard(self) -> None:
-        self.machine = True
-        if self.mouth.playing:
-            await self.mouth.interrupt()
-        self._wait(self.timing.beep, self._beep)
+        self.first_words.machine = True
+        await self.speaking.stop()
+        self.timer.after(self.timing.beep, self._beep)
 
     def _barely_said(self, utterance, said: str, guessed: bool = False) -> bool:
         """A cough or an "mm-hm" over the agent: short, and nothing the grammar vouches for (or only a yes)."""
@@ -197,18 +186,15 @@ class AudioTurns:
             return True
         return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
 
-    def _young(self) -> bool:
-        return time.monotonic() - self.began < MACHINE_LISTENING
-
     def _recognise_soon(self, samples) -> asyncio.Future:
-        return asyncio.wrap_future(recognizer_default().recognize_later(samples, self._grammar()))
+        return asyncio.wrap_future(self.speech.ears().recognize_later(samples, self._grammar()))
 
     async def _spot(self, samples) -> set[str]:
-        return await asyncio.wrap_future(recognizer_default().spot_later(samples, MACHINE_PHRASES))
+        return await asyncio.wrap_future(self.speech.ears().spot_later(samples, MACHINE_PHRASES))
 
     def _grammar(self) -> str:
         policy, lines = self.policy, self.policy.lines
-        zone = getattr(getattr(policy, "tools", None), "zone", None)
+        zone = policy.tools.zone
         offered = tuple(moment.astimezone(zone) if zone else moment for moment in (policy.offered or ()))
         listening = Listening(
             state=policy.state,
@@ -217,26 +203,17 @@ class AudioTurns:
             opt_out_phrases=tuple(lines.opt_out_phrases),
             objections=tuple(lines.objection_answers),
         )
-        return grammar_for(listening, known=recognizer_default().knows)
-
-    async def _fill_turn(self, index: int, recognise: asyncio.Future, unheard: str = "(hello)") -> None:
-        recognition = await recognise
-        written = self._writes.pop(index, None)
-        if written is not None:
-            await asyncio.wait({written})
-        await in_thread(
-            call_turn_heard_set, call_id=self.call.pk, index=index, text=recognition.text or unheard,
-            confidence=recognition.confidence,
-        )  # fmt: skip
+        return self.speech.grammar(listening)
 
     async def _greeting_cut_short(self) -> None:
         """A beep while a machine's greeting is still being heard: the words so far are the callee's turn,
         before the voicemail message (the turn would otherwise end only after the silence the message fills,
         when the call is closing, and the greeting's last words would be missing from the transcript)."""
         so_far = self.hearing.endpointer.so_far() if self._callee_speaking() else None
-        if so_far is None or not len(so_far.samples) or so_far.started == self._cut_short:
+        if so_far is None or not len(so_far.samples) or so_far.started == self.first_words.cut_short:
             return  # nothing being said, or already kept (the switch's beep and the agent's own both came)
-        self._cut_short = so_far.started
+        self.first_words.cut_short = so_far.started
         started_ms, ended_ms = self._span_ms(so_far, self._heard_end(so_far))
-        index = await self._turn(Turn.Speaker.CALLEE, "…", started_ms, ended_ms, wait=False)
-        self._spawn(self._fill_turn(index, self._recognise_soon(so_far.samples), unheard="(a recorded greeting)"))
+        index = await self._callee_turn("…", started_ms, ended_ms)
+        recognise = self._recognise_soon(so_far.samples)
+        self.timer.spawn(self.turns.fill(index, recognise, unheard="(a recorded greeting)"))

@@ -47,20 +47,8 @@ def call_policy(call: Call, clock: Callable):
 
 
 def offers_ahead(policy) -> None:
-    tools = _tools_of(policy)
-    if tools is not None and hasattr(tools, "offer"):
-        tools.offer(count=3)
-
-
-def offers_release(policy) -> None:
-    """The call is over: the times it had on offer may be offered to others (agent/offers_on_the_table.py)."""
-    tools = _tools_of(policy)
-    if tools is not None and hasattr(tools, "offers_release"):
-        tools.offers_release()
-
-
-def _tools_of(policy):
-    return getattr(policy, "tools", None) or getattr(getattr(policy, "scripted", None), "tools", None)
+    """Work out the first times to offer while the greeting plays (kept by the tools a couple of minutes)."""
+    policy.tools.offer(count=3)
 
 
 def recording_save(call_id, recorder: CallRecorder, frames) -> None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from agent.dialogue.states import DialogueState
+    from agent.dialogue.understanding import Understood
 
 
 @dataclass(frozen=True)
@@ -74,3 +78,32 @@ class Tools(Protocol):
     def do_not_call(self) -> None: ...
 
     def wrong_number(self) -> None: ...
+
+    def offers_release(self) -> None:
+        """The call is over: the times it had on offer may be offered to other calls."""
+        ...
+
+
+class DialoguePolicy(Protocol):
+    """What a call session drives: the scripted policy, or the language model's around it. Each event returns
+    the actions to carry out; the attributes say where the call stands."""
+
+    lines: Lines
+    tools: Tools
+    state: DialogueState
+    outcome: str
+    voicemail_message: str
+    offered: list[dt.datetime]  # the times on the table now
+    last_understood: Understood | None  # how the last thing heard was understood (noted on its turn)
+
+    def heard(self, text: str, confidence: float | None = None) -> list: ...
+
+    def pressed(self, key: str) -> list: ...
+
+    def silence(self) -> list: ...
+
+    def machine(self) -> list: ...
+
+    def hung_up(self) -> bool:
+        """The callee hung up; true when that answered an open opt-out question (do-not-call is written)."""
+        ...

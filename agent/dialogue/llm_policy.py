@@ -80,6 +80,11 @@ class LanguageModelPolicy:
         self._remember("callee", text)
         return self._remembered(self.scripted.respond_to(meant))
 
+    def pressed(self, key: str) -> list:
+        """A key the callee pressed: the script's rules answer it (a key needs no interpreting)."""
+        self._remember("callee", f"(pressed {key})")
+        return self._remembered(self.scripted.pressed(key))
+
     def silence(self) -> list:
         return self._remembered(self.scripted.silence())
 

@@ -39,3 +39,33 @@ def answer_may_be_a_machine(*, spotted: set[str], voiced_seconds: float) -> bool
     alone is long. A machine that went on over the greeting is caught as a barge-in; the hello before the
     answer does not count ("Hello?" then a misheard "Oh, you have the wrong number" pass 2.5 s together)."""
     return bool(spotted) or voiced_seconds > UNSURE_AFTER
+
+
+class FirstWords:
+    """What the first words of a call have said about a machine so far, added up over its utterances (a
+    machine's greeting pauses between sentences), and whether the call is still young enough to ask."""
+
+    LISTENING = 15.0  # seconds after answer during which what is heard is also checked for a machine
+
+    def __init__(self, began: float) -> None:
+        self.began = began  # time.monotonic() at answer
+        self.voiced = 0.0
+        self.spotted: set[str] = set()
+        self.machine = False  # decided: a machine answered (its greeting, a beep)
+        self.cut_short: float | None = None  # where the greeting a beep cut short began (kept as a turn once)
+
+    def add(self, *, voiced_seconds: float = 0.0, spotted: set[str] | frozenset[str] = frozenset()) -> bool:
+        """Add an utterance's evidence; true when it now says "a machine"."""
+        self.voiced += voiced_seconds
+        self.spotted |= set(spotted)
+        return self.says_machine()
+
+    def says_machine(self) -> bool:
+        return machine_verdict(voiced_seconds=self.voiced, spotted=self.spotted)
+
+    def unsure(self) -> bool:
+        """Not a machine's verdict, but not a plain hello either: listen a moment more before answering."""
+        return bool(self.spotted) or self.voiced > UNSURE_AFTER
+
+    def young(self, now: float) -> bool:
+        return now - self.began < self.LISTENING

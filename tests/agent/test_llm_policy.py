@@ -254,3 +254,13 @@ def test_a_language_model_policy_leaves_the_voicemail_like_the_scripted_one(agen
     assert ended(actions) == "voicemail_left" and policy.voicemail_message == said(actions)
     assert policy.outcome == "voicemail_left" and policy.state == "closed" and policy.heard("hello?") == []
     assert chat.requests == []
+
+
+def test_a_key_pressed_on_a_language_model_call_is_answered_by_the_scripts_rules(agent, chat, customer):
+    """9 stops our calls under either policy (the language model policy once had no answer to a key at all)."""
+    policy = agent()
+    policy.heard("Hello?")
+    actions = policy.pressed("9")
+    assert ended(actions) == "do_not_call"
+    assert DoNotCallEntry.objects.filter(phone=customer.phone).exists()
+    assert chat.requests == []  # a key needs no interpreting

@@ -1,0 +1,88 @@
+"""The speech stack a call session is given, behind one small interface — ears (an utterance's samples →
+words with a confidence, and phrases spotted in free speech), a voice (text → audio, a sentence at a time)
+and what the ears may hear in a dialogue state — so another stack (the GPU one: Whisper and a streaming
+voice, or a speech-to-speech model) plugs in without the session changing. `speech_backend()` gives the
+process's, chosen by AGENT_SPEECH; `cpu` (pocketsphinx with a grammar per state, Piper) is the first and
+the embedded default."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import Protocol
+
+import numpy as np
+
+from agent.speech.grammars import Listening
+from agent.speech.recognizer import Recognition
+from agent.speech.tts import Voice
+
+
+class Ears(Protocol):
+    def recognize_later(self, samples: np.ndarray, grammar: str) -> Future[Recognition]: ...
+
+    def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future[set[str]]: ...
+
+
+class SpeechBackend(Protocol):
+    name: str
+
+    def ears(self) -> Ears: ...
+
+    def voice(self, name: str = "") -> Voice:
+        """The named voice (a script's): raises VoiceError when it cannot be loaded."""
+        ...
+
+    def grammar(self, listening: Listening) -> str:
+        """What the ears may hear now ("" for ears that hear anything)."""
+        ...
+
+    def warm_up(self) -> None:
+        """Load what the first call would otherwise wait for."""
+        ...
+
+
+class CpuSpeech:
+    """pocketsphinx (in worker processes when AGENT_RECOGNITION_PROCESSES asks) with a JSGF grammar per
+    dialogue state, and Piper with the bundled voice or an office's own."""
+
+    name = "cpu"
+
+    def ears(self) -> Ears:
+        from agent.speech.recognizers import recognizer_default
+
+        return recognizer_default()
+
+    def voice(self, name: str = "") -> Voice:
+        from agent.speech.tts import voice_named
+
+        return voice_named(name)
+
+    def grammar(self, listening: Listening) -> str:
+        from agent.speech.grammars import grammar_for
+        from agent.speech.recognizers import recognizer_default
+
+        return grammar_for(listening, known=recognizer_default().knows)
+
+    def warm_up(self) -> None:
+        from agent.speech.recognizers import recognizer_default
+        from agent.speech.tts import voice_named
+
+        voice_named("")
+        recognizer_default().warm_up()
+
+
+BACKENDS = {"cpu": CpuSpeech}
+_chosen: SpeechBackend | None = None
+
+
+def speech_backend() -> SpeechBackend:
+    """The process's speech stack (AGENT_SPEECH, "cpu" by default)."""
+    global _chosen
+    if _chosen is None:
+        from django.conf import settings
+
+        name = getattr(settings, "AGENT_SPEECH", "cpu") if settings.configured else "cpu"
+        if name not in BACKENDS:
+            raise ValueError(f"AGENT_SPEECH={name!r}: choose one of {', '.join(sorted(BACKENDS))}.")
+        _chosen = BACKENDS[name]()
+    return _chosen
