@@ -21,6 +21,10 @@ def test_it_keeps_compose_valid_with_the_production_services():
     assert "qcluster" in " ".join(services["worker"]["command"])
     assert "telephony_events" in " ".join(services["telephony"]["command"])
     assert "phonify" in " ".join(services["phonify"]["command"])
+    agent = services["agent"]["command"]  # the AI voice, where the listener forks answered calls
+    assert agent[:3] == ["python", "manage.py", "agent"] and "0.0.0.0" in agent
+    port = agent[agent.index("--port") + 1]
+    assert services["telephony"]["environment"]["AGENT_URL"].endswith(f"agent:{port}/}}")  # ${AGENT_URL:-…}
     assert services["freeswitch"]["profiles"] == ["freeswitch"]  # real calls only when asked for
     assert services["freeswitch"]["volumes"] == ["./deploy/freeswitch:/etc/issetter-freeswitch:ro"]
 
