@@ -18,7 +18,7 @@ from calls.models import DialingPolicy
 from calls.queue_services import queue_add_matching
 from calls.telephony import telephony_open
 from calls.telephony.listener_thread import ListenerThread
-from callscripts.models import Script
+from callscripts.services import script_ensure_default
 from customers.models import ConsentStatus, Customer
 from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure
@@ -57,7 +57,7 @@ def simulation_run(
         time_zone=tz,
     )
     member_ensure(office=office, email="staff@simulation.example", role=Membership.Role.SUPERVISOR)
-    Script.objects.get_or_create(office=office, name="Default", defaults={"is_default": True})
+    script_ensure_default(office=office)
     DialingPolicy.objects.update_or_create(
         office=office,
         defaults={
