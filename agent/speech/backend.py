@@ -1,9 +1,9 @@
 """The speech stack a call session is given, behind one small interface — ears (an utterance's samples →
-words with a confidence, and phrases spotted in free speech), a voice (text → audio, a sentence at a time)
-and what the ears may hear in a dialogue state — so another stack (the GPU one: Whisper and a streaming
-voice, or a speech-to-speech model) plugs in without the session changing. `speech_backend()` gives the
-process's, chosen by AGENT_SPEECH; `cpu` (pocketsphinx with a grammar per state, Piper) is the first and
-the embedded default."""
+words with a confidence, and phrases spotted in free speech), a voice (text → audio, a sentence at a time),
+what the ears may hear in a dialogue state and, optionally, a speech-to-speech model — so another stack
+(the GPU one: Whisper and a streaming voice, or mini-omni) plugs in without the session changing.
+`speech_backend()` gives the process's, chosen by AGENT_SPEECH; `cpu` (pocketsphinx with a grammar per
+state, Piper) is the first and the embedded default."""
 
 from __future__ import annotations
 
@@ -23,8 +23,16 @@ class Ears(Protocol):
     def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future[set[str]]: ...
 
 
+class SpeechToSpeech(Protocol):
+    """A model that hears the callee and answers in speech itself (mini-omni): given an utterance and the words
+    the policy decided on, it speaks them in its own voice. The policy still decides what is said."""
+
+    def answer_later(self, samples: np.ndarray, words: str) -> Future[np.ndarray]: ...
+
+
 class SpeechBackend(Protocol):
     name: str
+    speech_to_speech: SpeechToSpeech | None  # None: the ears and the voice are separate (the CPU stack)
 
     def ears(self) -> Ears: ...
 
@@ -46,6 +54,7 @@ class CpuSpeech:
     dialogue state, and Piper with the bundled voice or an office's own."""
 
     name = "cpu"
+    speech_to_speech = None
 
     def ears(self) -> Ears:
         from agent.speech.recognizers import recognizer_default
