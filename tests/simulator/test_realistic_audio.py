@@ -10,8 +10,8 @@ import os
 import pytest
 import yaml
 
-from tests.agent.test_simulate import simulate
 from tests.servers import ROOT
+from tests.simulator.test_simulate import simulate
 
 SAMPLE = 10  # the first people of the tuning half: opt-outs, wrong number, not at home, questions, hold on
 LEAST = 0.5  # of them whose calls end as they expect (measured 16 of the tuning half's 21 at 4 calls at once)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.agent.test_simulate import simulate
+from tests.simulator.test_simulate import simulate
 
 NOW = "2027-01-05T08:30:00-05:00"  # a Tuesday morning; the 12th is a Tuesday too
 SETS = {  # persona file: the least share of its people whose calls must end as they expect
