@@ -66,7 +66,9 @@ def test_it_refuses_what_the_editor_refuses_with_the_same_messages(supervisor, c
     ],
 )
 def test_it_refuses_a_stored_shape_a_call_cannot_use(supervisor, office, field, value, message):
-    response = client_for(supervisor).post(reverse("admin:callscripts_script_add"), admin_form(office, **{field: value}))
+    response = client_for(supervisor).post(
+        reverse("admin:callscripts_script_add"), admin_form(office, **{field: value})
+    )
     assert response.status_code == 200 and not Script.objects.exists()
     assert message in " ".join(response.context["adminform"].form.errors[field])
 

@@ -21,7 +21,9 @@ def migrate(moved: dict):
 @pytest.mark.django_db(transaction=True)
 def test_an_office_keeps_its_scripts_and_its_calls_keep_their_script_across_the_move():
     old = migrate(BEFORE)
-    office = old.get_model("issetter", "Office").objects.create(slug="moved", name="Moved", time_zone="America/New_York")
+    office = old.get_model("issetter", "Office").objects.create(
+        slug="moved", name="Moved", time_zone="America/New_York"
+    )
     script = old.get_model("agent", "Script").objects.create(
         office=office, name="Spring reviews", greeting="Hi, an automated assistant for {office_name}.", is_default=True
     )

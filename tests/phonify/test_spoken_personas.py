@@ -128,7 +128,12 @@ def test_a_person_asked_to_repeat_says_it_again_more_slowly_once(speaking_phonif
     wait_for(lambda: len(said_by(channel, "agent")) == 4, 60)
     end_call(switch, call)
 
-    assert said_by(channel, "callee") == ["Hello?", "Yes, speaking.", "Yes, speaking.", "Thursday afternoon works for me."]
+    assert said_by(channel, "callee") == [
+        "Hello?",
+        "Yes, speaking.",
+        "Yes, speaking.",
+        "Thursday afternoon works for me.",
+    ]
     assert channel.said_turns == [None, 0, 0, 1]  # the repeat is labelled as the turn it repeats, and said once
     _, first, repeat, _ = channel.callee_audio.segments
     assert len(repeat.samples) > 1.1 * len(first.samples)  # the same words, more slowly
