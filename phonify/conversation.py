@@ -199,6 +199,7 @@ class Conversation:
         """Say `text`: its turn number `turn`, or (None) its greeting or an answer after its turns."""
         if not self.channel.alive or not text:
             return
+        self.agent_started.clear()  # what the agent says next starts after this (a barge-in waits for it)
         entry = {"speaker": "callee", "text": text, "at": time.time()}
         self.channel.transcript.append({**entry, "barge_in": True} if barge_in else entry)
         self.channel.said_turns.append(turn)
