@@ -45,7 +45,7 @@ from agent.pipeline.machine import FirstWords
 from agent.pipeline.recording import CallRecorder
 from agent.pipeline.status import status_board
 from agent.session_hearing import AudioTurns, speaking_work
-from agent.session_records import call_load, call_policy, in_thread, offers_ahead, recording_save
+from agent.session_records import call_load, call_policy, in_thread, recording_save
 from agent.session_speaking import SpeakingSide
 from agent.session_timer import TurnTimer
 from agent.session_turns import TurnLog
@@ -223,7 +223,7 @@ class CallSession(AudioTurns):
                 self.timer.spawn(self._note_understood(turn))
             if self.policy.state != DialogueState.WAITING_HELLO and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
-                self.timer.spawn(in_thread(offers_ahead, self.policy))
+                self.timer.spawn(in_thread(self.policy.tools.offer, count=3))
                 self.speaking.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
             if self.hearing is not None and self.policy.state != DialogueState.WAITING_HELLO:
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn

@@ -46,10 +46,5 @@ def call_policy(call: Call, clock: Callable):
     return policy_for(script=script, lines=lines, tools=tools), chosen.voice
 
 
-def offers_ahead(policy) -> None:
-    """Work out the first times to offer while the greeting plays (kept by the tools a couple of minutes)."""
-    policy.tools.offer(count=3)
-
-
 def recording_save(call_id, recorder: CallRecorder, frames) -> None:
     call_recording_save(call_id=call_id, wav=recorder.wav(frames))

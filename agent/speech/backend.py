@@ -12,9 +12,10 @@ from typing import Protocol
 
 import numpy as np
 
-from agent.speech.grammars import Listening
+from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizer import Recognition
-from agent.speech.tts import Voice
+from agent.speech.recognizers import recognizer_default
+from agent.speech.tts import Voice, voice_named
 
 
 class Ears(Protocol):
@@ -57,25 +58,15 @@ class CpuSpeech:
     speech_to_speech = None
 
     def ears(self) -> Ears:
-        from agent.speech.recognizers import recognizer_default
-
         return recognizer_default()
 
     def voice(self, name: str = "") -> Voice:
-        from agent.speech.tts import voice_named
-
         return voice_named(name)
 
     def grammar(self, listening: Listening) -> str:
-        from agent.speech.grammars import grammar_for
-        from agent.speech.recognizers import recognizer_default
-
         return grammar_for(listening, known=recognizer_default().knows)
 
     def warm_up(self) -> None:
-        from agent.speech.recognizers import recognizer_default
-        from agent.speech.tts import voice_named
-
         voice_named("")
         recognizer_default().warm_up()
 
