@@ -18,6 +18,8 @@ from agent.speech.recognizer import OPEN_CONFIDENCE, SphinxRecognizer
 from agent.speech.tones import ToneDetector
 from agent.speech.tts import VoiceError, sentences_of, voice_named, wav_of
 
+pytestmark = pytest.mark.database_free  # speech only
+
 OFFERED = (dt.datetime(2026, 11, 26, 12, 30), dt.datetime(2026, 11, 26, 15, 0), dt.datetime(2026, 11, 27, 10, 0))
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.phonify.conftest import RawClient, fork_server
 
+pytestmark = pytest.mark.database_free  # Phonify only
+
 
 class AgentServer:
     """A stand-in for the agent's audio-fork server: records what arrives, answers like the agent may."""

@@ -15,6 +15,8 @@ from phonify.thread import SwitchThread
 from tests.phonify.conftest import RawClient
 from tests.phonify.speaking_agent import SpeakingAgent
 
+pytestmark = pytest.mark.database_free  # Phonify and speech only
+
 MARIA = "+12025550143"
 
 

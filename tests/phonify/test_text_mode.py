@@ -11,6 +11,8 @@ from phonify.personas import personas_load
 from phonify.thread import SwitchThread
 from tests.phonify.conftest import RawClient, fork_server
 
+pytestmark = pytest.mark.database_free  # Phonify only
+
 
 def agent_line(text: str) -> str:
     return json.dumps(

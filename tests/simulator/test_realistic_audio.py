@@ -5,7 +5,6 @@ this checks what must hold whatever is misheard: nobody booked for a time they d
 opt-out honoured — and that most calls still end as the person expects."""
 
 import json
-import os
 
 import pytest
 import yaml
@@ -16,10 +15,7 @@ from tests.simulator.test_simulate import simulate
 SAMPLE = 10  # the first people of the tuning half: opt-outs, wrong number, not at home, questions, hold on
 LEAST = 0.5  # of them whose calls end as they expect (measured 16 of the tuning half's 21 at 4 calls at once)
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="simulate uses a database of its own: run once, in the SQLite phase",
-)
+pytestmark = pytest.mark.database_free  # simulate uses a database of its own
 
 
 def test_through_a_telephone_line_nobody_is_booked_wrongly_and_every_opt_out_is_honoured(tmp_path):

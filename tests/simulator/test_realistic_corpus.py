@@ -9,7 +9,6 @@ simulate runs in a database of its own, so its result does not depend on the pha
 the SQLite phase of CI only."""
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -28,10 +27,7 @@ SETS = {  # persona file: the least share of its people whose calls must end as 
     "simulator/personas/realistic_held_out_7.yaml": 0.95,
 }
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="simulate uses a database of its own: run once, in the SQLite phase",
-)
+pytestmark = pytest.mark.database_free  # simulate uses a database of its own
 
 
 def _run(personas):

@@ -6,9 +6,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from phonify.personas import personas_load
 from simulator.judge import asked_not_to_be_called
 from tests.servers import ROOT
+
+pytestmark = pytest.mark.database_free  # simulate keeps a database of its own
 
 SUITE = "simulator/personas/suite.yaml"
 
