@@ -108,8 +108,8 @@ class CallSession(AudioTurns):
 
     @classmethod
     async def prepare(cls, call_id: str, *, clock: Callable = timezone.now) -> None:
-        """The call is ringing: synthesise its greeting (and the script's purpose line) into the voice's
-        cache, so the first answer after "Hello?" waits for nothing."""
+        """The call is ringing: synthesise its greeting, the script's purpose line and the policy's commonest
+        openings into the voice's cache, so the first answer after "Hello?" waits for nothing, nor a re-ask."""
         call = await in_thread(call_load, call_id)
         if call is None:
             return
@@ -120,7 +120,7 @@ class CallSession(AudioTurns):
         except VoiceError:
             voice = speech.voice("")
         lines = policy.lines
-        for text in (f"{lines.greeting} {lines.recording_notice}".strip(), lines.purpose):
+        for text in (f"{lines.greeting} {lines.recording_notice}".strip(), lines.purpose, *policy.openings):
             for sentence in sentences_of(text):
                 await asyncio.get_running_loop().run_in_executor(speaking_work, voice.audio, sentence)
 
@@ -224,7 +224,8 @@ class CallSession(AudioTurns):
             if self.policy.state != DialogueState.WAITING_HELLO and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
                 self.timer.spawn(in_thread(self.policy.tools.offer, count=3))
-                self.speaking.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
+                lines = self.policy.lines
+                self.speaking.prepare([lines.purpose, lines.voicemail, HOLD_ON, *self.policy.openings])
             if self.hearing is not None and self.policy.state != DialogueState.WAITING_HELLO:
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn
             for action in actions:

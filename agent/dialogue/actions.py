@@ -95,6 +95,7 @@ class DialoguePolicy(Protocol):
     voicemail_message: str
     offered: list[dt.datetime]  # the times on the table now
     last_understood: Understood | None  # how the last thing heard was understood (noted on its turn)
+    openings: tuple[str, ...]  # first sentences of its commonest replies, made into audio before they are needed
 
     def heard(self, text: str, confidence: float | None = None) -> list: ...
 

@@ -61,6 +61,10 @@ class LanguageModelPolicy:
         return self.scripted.state
 
     @property
+    def openings(self) -> tuple[str, ...]:
+        return self.scripted.openings  # the model's own words vary; its safety lines are the scripted ones
+
+    @property
     def outcome(self) -> str:
         return self.scripted.outcome
 

@@ -33,11 +33,33 @@ __all__ = ["Booked", "Hangup", "Lines", "Say", "ScriptedPolicy", "Tools", "Trans
 SILENCES_BEFORE_GOODBYE = 2  # re-prompts after silence before ending politely
 HOLD_WAITS = 4  # answer-waits of silence the agent holds quietly after "hold on" before asking again
 SURE = 0.5  # recognition confidence from which a time the callee named is booked without a read-back
+OPENINGS = (  # the first sentences of the replies said most, the same on every call: the session makes their
+    # audio while the phone rings, so a re-ask, a stop question or a goodbye starts without waiting for the voice
+    "Sorry, I didn't quite catch that.",
+    "I'm sorry to bother you.",
+    "Understood.",
+    "Thank you.",
+    "No problem.",
+    "Of course.",
+    "I'm sorry.",
+    "Sorry, I may have misheard.",
+    "Sorry about that.",
+    "All right, thank you.",
+    "All right.",
+    "Are you still there?",
+    "Sorry, should we stop calling this number?",
+    "Sorry, I'm having trouble hearing you.",
+    "I'm sorry, I'm having trouble understanding.",
+    "I'm sorry, nothing is free then.",
+    "I'm sorry, that time was just taken.",
+)
 ENDS_THE_CALL = ("wrong_person", "deceased", "not_available", "someone_else", "not_interested", "already_have",
                  "callback", "ask_person")  # fmt: skip
 
 
 class ScriptedPolicy(TimeChoice, HearingRepairs):
+    openings = OPENINGS
+
     def __init__(self, *, lines: Lines, tools: Tools) -> None:
         self.lines, self.tools = lines, tools
         self.state = DialogueState.WAITING_HELLO

@@ -5,6 +5,7 @@ nothing unclear is ever booked."""
 import datetime as dt
 
 from agent.dialogue.policy import Hangup, Say, Transfer
+from agent.speech.tts import sentences_of
 from calendars.models import Appointment
 from calls.models import QueueEntry
 from customers.models import DoNotCallEntry
@@ -199,3 +200,25 @@ def test_who_is_this_is_answered_and_the_question_asked_again(agent):
     answer = said(policy.heard("Who is this?"))
     assert answer == "This is Ava, an automated assistant calling for North Insurance. Am I speaking with Maria?"
     assert said(policy.heard("Can you repeat that?")) == answer
+
+
+def test_the_replies_said_most_start_with_a_sentence_made_while_the_phone_rang(agent):
+    """A re-ask, the stop question, a goodbye: each starts with one of the policy's openings, whose audio the
+    session makes before the call is answered, so the callee does not wait for the voice on these turns."""
+
+    def opening(actions) -> str:
+        first = sentences_of(said(actions))[0]
+        assert first in policy.openings, first
+        return first
+
+    policy = agent()
+    policy.heard("Hello?")
+    assert opening(policy.heard("the weather is lovely")) == "Sorry, I didn't quite catch that."
+    assert opening(policy.heard("Leave me alone.")) == "I'm sorry to bother you."
+    assert opening(policy.heard("mm")) == "Sorry, should we stop calling this number?"
+    assert opening(policy.heard("Yes.")) == "Understood."
+    policy = agent()
+    policy.heard("Hello?")
+    assert opening(policy.silence()) == "Are you still there?"
+    assert opening(policy.heard("She's not home right now.")) == "No problem."
+    assert opening(policy.heard("Try tomorrow morning.")) == "Of course."
