@@ -3,6 +3,7 @@ carries on when a worker dies."""
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,10 @@ from agent.speech.grammars import Listening, grammar_for
 from agent.speech.recognizer import SphinxRecognizer
 from agent.speech.recognizer_processes import RecognizerProcesses
 from agent.speech.tts import voice_named
+from tests.calls.dialing_helpers import PINNED
+from tests.faults.call_scene import agent_start
+from tests.faults.conftest import wait_until
+from tests.servers import free_port
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +48,39 @@ def test_a_worker_that_dies_is_replaced_and_the_request_answered(workers):
     assert workers.recognize(audio, grammar).text.endswith("first one please")
     assert workers.recognize(audio, grammar).text.endswith("first one please")
     assert not set(workers.workers()) & {before[0]}
+
+
+def _workers_of(parent: int) -> set[int]:
+    """The recognition workers a process started (its children that multiprocessing spawned)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"multiprocessing-fork" in command:
+                found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_workers_of_an_agent_killed_outright_exit_too(tmp_path):
+    """SIGKILL (or the OOM killer) gives the agent no chance to close its pool: its workers must not live on,
+    each holding its decoders' memory, one set more after every crash."""
+    log = tmp_path / "agent.log"
+    agent = agent_start(free_port(), log, PINNED, {"AGENT_RECOGNITION_PROCESSES": "2"})
+    try:
+        wait_until(lambda: len(_workers_of(agent.pid)) == 2, 60, "the agent's two recognition workers", log)
+        workers = _workers_of(agent.pid)
+    finally:
+        agent.send_signal(signal.SIGKILL)
+        agent.wait()
+    wait_until(lambda: not any(_running(pid) for pid in workers), 10, "the orphaned workers to exit", log)
