@@ -224,8 +224,7 @@ class CallSession(AudioTurns):
             if self.policy.state != DialogueState.WAITING_HELLO and not self._offers_ready:
                 self._offers_ready = True  # while the greeting plays, work out the times to offer
                 self.timer.spawn(in_thread(self.policy.tools.offer, count=3))
-                lines = self.policy.lines
-                self.speaking.prepare([lines.purpose, lines.voicemail, HOLD_ON, *self.policy.openings])
+                self.speaking.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
             if self.hearing is not None and self.policy.state != DialogueState.WAITING_HELLO:
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn
             for action in actions:
