@@ -9,6 +9,9 @@ import threading
 from agent.server import AgentServer
 from agent.session import Timing
 
+STARTS_WITHIN = 60  # seconds: loading the voice and the recognisers takes 2–3 s alone, over 10 s with four
+# simulations starting at once on two cores
+
 
 class AgentThread:
     def __init__(self, *, clock, timing: Timing | None = None) -> None:
@@ -25,8 +28,8 @@ class AgentThread:
 
     def start(self) -> AgentThread:
         self.thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("the agent did not start")
+        if not self._ready.wait(STARTS_WITHIN):
+            raise RuntimeError(f"the agent did not start within {STARTS_WITHIN} s")
         return self
 
     def stop(self) -> None:

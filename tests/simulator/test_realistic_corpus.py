@@ -31,15 +31,17 @@ pytestmark = pytest.mark.database_free  # simulate uses a database of its own
 
 
 def _run(personas):
-    return simulate(personas, "--text", "--json", "--now", NOW, "--concurrency", "10", "--time-scale", "0.25")
+    return simulate(personas, "--text", "--json", "--now", NOW, "--concurrency", "20", "--time-scale", "0.25")
 
 
 @pytest.fixture(scope="module")
 def runs(request):
-    """The selected sets start together, two at a time: a run spends a third of its time waiting on its
-    scaled clock, so two share the machine's two cores well and CI saves about five minutes."""
+    """The selected sets start together, four at a time, each with twenty calls at once: a run spends much
+    of its time waiting on its scaled clock, so four share the machine's two cores well. Measured here: two
+    at a time with ten calls each took about 9 minutes for the eight sets, four at a time with twenty each
+    about 4.5 (2026-12-07, docs/benchmarks.md "CI's time")."""
     chosen = [item.callspec.params["personas"] for item in request.session.items if item.module is request.module]
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         yield {personas: pool.submit(_run, personas) for personas in chosen}
 
 
