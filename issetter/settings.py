@@ -182,8 +182,11 @@ AGENT_PORT = env.int("AGENT_PORT", 8091, minimum=1)
 # Processes the agent recognises speech in (pocketsphinx holds the GIL while it decodes, so in-process
 # threads would stall every call's audio); 0 decodes on the agent's own threads.
 AGENT_RECOGNITION_PROCESSES = env.int("AGENT_RECOGNITION_PROCESSES", os.cpu_count() or 1, minimum=0)
-# The agent's speech stack (agent/speech/backend.py): "cpu" (pocketsphinx and Piper) is the only one built in.
-AGENT_SPEECH = env.choice("AGENT_SPEECH", "cpu", ("cpu",))
+# The agent's speech stack (agent/speech/backend.py): "cpu" (pocketsphinx and Piper, the embedded default) or
+# "gpu" (Whisper's ears from AGENT_WHISPER_DIR, Piper's voice; needs requirements-gpu.txt; docs/gpu.md).
+AGENT_SPEECH = env.choice("AGENT_SPEECH", "cpu", ("cpu", "gpu"))
+AGENT_WHISPER_DIR = env.str("AGENT_WHISPER_DIR", "").strip()  # a transformers Whisper checkpoint folder, local
+AGENT_GPU_DEVICE = env.str("AGENT_GPU_DEVICE", "").strip()  # "cuda:1", "cpu"; empty: the first GPU, else the CPU
 # A language model for scripts whose dialogue policy is "llm": any OpenAI-compatible chat-completions
 # endpoint (the base URL up to /chat/completions, e.g. .../v1). It only interprets what the callee said; the
 # scripted policy still decides. Empty LLM_BASE_URL: not configured, such scripts run scripted. A script's

@@ -7,6 +7,7 @@ state, Piper) is the first and the embedded default."""
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future
 from typing import Protocol
 
@@ -71,7 +72,42 @@ class CpuSpeech:
         recognizer_default().warm_up()
 
 
-BACKENDS = {"cpu": CpuSpeech}
+class GpuSpeech:
+    """Whisper's ears (transformers, from the checkpoint folder AGENT_WHISPER_DIR; batched across calls), open
+    to any words, so no grammar. The voice stays Piper's: mini-omni cannot read a given text aloud, so every
+    scripted and mandated line is the script's voice in both stacks (docs/gpu.md)."""
+
+    name = "gpu"
+    speech_to_speech = None
+
+    def __init__(self, whisper_dir: str, device: str = "") -> None:
+        if not whisper_dir:
+            raise ValueError("AGENT_SPEECH=gpu needs AGENT_WHISPER_DIR, a Whisper checkpoint's folder (docs/gpu.md).")
+        self.whisper_dir, self.device = whisper_dir, device
+        self._ears = None
+        self._lock = threading.Lock()
+
+    def ears(self) -> Ears:
+        with self._lock:
+            if self._ears is None:
+                try:
+                    from agent.speech.gpu.whisper_ears import WhisperEars
+                except ImportError as error:
+                    raise ImportError(f"AGENT_SPEECH=gpu needs requirements-gpu.txt installed ({error}).") from error
+                self._ears = WhisperEars(self.whisper_dir, device=self.device)
+            return self._ears
+
+    def voice(self, name: str = "") -> Voice:
+        return voice_named(name)
+
+    def grammar(self, listening: Listening) -> str:
+        return ""
+
+    def warm_up(self) -> None:
+        voice_named("")
+        self.ears().warm_up()
+
+
 _chosen: SpeechBackend | None = None
 
 
@@ -82,7 +118,10 @@ def speech_backend() -> SpeechBackend:
         from django.conf import settings
 
         name = getattr(settings, "AGENT_SPEECH", "cpu") if settings.configured else "cpu"
-        if name not in BACKENDS:
-            raise ValueError(f"AGENT_SPEECH={name!r}: choose one of {', '.join(sorted(BACKENDS))}.")
-        _chosen = BACKENDS[name]()
+        if name == "cpu":
+            _chosen = CpuSpeech()
+        elif name == "gpu":
+            _chosen = GpuSpeech(settings.AGENT_WHISPER_DIR, device=settings.AGENT_GPU_DEVICE)
+        else:
+            raise ValueError(f"AGENT_SPEECH={name!r}: choose cpu or gpu.")
     return _chosen
