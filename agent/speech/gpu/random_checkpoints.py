@@ -84,3 +84,89 @@ def _byte_symbols() -> list[str]:
     printable = [*range(ord("!"), ord("~") + 1), *range(0xA1, 0xAC + 1), *range(0xAE, 0xFF + 1)]
     shifted = [byte for byte in range(256) if byte not in printable]
     return [chr(byte) for byte in printable] + [chr(256 + index) for index in range(len(shifted))]
+
+
+MINI_OMNI_TINY = dict(  # two layers; the token layout (152000 + 7 × 4160) kept, everything else small
+    n_layer=2,
+    n_embd=64,
+    n_head=4,
+    n_query_groups=2,
+    head_size=16,
+    intermediate_size=128,
+    whisper_adapter_dim=64,
+    block_size=512,
+    padded_vocab_size=181120,
+    text_vocab_size=152000,
+    audio_vocab_size=4160,
+    mlp_class_name="LLaMAMLP",
+    norm_class_name="RMSNorm",
+    asr_adapter="llamamlp",
+    tie_word_embeddings=True,
+)
+WHISPER_TINY_DIMS = dict(n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=2, n_audio_layer=2,
+                         n_vocab=100, n_text_ctx=8, n_text_state=64, n_text_head=2, n_text_layer=1)  # fmt: skip
+SNAC_TINY = dict(sampling_rate=24000, encoder_dim=8, encoder_rates=[2, 4, 8, 8], decoder_dim=64,
+                 decoder_rates=[8, 8, 4, 2], attn_window_size=None, codebook_size=4096, codebook_dim=8,
+                 vq_strides=[4, 2, 1], noise=True, depthwise=True)  # fmt: skip
+TINY_WORDS = ("hello", "yes", "no", "thanks", "the", "appointment", "is", "on", "thursday", "at", "noon", ".", "?")
+
+
+def write_random_mini_omni(folder: str | Path, seed: int = 0) -> Path:
+    """A tiny mini-omni folder in the released layout: model_config.yaml, lit_model.pth (with lm_head and the
+    embedding stored apart and different, as released), tokenizer.json, Whisper's small.pt in OpenAI's format
+    (a tiny one) and snac/."""
+    import torch
+    import yaml
+    from snac import SNAC
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from agent.speech.gpu.mini_omni.model import MiniOmni, MiniOmniConfig
+
+    folder = Path(folder)
+    (folder / "snac").mkdir(parents=True, exist_ok=True)
+    (folder / "model_config.yaml").write_text(yaml.safe_dump({**MINI_OMNI_TINY, "name": "mini-omni-tiny-test"}))
+    torch.manual_seed(seed)
+    config = MiniOmniConfig(**{k: v for k, v in MINI_OMNI_TINY.items() if k in MiniOmniConfig.__dataclass_fields__})
+    state = {name: tensor.clone() for name, tensor in MiniOmni(config).state_dict().items()}
+    state["lm_head.weight"] = torch.randn_like(state["lm_head.weight"])  # stored apart; the embedding's win
+    torch.save(state, folder / "lit_model.pth")
+    tokenizer = Tokenizer(models.WordLevel({word: index for index, word in enumerate(("[UNK]", *TINY_WORDS))}, "[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tokenizer.save(str(folder / "tokenizer.json"))
+    torch.save(
+        {"dims": WHISPER_TINY_DIMS, "model_state_dict": _openai_whisper_state(WHISPER_TINY_DIMS)}, folder / "small.pt"
+    )
+    (folder / "snac" / "config.json").write_text(json.dumps(SNAC_TINY))
+    torch.save(SNAC(**SNAC_TINY).state_dict(), folder / "snac" / "pytorch_model.bin")
+    return folder
+
+
+def _openai_whisper_state(dims: dict) -> dict:
+    """Random weights under OpenAI's Whisper names and shapes (the encoder, and a decoder table to be ignored)."""
+    import torch
+
+    width, mels, context = dims["n_audio_state"], dims["n_mels"], dims["n_audio_ctx"]
+
+    def random(*shape):
+        return torch.randn(*shape) * 0.02
+
+    state = {
+        "encoder.conv1.weight": random(width, mels, 3), "encoder.conv1.bias": random(width),
+        "encoder.conv2.weight": random(width, width, 3), "encoder.conv2.bias": random(width),
+        "encoder.positional_embedding": random(context, width),
+        "encoder.ln_post.weight": torch.ones(width), "encoder.ln_post.bias": torch.zeros(width),
+        "decoder.token_embedding.weight": random(dims["n_vocab"], dims["n_text_state"]),
+    }  # fmt: skip
+    for layer in range(dims["n_audio_layer"]):
+        block = f"encoder.blocks.{layer}"
+        for part in ("query", "value", "out"):
+            state[f"{block}.attn.{part}.weight"], state[f"{block}.attn.{part}.bias"] = (
+                random(width, width),
+                random(width),
+            )
+        state[f"{block}.attn.key.weight"] = random(width, width)  # Whisper's keys have no bias
+        state[f"{block}.mlp.0.weight"], state[f"{block}.mlp.0.bias"] = random(4 * width, width), random(4 * width)
+        state[f"{block}.mlp.2.weight"], state[f"{block}.mlp.2.bias"] = random(width, 4 * width), random(width)
+        for norm in ("attn_ln", "mlp_ln"):
+            state[f"{block}.{norm}.weight"], state[f"{block}.{norm}.bias"] = torch.ones(width), torch.zeros(width)
+    return state
