@@ -10,7 +10,7 @@ import time
 
 from agent.session_records import in_thread
 from agent.session_timer import TurnTimer
-from agent.speech.recognizer import Recognition
+from agent.speech.recognition import Recognition
 from calls.call_record import call_turn_add, call_turn_heard_set, call_turn_last_index, call_turn_understood_set
 
 NOT_UNDERSTOOD = "(not understood)"

@@ -7,7 +7,6 @@ import io
 import wave
 
 import numpy as np
-import soxr
 
 RATE = 16000
 FRAME_SECONDS = 0.02
@@ -17,6 +16,8 @@ FRAME_SAMPLES = int(RATE * FRAME_SECONDS)  # 320 samples, 640 bytes
 def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:
     if rate_from == rate_to or not len(samples):
         return samples.astype(np.int16, copy=False)
+    import soxr  # here, not above: the GPU stack's bench imports this module on hosts without it
+
     converted = soxr.resample(samples.astype(np.float32) / 32768, rate_from, rate_to)
     return np.clip(np.rint(converted * 32768), -32768, 32767).astype(np.int16)
 

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from agent.speech.grammars import Listening, grammar_for
-from agent.speech.recognizer import Recognition
+from agent.speech.recognition import Recognition
 from agent.speech.recognizers import recognizer_default
 from agent.speech.tts import Voice, voice_named
 
@@ -94,7 +94,7 @@ class GpuSpeech:
                     from agent.speech.gpu.whisper_ears import WhisperEars
                 except ImportError as error:
                     raise ImportError(f"AGENT_SPEECH=gpu needs requirements-gpu.txt installed ({error}).") from error
-                self._ears = WhisperEars(self.whisper_dir, device=self.device)
+                self._ears = WhisperEars.from_folder(self.whisper_dir, device=self.device)
             return self._ears
 
     def voice(self, name: str = "") -> Voice:

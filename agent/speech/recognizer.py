@@ -18,7 +18,6 @@ import os
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -28,11 +27,9 @@ from agent.dialogue.understanding import GUESSED
 from agent.speech.audio import RATE
 from agent.speech.domain_lm import domain_lm_path
 from agent.speech.grammars import OUT_OF_GRAMMAR_WORDS, out_of_grammar
+from agent.speech.recognition import Recognition
 
 PAD = np.zeros(RATE // 5, np.int16)  # 200 ms of silence either side helps the decoder's start and end
-CONFIDENT = 0.15  # acted on from here: a wrong re-ask costs less than a wrong action. With the out-of-grammar
-# path, on 312 syntheses (bench/recognition_cost.py) 194 of 222 answers pass it and 1 of 90 stray sentences;
-# in a trial on the same sentences, 0.3 cost twice as many lost answers for one stray sentence fewer
 EVEN_RATIO = 0.95  # grammar score / phone-loop score where in- and out-of-grammar speech meet (measured)
 # Noise words that cost more than the default: otherwise the end of "no thanks, I'm not interested" is taken
 # for noise after "no thanks". No lattice at the end of an utterance (bestpath): the best path is read
@@ -54,17 +51,6 @@ GRAMMARS_KEPT = 6  # compiled grammar searches kept per decoder
 
 OPEN_CONFIDENCE = GUESSED  # what a reading of the open search is worth: acted on, never sure (the policy reads its
 # times back and asks about its opt-outs)
-
-
-@dataclass(frozen=True)
-class Recognition:
-    text: str  # "" when nothing in the grammar was heard
-    confidence: float  # 0–1 (0.5 where grammar and phone loop score alike); under CONFIDENT: not in the grammar
-    open: bool = False  # the words come from the open search (the domain language model), not the grammar
-
-    @property
-    def understood(self) -> str:
-        return self.text if self.confidence >= CONFIDENT or self.open else ""
 
 
 class Recognizer(Protocol):

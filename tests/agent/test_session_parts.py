@@ -14,7 +14,7 @@ from agent.session_timer import TurnTimer
 from agent.session_turns import TurnLog
 from agent.speech.backend import CpuSpeech, speech_backend
 from agent.speech.grammars import Listening
-from agent.speech.recognizer import CONFIDENT, Recognition
+from agent.speech.recognition import CONFIDENT, Recognition
 from calls.models import Turn
 
 

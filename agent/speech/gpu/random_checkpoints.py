@@ -22,27 +22,24 @@ SPECIALS = ("<|endoftext|>", "<|startoftranscript|>", "<|en|>", "<|translate|>",
             "<|startoflm|>", "<|startofprev|>", "<|nocaptions|>", "<|notimestamps|>")  # fmt: skip
 
 
-def write_random_whisper(folder: str | Path, size: str = "tiny-test", seed: int = 0) -> Path:
-    """A Whisper checkpoint folder as `save_pretrained` writes it (config, weights, generation config,
-    feature extractor, a byte-level tokenizer with Whisper's special tokens)."""
+def random_whisper(size: str = "tiny-test", seed: int = 0, folder: str | Path | None = None):
+    """A random-weight Whisper of a released size and its processor (a byte-level tokenizer with Whisper's
+    special tokens, whose files go to `folder`, or a temporary one)."""
+    import tempfile
+
     import torch
     from transformers import WhisperConfig, WhisperFeatureExtractor, WhisperForConditionalGeneration, WhisperProcessor
 
-    folder = Path(folder)
+    folder = Path(folder or tempfile.mkdtemp(prefix="whisper-tokenizer-"))
     folder.mkdir(parents=True, exist_ok=True)
     dims = dict(WHISPER_SIZES[size])
     tokenizer = _byte_tokenizer(folder, words=dims.pop("vocab_size", 0) - len(SPECIALS) - 256)
     ids = tokenizer.convert_tokens_to_ids(list(SPECIALS))
     end, start = ids[0], ids[1]
     config = WhisperConfig(
-        vocab_size=len(tokenizer),
-        max_source_positions=1500,
-        pad_token_id=end,
-        bos_token_id=end,
-        eos_token_id=end,
-        decoder_start_token_id=start,
-        **dims,
-    )
+        vocab_size=len(tokenizer), max_source_positions=1500, pad_token_id=end, bos_token_id=end, eos_token_id=end,
+        decoder_start_token_id=start, **dims,
+    )  # fmt: skip
     torch.manual_seed(seed)
     model = WhisperForConditionalGeneration(config)
     generation = model.generation_config
@@ -51,8 +48,16 @@ def write_random_whisper(folder: str | Path, size: str = "tiny-test", seed: int 
     generation.task_to_id = {"transcribe": ids[4], "translate": ids[3]}
     generation.no_timestamps_token_id = ids[-1]
     generation.suppress_tokens, generation.begin_suppress_tokens = [], [tokenizer.convert_tokens_to_ids("Ġ")]
+    return model, WhisperProcessor(WhisperFeatureExtractor(feature_size=config.num_mel_bins), tokenizer)
+
+
+def write_random_whisper(folder: str | Path, size: str = "tiny-test", seed: int = 0) -> Path:
+    """A Whisper checkpoint folder as `save_pretrained` writes it (config, weights, generation config,
+    feature extractor, tokenizer)."""
+    folder = Path(folder)
+    model, processor = random_whisper(size, seed, folder)
     model.save_pretrained(folder)
-    WhisperProcessor(WhisperFeatureExtractor(feature_size=config.num_mel_bins), tokenizer).save_pretrained(folder)
+    processor.save_pretrained(folder)
     return folder
 
 
@@ -170,3 +175,41 @@ def _openai_whisper_state(dims: dict) -> dict:
         for norm in ("attn_ln", "mlp_ln"):
             state[f"{block}.{norm}.weight"], state[f"{block}.{norm}.bias"] = torch.ones(width), torch.zeros(width)
     return state
+
+
+MINI_OMNI_SIZES = {"tiny-test": MINI_OMNI_TINY, "full": {}}  # full: the released model (MiniOmniConfig's defaults)
+WHISPER_SMALL_DIMS = dict(n_mels=80, n_audio_ctx=1500, n_audio_state=768, n_audio_head=12, n_audio_layer=12)
+SNAC_24KHZ = dict(SNAC_TINY, encoder_dim=48, decoder_dim=1024)  # the released codec's configuration
+
+
+def random_mini_omni_parts(size: str = "tiny-test", device: str = "cpu", dtype=None, seed: int = 0):
+    """mini-omni's parts with random weights, built in memory on `device` (the bench's full size: 0.5 B
+    parameters, Whisper small's encoder, SNAC 24 kHz), as the loader would give them."""
+    import torch
+    from snac import SNAC
+    from tokenizers import Tokenizer, models
+    from transformers import WhisperConfig, WhisperFeatureExtractor
+    from transformers.models.whisper.modeling_whisper import WhisperEncoder
+
+    from agent.speech.gpu.mini_omni.loader import MiniOmniParts
+    from agent.speech.gpu.mini_omni.model import MiniOmni, MiniOmniConfig
+
+    dtype = dtype or torch.float32
+    torch.manual_seed(seed)
+    fields = MiniOmniConfig.__dataclass_fields__
+    config = MiniOmniConfig(**{k: v for k, v in MINI_OMNI_SIZES[size].items() if k in fields})
+    dims = WHISPER_TINY_DIMS if size == "tiny-test" else WHISPER_SMALL_DIMS
+    with torch.device(device):
+        model = MiniOmni(config).to(dtype).eval()
+        whisper = WhisperEncoder(
+            WhisperConfig(
+                num_mel_bins=dims["n_mels"], max_source_positions=dims["n_audio_ctx"], d_model=dims["n_audio_state"],
+                encoder_attention_heads=dims["n_audio_head"], encoder_layers=dims["n_audio_layer"],
+                encoder_ffn_dim=4 * dims["n_audio_state"],
+            )
+        ).to(dtype).eval()  # fmt: skip
+        snac = SNAC(**(SNAC_TINY if size == "tiny-test" else SNAC_24KHZ)).eval()
+    tokenizer = Tokenizer(models.WordLevel({word: index for index, word in enumerate(("[UNK]", *TINY_WORDS))}, "[UNK]"))
+    return MiniOmniParts(
+        model, whisper, WhisperFeatureExtractor(feature_size=dims["n_mels"]), tokenizer, snac, device, dtype
+    )

@@ -5,13 +5,16 @@ is not a whole number of output samples (8,192 at 24 kHz is 5,461⅓ at 16 kHz).
 from __future__ import annotations
 
 import numpy as np
-import soxr
 
 
 class StreamResampler:
     def __init__(self, rate_from: int, rate_to: int) -> None:
         self.rate_from, self.rate_to = rate_from, rate_to
-        self._stream = None if rate_from == rate_to else soxr.ResampleStream(rate_from, rate_to, 1, dtype="float32")
+        self._stream = None
+        if rate_from != rate_to:
+            import soxr
+
+            self._stream = soxr.ResampleStream(rate_from, rate_to, 1, dtype="float32")
 
     def feed(self, chunk: np.ndarray, last: bool = False) -> np.ndarray:
         """A chunk in (float in −1…1, or int16), int16 out at the new rate; `last` flushes what the filter holds."""

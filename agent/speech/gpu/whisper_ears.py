@@ -26,7 +26,7 @@ import numpy as np
 from agent.speech.audio import RATE
 from agent.speech.gpu.batching import BatchRunner
 from agent.speech.gpu.device import device_and_dtype
-from agent.speech.recognizer import Recognition
+from agent.speech.recognition import Recognition
 
 NO_SPEECH = 0.6  # Whisper's own thresholds (its transcribe's defaults): no-speech probability …
 LOW_LOGPROB = -1.0  # … together with a mean log-probability under this: nothing was said
@@ -36,28 +36,39 @@ REMEMBERED = 16  # recent utterances' results, by their samples: a greeting is r
 
 
 class WhisperEars:
-    def __init__(self, folder: str | Path, *, device: str = "", most: int = 16, gather_seconds: float = 0.004) -> None:
-        from transformers import WhisperForConditionalGeneration, WhisperProcessor
-
-        folder = Path(folder)
-        if not (folder / "config.json").is_file():
-            raise FileNotFoundError(f"No Whisper checkpoint in {folder} (config.json, the weights, the processor).")
-        self.device, self.dtype = device_and_dtype(device)
-        self.model = WhisperForConditionalGeneration.from_pretrained(folder, local_files_only=True, dtype=self.dtype)
-        self.model.to(self.device).eval()
-        self.processor = WhisperProcessor.from_pretrained(folder, local_files_only=True)
-        tokenizer, generation = self.processor.tokenizer, self.model.generation_config
+    def __init__(
+        self, model, processor, *, multilingual: bool, most: int = 16, gather_seconds: float = 0.004,
+        most_tokens: int | None = None,
+    ) -> None:  # fmt: skip
+        """`model` (on its device, in its precision) and `processor` as transformers gives them; `most`: the
+        largest batch; `most_tokens`: a cap below the length rule (the bench's typical answer)."""
+        self.model, self.processor = model.eval(), processor
+        self.device, self.dtype = model.device, model.dtype
+        tokenizer, generation = processor.tokenizer, model.generation_config
         self.end = generation.eos_token_id if isinstance(generation.eos_token_id, int) else tokenizer.eos_token_id
-        self.prompt = _prompt(tokenizer, multilingual=_multilingual(folder))
+        self.prompt = _prompt(tokenizer, multilingual=multilingual)
         self.no_speech = _no_speech_id(tokenizer)
         self.suppress = list(getattr(generation, "suppress_tokens", None) or ())
         self.suppress_first = list(getattr(generation, "begin_suppress_tokens", None) or ()) + [self.end]
-        self.longest = self.model.config.max_target_positions - len(self.prompt)
+        self.longest = min(model.config.max_target_positions - len(self.prompt), most_tokens or 10**6)
         self.runner: BatchRunner[np.ndarray, Recognition] = BatchRunner(
             self.transcribe, most=most, gather_seconds=gather_seconds, name="whisper"
         )
         self._remembered: OrderedDict[bytes, Future] = OrderedDict()
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, *, device: str = "", **options) -> WhisperEars:
+        """A checkpoint folder as transformers saves one (config, weights, generation config, processor)."""
+        from transformers import WhisperForConditionalGeneration, WhisperProcessor
+
+        folder = Path(folder)
+        if not (folder / "config.json").is_file():
+            raise FileNotFoundError(f"No Whisper checkpoint in {folder} (config.json, the weights, the processor).")
+        device, dtype = device_and_dtype(device)
+        model = WhisperForConditionalGeneration.from_pretrained(folder, local_files_only=True, dtype=dtype)
+        processor = WhisperProcessor.from_pretrained(folder, local_files_only=True)
+        return cls(model.to(device), processor, multilingual=_multilingual(folder), **options)
 
     # the Ears interface (agent/speech/backend.py)
     def recognize_later(self, samples: np.ndarray, grammar: str = "") -> Future[Recognition]:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from agent.speech.audio import RATE
 from agent.speech.gpu.mini_omni.loader import MiniOmniParts
 from agent.speech.gpu.mini_omni.model import SlotCache
 from agent.speech.gpu.mini_omni.tokens import (
@@ -45,6 +44,7 @@ from agent.speech.gpu.stream_resampler import StreamResampler
 
 log = logging.getLogger(__name__)
 
+RATE = 16000  # the fork's rate (agent.speech.audio.RATE), which replies come at unless asked otherwise
 SNAC_RATE = 24000
 SAMPLES_PER_FRAME = 2048  # SNAC 24 kHz: one frame of seven codes is 85⅓ ms
 FIRST_FRAMES = 2  # the first chunk as soon as two frames are complete (upstream: four) …
