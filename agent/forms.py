@@ -85,6 +85,11 @@ class ScriptForm(forms.Form):
         max_length=100,
         help_text="For the language-model dialogue: the model's name; empty: the server's LLM_MODEL.",
     )
+    speech_model_answers = forms.BooleanField(
+        label="The speech model may answer questions",
+        required=False,
+        help_text=Script._meta.get_field("speech_model_answers").help_text,
+    )
     is_default = forms.BooleanField(label="Default script of the office", required=False)
 
     def __init__(self, *args, office: Office, script: Script | None = None, **kwargs) -> None:
@@ -158,6 +163,7 @@ def script_initial(script: Script) -> dict:
         "voice": script.voice or BUNDLED_VOICE,
         "dialogue_policy": script.dialogue_policy,
         "llm_model": script.llm_model,
+        "speech_model_answers": script.speech_model_answers,
         "is_default": script.is_default,
     }
 

@@ -36,7 +36,8 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from agent.dialogue.actions import DialoguePolicy
+from agent.dialogue.actions import DialoguePolicy, ModelAnswer
+from agent.dialogue.model_answers import model_words_allowed
 from agent.dialogue.policy import Hangup, Say, Transfer, Wait
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import sounds_like_machine
@@ -49,16 +50,18 @@ from agent.session_records import call_load, call_policy, in_thread, recording_s
 from agent.session_speaking import SpeakingSide
 from agent.session_timer import TurnTimer
 from agent.session_turns import TurnLog
-from agent.speech.backend import SpeechBackend, speech_backend
+from agent.speech.backend import SpeechBackend, cpu_speech, speech_backend
 from agent.speech.tts import VoiceError, sentences_of
 from calls.call_record import call_agent_end_record
 from calls.models import Call, Turn
+from calls.services import call_flag
 from calls.telephony.fork_protocol import KEYS, ForkOpening, MarkEvent, Message, ToAgent
 
 log = logging.getLogger(__name__)
 
 SLOW_DECISION = 0.25  # seconds the policy and its tools may take before the agent says HOLD_ON
 HOLD_ON = "One moment."
+GPU_FULL = "The GPU had no room for this call: it ran on the CPU speech stack."
 
 
 class Timing:
@@ -84,6 +87,7 @@ class CallSession(AudioTurns):
         self.timer = timer or TurnTimer(call.pk)
         self.turns = turns or TurnLog(call.pk, self.timer)
         self.first_words = FirstWords(began=self.turns.began)
+        self.answering = None  # the samples of the callee's words being answered (the speech model hears them)
         self.speaking = SpeakingSide(socket, self.turns, self.first_words, self._status)
         self.recorder = CallRecorder()
         self.closing = False
@@ -104,7 +108,11 @@ class CallSession(AudioTurns):
         policy, voice_name = await in_thread(call_policy, call, clock)
         timer = TurnTimer(call.pk)
         turns = await TurnLog.resumed(call.pk, timer)  # a fork that reconnects goes on numbering
-        return cls(socket, call, policy, timing or Timing(), voice_name, turns=turns, timer=timer)
+        speech = speech_backend()
+        if not await in_thread(speech.take_call):
+            speech = cpu_speech()
+            await in_thread(call_flag, call_id=call.pk, reason=GPU_FULL)
+        return cls(socket, call, policy, timing or Timing(), voice_name, speech=speech, turns=turns, timer=timer)
 
     @classmethod
     async def prepare(cls, call_id: str, *, clock: Callable = timezone.now) -> None:
@@ -140,6 +148,7 @@ class CallSession(AudioTurns):
                 await self._command(message)
         finally:
             self.timer.stop()
+            self.speech.release_call()
             if (
                 not self.closing
                 and self.policy.state == DialogueState.CONFIRM_OPT_OUT
@@ -238,6 +247,26 @@ class CallSession(AudioTurns):
                 elif isinstance(action, Wait):  # "hold on": listen on quietly
                     self._status(Call.AgentStatus.LISTENING)
                     self.timer.after(self.timing.answer, self._silence)
+                elif isinstance(action, ModelAnswer):
+                    await self._model_answer(action, answered_at)
+                    answered_at = None
+
+    async def _model_answer(self, action: ModelAnswer, answered_at: int | None) -> None:
+        """The speech model answers the callee's last words in its own voice, its words checked as they come;
+        where it cannot (none, no room, text mode, words it may not say), the script's line. Then the
+        script's question again."""
+        speaker = self.speech.speech_to_speech
+        samples, self.answering = self.answering, None
+        reply = None
+        if speaker is not None and samples is not None and self.speaking.mouth is not None:
+            reply = await in_thread(speaker.reply, samples)
+        if reply is not None:
+            said = await self.speaking.say_model_answer(reply, model_words_allowed, answered_at=answered_at)
+            if said is not None:
+                await self._speak(action.then)
+                return
+            answered_at = None
+        await self._speak(action.fallback, answered_at=answered_at)
 
     async def _note_understood(self, index: int) -> None:
         meant = self.policy.last_understood

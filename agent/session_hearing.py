@@ -133,6 +133,7 @@ class AudioTurns:
         confidence = recognition.confidence  # the open search's words carry GUESSED: a guess
 
         def decide() -> list:
+            self.answering = utterance.samples  # what the speech model would answer, if the policy lets it
             return self.policy.heard(said, confidence)
 
         if first_moments and unclear:  # words that answer nothing, early on: perhaps a machine's greeting

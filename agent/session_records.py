@@ -43,7 +43,9 @@ def call_policy(call: Call, clock: Callable):
     script = chosen.script
     tools = CallTools(call=call, script=script, clock=clock)
     lines = lines_for(script=script, customer=call.customer, office=call.office)
-    return policy_for(script=script, lines=lines, tools=tools), chosen.voice
+    policy = policy_for(script=script, lines=lines, tools=tools)
+    policy.speech_model_answers = bool(script is not None and script.speech_model_answers)
+    return policy, chosen.voice
 
 
 def recording_save(call_id, recorder: CallRecorder, frames) -> None:

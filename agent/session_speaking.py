@@ -5,11 +5,13 @@ the first words are still going on, and says goodbye: the goodbye mark, then `di
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import time
 from collections.abc import Callable
 
+from agent.dialogue.model_answers import SAID_BY_THE_MODEL
 from agent.pipeline.machine import FirstWords
 from agent.pipeline.speaking import Mouth
 from agent.session_turns import TurnLog
@@ -61,6 +63,45 @@ class SpeakingSide:
                 await self.turns.add(Turn.Speaker.AGENT, text, at, at)
         self.marks += 1  # the mark carries the words (a switch ignores them; a simulated callee understands them)
         await self.socket.send(to_switch(ToSwitch.MARK, name=f"said-{self.marks}", text=text))
+
+    async def say_model_answer(self, reply, allowed, answered_at: int | None = None) -> str | None:
+        """Play the speech model's reply as it comes, its words checked before each piece of audio goes out;
+        the words said, or None where it was stopped (words it may not say, a barge-in, a failure) — what it
+        had said by then stays on the transcript, marked."""
+        self.status(Call.AgentStatus.SPEAKING)
+        self.mouth.begin()
+        events, words, first_sent = iter(reply), "", None
+        loop = asyncio.get_running_loop()
+        while True:
+            kind, value = await loop.run_in_executor(None, next, events)
+            if kind == "text":
+                if not allowed(value):
+                    log.warning("agent: the speech model's words were stopped: %r", value)
+                    break
+                words = value
+            elif kind == "audio" and len(value):
+                if self.mouth.stopped:
+                    break
+                sent = await self.mouth.play(value, words)
+                first_sent = first_sent or sent
+            elif kind in ("end", "error"):
+                if kind == "error":
+                    log.warning("agent: the speech model failed: %s", value)
+                else:
+                    words = value
+                break
+        finished = kind == "end" and not self.mouth.stopped
+        if not finished:
+            reply.cancel()
+            if first_sent is not None and not self.mouth.stopped:
+                await self.mouth.interrupt()
+        if first_sent is not None:
+            at = round((first_sent - self.turns.began) * 1000)
+            if answered_at is not None:
+                log.info("agent: answered %d ms after the turn ended (the speech model)", at - answered_at)
+            index = await self.turns.add(Turn.Speaker.AGENT, words or "(the speech model's words)", at, at)
+            await self.turns.understood(index, SAID_BY_THE_MODEL)
+        return words if finished else None
 
     def last_said(self, mark: str) -> bool:
         """The mark is the one after the agent's latest words: they have all played."""

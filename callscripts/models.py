@@ -58,6 +58,13 @@ class Script(models.Model):
     llm_model = models.CharField(
         "language model", max_length=100, blank=True, help_text="Model name for this script; empty: LLM_MODEL."
     )
+    speech_model_answers = models.BooleanField(
+        "The speech model may answer questions",
+        default=False,
+        help_text="With the GPU voice's mini-omni: a question this script has no answer for is answered by the "
+        "model in its own voice, which is not the script's voice. Off: mini-omni only hears, and every word is "
+        "the script's.",
+    )
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

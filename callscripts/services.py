@@ -29,6 +29,7 @@ EDITABLE = (
     "voice",
     "dialogue_policy",
     "llm_model",
+    "speech_model_answers",
 )
 
 

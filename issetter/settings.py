@@ -186,7 +186,14 @@ AGENT_RECOGNITION_PROCESSES = env.int("AGENT_RECOGNITION_PROCESSES", os.cpu_coun
 # "gpu" (Whisper's ears from AGENT_WHISPER_DIR, Piper's voice; needs requirements-gpu.txt; docs/gpu.md).
 AGENT_SPEECH = env.choice("AGENT_SPEECH", "cpu", ("cpu", "gpu"))
 AGENT_WHISPER_DIR = env.str("AGENT_WHISPER_DIR", "").strip()  # a transformers Whisper checkpoint folder, local
+AGENT_MINI_OMNI_DIR = env.str("AGENT_MINI_OMNI_DIR", "").strip()  # the released mini-omni folder; empty: none
+AGENT_GPU_EARS = env.choice("AGENT_GPU_EARS", "whisper", ("whisper", "mini-omni"))  # what hears the callee
 AGENT_GPU_DEVICE = env.str("AGENT_GPU_DEVICE", "").strip()  # "cuda:1", "cpu"; empty: the first GPU, else the CPU
+# GPU memory the speech stack may use (GB; 0: 90 % of what is free at start). Calls past what fits once the
+# weights are in run on the CPU stack and are flagged; AGENT_GPU_CALLS caps them whatever the memory.
+AGENT_GPU_MEMORY_GB = env.float("AGENT_GPU_MEMORY_GB", 0.0, minimum=0.0)
+AGENT_GPU_CALLS = env.int("AGENT_GPU_CALLS", 200, minimum=1)
+AGENT_GPU_REPLY_SECONDS = env.float("AGENT_GPU_REPLY_SECONDS", 20.0, minimum=0.5)  # the longest mini-omni reply
 # A language model for scripts whose dialogue policy is "llm": any OpenAI-compatible chat-completions
 # endpoint (the base URL up to /chat/completions, e.g. .../v1). It only interprets what the callee said; the
 # scripted policy still decides. Empty LLM_BASE_URL: not configured, such scripts run scripted. A script's

@@ -142,6 +142,7 @@ def _judged(
         "first_response_ms": latencies[0] if latencies else None,
         "heard_latencies_ms": gaps if gaps is not None else latencies,  # the same, as the callee hears it
         "recording_seconds": _recording_seconds(call),
+        "flag_reason": call.flag_reason,
     }
     return row
 

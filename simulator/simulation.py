@@ -44,6 +44,7 @@ def simulation_run(
     agent_url: str = "",
     telephone_line: bool = True,
     time_scale: float = 1.0,
+    speech_model_answers: bool = False,
 ) -> dict:
     """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
     without it one runs in this process."""
@@ -57,7 +58,10 @@ def simulation_run(
         time_zone=tz,
     )
     member_ensure(office=office, email="staff@simulation.example", role=Membership.Role.SUPERVISOR)
-    script_ensure_default(office=office)
+    script = script_ensure_default(office=office)
+    if script.speech_model_answers != speech_model_answers:
+        script.speech_model_answers = speech_model_answers
+        script.save(update_fields=["speech_model_answers"])
     DialingPolicy.objects.update_or_create(
         office=office,
         defaults={

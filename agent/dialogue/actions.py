@@ -1,6 +1,6 @@
 """What a dialogue policy works with: the script's words for the call (`Lines`), the tools it may use
 (`Tools`, whose answers are `Booked`), and what it returns — say something, wait quietly, hang up with an
-outcome, transfer."""
+outcome, transfer, let the speech model answer."""
 
 from __future__ import annotations
 
@@ -31,6 +31,15 @@ class Hangup:
 @dataclass(frozen=True)
 class Transfer:
     number: str
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """Let the speech model answer the callee's last words in its own voice (agent/dialogue/model_answers.py);
+    where it cannot — no model, no room, words it may not say — say `fallback`. Then say `then`."""
+
+    fallback: str
+    then: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,7 @@ class DialoguePolicy(Protocol):
     offered: list[dt.datetime]  # the times on the table now
     last_understood: Understood | None  # how the last thing heard was understood (noted on its turn)
     openings: tuple[str, ...]  # first sentences of its commonest replies, made into audio before they are needed
+    speech_model_answers: bool  # the script lets the speech model answer questions it holds no answer for
 
     def heard(self, text: str, confidence: float | None = None) -> list: ...
 

@@ -76,6 +76,14 @@ class LanguageModelPolicy:
     def offered(self) -> list:
         return self.scripted.offered
 
+    @property
+    def speech_model_answers(self) -> bool:
+        return self.scripted.speech_model_answers
+
+    @speech_model_answers.setter
+    def speech_model_answers(self, allowed: bool) -> None:
+        self.scripted.speech_model_answers = allowed
+
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str, confidence: float | None = None) -> list:
         if self.state == DialogueState.CLOSED:

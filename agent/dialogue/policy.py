@@ -73,6 +73,8 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         self.silences = self.unclear = self.refusals = self.holds = self.stop_asked = 0
         self.voicemail_message = ""
         self.last_understood: Understood | None = None
+        self.speech_model_answers = False  # set from the script (Script.speech_model_answers)
+        self.model_answered = 0
 
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str, confidence: float | None = None) -> list:

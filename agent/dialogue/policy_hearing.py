@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from agent.dialogue.actions import ModelAnswer
+from agent.dialogue.model_answers import ANSWERS_PER_CALL, asks_a_question
 from agent.dialogue.phrases import normalised
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import GUESSED, Understood
@@ -99,6 +101,9 @@ class HearingRepairs:
         return not self._guessed(meant) or checked.intent in CHECKS_A_GUESS_MAY_ANSWER
 
     def _unclear(self) -> list:
+        if self._model_may_answer():
+            self.model_answered += 1
+            return [ModelAnswer(fallback=f"Sorry, I didn't quite catch that. {self._prompt()}", then=self._prompt())]
         self.unclear += 1
         if self.unclear > UNCLEAR_BEFORE_GIVING_UP:
             when = self.tools.callback(None)
@@ -118,6 +123,15 @@ class HearingRepairs:
                 )
             ]
         return [self._say(f"Sorry, I didn't quite catch that. {self._prompt()}")]
+
+    def _model_may_answer(self) -> bool:
+        """A clear question the script has no answer for, where the script lets the speech model answer."""
+        meant = self.last_understood
+        return (
+            self.speech_model_answers
+            and self.model_answered < ANSWERS_PER_CALL
+            and asks_a_question(meant, guessed=meant is not None and self._guessed(meant))
+        )
 
     def _stop_asked_again(self) -> list:
         """No clear answer to "Would you like us to stop calling you?" (silence, words not understood, a

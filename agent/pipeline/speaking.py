@@ -39,10 +39,14 @@ class Mouth:
     def playing(self) -> bool:
         return bool(self.pending) or self.playing_until > self.stream_clock()
 
+    def begin(self) -> None:
+        """A new reply starts: a barge-in before it no longer stops it."""
+        self._stopped = False
+
     async def say(self, text: str) -> float | None:
         """Send the text's audio; returns when the last sentence has been sent (monotonic time of the first
         audio message, or None when interrupted before any)."""
-        self._stopped = False
+        self.begin()
         first_sent = None
         for sentence in self._pieces(text):
             audio = self.voice.cached(sentence)
@@ -53,6 +57,16 @@ class Mouth:
             sent = await self._send(audio, sentence)
             first_sent = first_sent or sent
         return first_sent
+
+    @property
+    def stopped(self) -> bool:
+        """Interrupted since the last reply began (a barge-in)."""
+        return self._stopped
+
+    async def play(self, audio: np.ndarray, words: str) -> float:
+        """Send audio made elsewhere (the speech model's), at the fork's rate, as one piece of a reply; `words`:
+        what it says so far (the mark's). Returns when it was sent."""
+        return await self._send(audio, words)
 
     def prepare(self, texts: list[str]) -> None:
         """Synthesise lines before they are needed (the greeting while the callee says hello)."""

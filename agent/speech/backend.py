@@ -2,12 +2,12 @@
 words with a confidence, and phrases spotted in free speech), a voice (text → audio, a sentence at a time),
 what the ears may hear in a dialogue state and, optionally, a speech-to-speech model — so another stack
 (the GPU one: Whisper and a streaming voice, or mini-omni) plugs in without the session changing.
-`speech_backend()` gives the process's, chosen by AGENT_SPEECH; `cpu` (pocketsphinx with a grammar per
-state, Piper) is the first and the embedded default."""
+`speech_backend()` gives the process's, chosen by AGENT_SPEECH: `cpu` (pocketsphinx with a grammar per state,
+Piper), the embedded default, or `gpu` (agent/speech/gpu/stack.py: Whisper or mini-omni's ears, Piper's voice,
+mini-omni's speech to speech). A call the GPU has no room for gets `cpu_speech()`."""
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future
 from typing import Protocol
 
@@ -26,10 +26,13 @@ class Ears(Protocol):
 
 
 class SpeechToSpeech(Protocol):
-    """A model that hears the callee and answers in speech itself (mini-omni): given an utterance and the words
-    the policy decided on, it speaks them in its own voice. The policy still decides what is said."""
+    """A model that hears the callee and answers in speech itself (mini-omni). It cannot read a given text
+    aloud, so it speaks only where the policy lets it answer freely; what it says streams as it is made."""
 
-    def answer_later(self, samples: np.ndarray, words: str) -> Future[np.ndarray]: ...
+    def reply(self, samples: np.ndarray):
+        """A reply streaming ("audio", samples at the fork's rate), ("text", the words so far), ("end", all
+        the words); None when the model has no room now."""
+        ...
 
 
 class SpeechBackend(Protocol):
@@ -49,6 +52,12 @@ class SpeechBackend(Protocol):
     def warm_up(self) -> None:
         """Load what the first call would otherwise wait for."""
         ...
+
+    def take_call(self) -> bool:
+        """Room for one more call (held until `release_call`); False: give the call another stack."""
+        ...
+
+    def release_call(self) -> None: ...
 
 
 class CpuSpeech:
@@ -71,44 +80,15 @@ class CpuSpeech:
         voice_named("")
         recognizer_default().warm_up()
 
+    def take_call(self) -> bool:
+        return True  # the CPU stack takes every call (the office's concurrency bounds them)
 
-class GpuSpeech:
-    """Whisper's ears (transformers, from the checkpoint folder AGENT_WHISPER_DIR; batched across calls), open
-    to any words, so no grammar. The voice stays Piper's: mini-omni cannot read a given text aloud, so every
-    scripted and mandated line is the script's voice in both stacks (docs/gpu.md)."""
-
-    name = "gpu"
-    speech_to_speech = None
-
-    def __init__(self, whisper_dir: str, device: str = "") -> None:
-        if not whisper_dir:
-            raise ValueError("AGENT_SPEECH=gpu needs AGENT_WHISPER_DIR, a Whisper checkpoint's folder (docs/gpu.md).")
-        self.whisper_dir, self.device = whisper_dir, device
-        self._ears = None
-        self._lock = threading.Lock()
-
-    def ears(self) -> Ears:
-        with self._lock:
-            if self._ears is None:
-                try:
-                    from agent.speech.gpu.whisper_ears import WhisperEars
-                except ImportError as error:
-                    raise ImportError(f"AGENT_SPEECH=gpu needs requirements-gpu.txt installed ({error}).") from error
-                self._ears = WhisperEars.from_folder(self.whisper_dir, device=self.device)
-            return self._ears
-
-    def voice(self, name: str = "") -> Voice:
-        return voice_named(name)
-
-    def grammar(self, listening: Listening) -> str:
-        return ""
-
-    def warm_up(self) -> None:
-        voice_named("")
-        self.ears().warm_up()
+    def release_call(self) -> None:
+        pass
 
 
 _chosen: SpeechBackend | None = None
+_cpu: CpuSpeech | None = None
 
 
 def speech_backend() -> SpeechBackend:
@@ -121,7 +101,22 @@ def speech_backend() -> SpeechBackend:
         if name == "cpu":
             _chosen = CpuSpeech()
         elif name == "gpu":
-            _chosen = GpuSpeech(settings.AGENT_WHISPER_DIR, device=settings.AGENT_GPU_DEVICE)
+            from agent.speech.gpu.stack import GpuSpeech
+
+            _chosen = GpuSpeech(
+                whisper_dir=settings.AGENT_WHISPER_DIR, mini_omni_dir=settings.AGENT_MINI_OMNI_DIR,
+                ears=settings.AGENT_GPU_EARS, device=settings.AGENT_GPU_DEVICE,
+                memory_gb=settings.AGENT_GPU_MEMORY_GB, most_calls=settings.AGENT_GPU_CALLS,
+                reply_seconds=settings.AGENT_GPU_REPLY_SECONDS,
+            )  # fmt: skip
         else:
             raise ValueError(f"AGENT_SPEECH={name!r}: choose cpu or gpu.")
     return _chosen
+
+
+def cpu_speech() -> CpuSpeech:
+    """The CPU stack, for a call the GPU has no room for."""
+    global _cpu
+    if _cpu is None:
+        _cpu = CpuSpeech()
+    return _cpu

@@ -222,3 +222,37 @@ def test_the_replies_said_most_start_with_a_sentence_made_while_the_phone_rang(a
     assert opening(policy.silence()) == "Are you still there?"
     assert opening(policy.heard("She's not home right now.")) == "No problem."
     assert opening(policy.heard("Try tomorrow morning.")) == "Of course."
+
+
+def test_a_clear_question_the_script_cannot_answer_goes_to_the_speech_model_where_the_script_lets_it(agent):
+    from agent.dialogue.actions import ModelAnswer
+    from agent.dialogue.model_answers import ANSWERS_PER_CALL
+
+    policy = agent()
+    policy.heard("Hello?")
+    assert policy.heard("Can I bring my wife?", 0.9)[0].text.startswith("Sorry, I didn't quite catch that")
+    policy = agent()
+    policy.speech_model_answers = True
+    policy.heard("Hello?")
+    answer = policy.heard("Can I bring my wife?", 0.9)
+    assert answer == [ModelAnswer(fallback=f"Sorry, I didn't quite catch that. {answer[0].then}", then=answer[0].then)]
+    assert "Maria" in answer[0].then or "speaking with" in answer[0].then
+    assert not isinstance(policy.heard("Do I bring my", 0.3)[0], ModelAnswer)  # only guessed: asked again
+    assert not isinstance(policy.heard("blue monkey", 0.9)[0], ModelAnswer)  # no question
+    assert not isinstance(policy.heard("What is this about?", 0.9)[0], ModelAnswer)  # the script's own answer
+    for _ in range(ANSWERS_PER_CALL):
+        policy.heard("Why is the sky blue?", 0.9)
+    assert not any(isinstance(action, ModelAnswer) for action in policy.heard("How long does it take?", 0.9))
+
+
+def test_the_speech_models_words_are_stopped_where_they_touch_times_bookings_or_opt_outs():
+    from agent.dialogue.model_answers import model_words_allowed
+
+    assert model_words_allowed("Yes, of course, your wife is welcome to come along.")
+    assert model_words_allowed("")
+    for refused in (
+        "Sure, see you Thursday.", "We could do 3 PM.", "I've booked that for you.", "Let me cancel it.",
+        "How about tomorrow morning?", "It takes about thirty minutes.", "I will stop calling you.",
+        "word " * 60,
+    ):  # fmt: skip
+        assert not model_words_allowed(refused), refused

@@ -32,7 +32,7 @@ def whisper_dir(tmp_path_factory):
 def ears(whisper_dir):
     from agent.speech.gpu.whisper_ears import WhisperEars
 
-    ears = WhisperEars(whisper_dir, gather_seconds=0.2)
+    ears = WhisperEars.from_folder(whisper_dir, gather_seconds=0.2)
     yield ears
     ears.close()
 
@@ -51,7 +51,7 @@ def test_a_folder_without_a_checkpoint_is_named_in_the_error(tmp_path):
     from agent.speech.gpu.whisper_ears import WhisperEars
 
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
-        WhisperEars(tmp_path)
+        WhisperEars.from_folder(tmp_path)
 
 
 def test_turns_that_end_together_are_heard_in_one_batch_with_the_words_each_would_get_alone(ears):
@@ -130,11 +130,13 @@ def test_audio_resampled_in_chunks_joins_without_clicks_or_lost_samples():
 
 
 def test_the_gpu_stack_asks_for_its_checkpoint_folder(settings):
-    from agent.speech.backend import GpuSpeech
+    from agent.speech.gpu.stack import GpuSpeech
 
     with pytest.raises(ValueError, match="AGENT_WHISPER_DIR"):
-        GpuSpeech("")
-    stack = GpuSpeech("/nowhere")
+        GpuSpeech()
+    with pytest.raises(ValueError, match="AGENT_MINI_OMNI_DIR"):
+        GpuSpeech(ears="mini-omni")
+    stack = GpuSpeech(whisper_dir="/nowhere")
     assert stack.grammar(None) == "" and stack.name == "gpu" and stack.speech_to_speech is None
     with pytest.raises(FileNotFoundError, match="/nowhere"):
         stack.ears()
@@ -147,6 +149,11 @@ personas:
     hangup_after: 14
     turns:
       - say: "Yes, speaking."
+  - name: dan
+    number: "+12025550302"
+    hangup_after: 14
+    turns:
+      - say: "Yes, speaking."
   - name: james-voicemail
     number: "+12025550304"
     answer: voicemail
@@ -154,13 +161,16 @@ personas:
 """
 
 
-def test_a_whole_call_through_phonify_runs_on_the_gpu_stack(tmp_path, whisper_dir):
-    """Maria's words reach Whisper's ears (tiny weights hear gibberish, so the policy asks again: it decides on
-    what the ears gave), the voice reaches her, both legs are recorded; James's machine gets the message after
-    its beep."""
+def test_whole_calls_through_phonify_run_on_the_gpu_stack_and_those_past_its_room_on_the_cpus(tmp_path, whisper_dir):
+    """Three calls at once, room on the GPU for one. The GPU's call: the callee's words reach Whisper's ears
+    (tiny weights hear gibberish, so the policy asks again: it decides on what the ears gave), the voice reaches
+    her, both legs are recorded. The other two run on the CPU stack, flagged for staff, and are understood;
+    the machine gets its message after the beep either way."""
+    from agent.session import GPU_FULL
+
     people = tmp_path / "people.yaml"
     people.write_text(PEOPLE)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "AGENT_SPEECH": "gpu",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "AGENT_SPEECH": "gpu", "AGENT_GPU_CALLS": "1",
            "AGENT_WHISPER_DIR": str(whisper_dir), "AGENT_GPU_DEVICE": "cpu"}  # fmt: skip
     result = subprocess.run(
         [sys.executable, "manage.py", "simulate", str(people), "--json", "--now", "2027-01-05T08:30:00-05:00"],
@@ -169,11 +179,57 @@ def test_a_whole_call_through_phonify_runs_on_the_gpu_stack(tmp_path, whisper_di
     report = json.loads(result.stdout[result.stdout.index("{") :]) if "{" in result.stdout else None
     assert report is not None, result.stderr[-3000:]
     calls = {row["name"]: row for row in report["personas"]}
-    maria, james = calls["maria"], calls["james-voicemail"]
-    said = [(turn["speaker"], turn["text"]) for turn in maria["transcript"]]
-    assert said[1][0] == "agent" and said[1][1].startswith("Hi, this is")
-    heard = [turn for turn in maria["transcript"][2:] if turn["speaker"] == "callee"]
-    assert heard and all(turn.get("understood") == "unclear" for turn in heard)
-    assert any(text.startswith("Sorry, I didn't quite catch that") for speaker, text in said if speaker == "agent")
-    assert maria["heard_latencies_ms"] and maria["recording_seconds"] > 3  # she heard the agent answer her
+    assert sorted(row["flag_reason"] for row in calls.values()) == ["", GPU_FULL, GPU_FULL]
+    for name in ("maria", "dan"):
+        call = calls[name]
+        said = [(turn["speaker"], turn["text"]) for turn in call["transcript"]]
+        assert said[1][0] == "agent" and said[1][1].startswith("Hi, this is")
+        heard = [turn for turn in call["transcript"][2:] if turn["speaker"] == "callee"]
+        assert heard and call["heard_latencies_ms"] and call["recording_seconds"] > 3  # audio both ways
+        if call["flag_reason"]:  # the CPU stack heard "Yes, speaking."
+            assert heard[0].get("understood") not in (None, "unclear"), heard
+        else:  # Whisper's tiny weights heard gibberish, and the policy asked again
+            assert all(turn.get("understood") == "unclear" for turn in heard)
+            assert any(text.startswith("Sorry, I didn't quite catch that") for who, text in said if who == "agent")
+    james = calls["james-voicemail"]
     assert james["outcome"] == "voicemail_left" and "202-555-0199" in james["voicemail_message"]
+
+
+ASKS = """
+personas:
+  - name: maria-asks
+    number: "+12025550301"
+    hangup_after: 25
+    turns:
+      - say: "Yes, speaking."
+"""
+
+
+def test_a_question_the_script_cannot_answer_is_answered_by_mini_omni_in_its_own_voice(tmp_path):
+    """Whisper (tiny, made to hear "Can I bring my wife?" in anything) hears a question the script holds no
+    answer for; the script lets the speech model answer, so mini-omni (tiny, random) answers in its own voice —
+    audio made on the model's side, streamed to the callee, marked on the transcript — and the script's
+    question follows in the script's voice."""
+    from agent.dialogue.model_answers import SAID_BY_THE_MODEL
+    from agent.speech.gpu.random_checkpoints import write_random_mini_omni, write_saying_whisper
+
+    people = tmp_path / "people.yaml"
+    people.write_text(ASKS)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "AGENT_SPEECH": "gpu", "AGENT_GPU_DEVICE": "cpu",
+           "AGENT_WHISPER_DIR": str(write_saying_whisper(tmp_path / "whisper", "Can I bring my wife?")),
+           "AGENT_MINI_OMNI_DIR": str(write_random_mini_omni(tmp_path / "mini-omni")),
+           "AGENT_GPU_REPLY_SECONDS": "1.5"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "simulate", str(people), "--json", "--now", "2027-01-05T08:30:00-05:00",
+         "--speech-model-answers"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    report = json.loads(result.stdout[result.stdout.index("{") :]) if "{" in result.stdout else None
+    assert report is not None, result.stderr[-3000:]
+    transcript = report["personas"][0]["transcript"]
+    said = [(turn["speaker"], turn["text"], turn.get("understood", "")) for turn in transcript]
+    by_model = [index for index, (who, _, how) in enumerate(said) if who == "agent" and how == SAID_BY_THE_MODEL]
+    assert by_model, said
+    assert said[by_model[0] - 1][:2] == ("callee", "Can I bring my wife?")
+    assert said[by_model[0] + 1][:2] == ("agent", "Am I speaking with Maria?")  # the script goes on
+    assert report["personas"][0]["heard_latencies_ms"]

@@ -228,3 +228,42 @@ def test_speech_to_text_ends_at_the_end_of_text(parts):
     finally:
         engine.close()
     assert len(audio) == 0 and words == parts.tokenizer.decode([1, 2]).strip() and words
+
+
+def test_a_cancelled_reply_stops_at_the_next_step_and_frees_its_rows(parts):
+    engine = MiniOmniEngine(parts, calls=1, longest_frames=200)
+    try:
+        reply = engine.answer(speech(1.0))
+        for kind, _ in reply:
+            if kind == "audio":
+                reply.cancel()
+            if kind == "end":
+                break
+        assert len(reply.audio_codes[0]) < 40 and engine.free_calls() == 1
+    finally:
+        engine.close()
+
+
+def test_the_gpu_takes_the_calls_its_memory_budget_holds_and_refuses_the_next(folder):
+    from agent.speech.gpu.stack import GpuSpeech
+
+    stack = GpuSpeech(mini_omni_dir=str(folder), ears="mini-omni", device="cpu", memory_gb=0.2, most_calls=1000)
+    engine = stack.engine()
+    weights = sum(
+        p.numel() * p.element_size()
+        for m in (engine.parts.model, engine.parts.whisper, engine.parts.snac)
+        for p in m.parameters()
+    )
+    per_call = 2 * SlotCache.bytes_per_slot(
+        engine.parts.model.config, engine.parts.model.config.block_size, torch.float32
+    )
+    expected = int((0.2e9 - weights) // per_call)
+    assert stack.capacity() == expected == engine.free_calls() > 0
+    assert all(stack.take_call() for _ in range(expected)) and not stack.take_call()
+    stack.release_call()
+    assert stack.take_call()
+    with pytest.raises(ValueError, match="the models alone need"):
+        GpuSpeech(mini_omni_dir=str(folder), ears="mini-omni", device="cpu", memory_gb=0.01).engine()
+    heard = stack.ears().recognize_later(speech(0.6)).result(60)
+    assert 0 <= heard.confidence <= 1  # mini-omni's speech-to-text as the ears
+    engine.close()

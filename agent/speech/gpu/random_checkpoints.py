@@ -51,6 +51,34 @@ def random_whisper(size: str = "tiny-test", seed: int = 0, folder: str | Path | 
     return model, WhisperProcessor(WhisperFeatureExtractor(feature_size=config.num_mel_bins), tokenizer)
 
 
+def write_saying_whisper(folder: str | Path, text: str) -> Path:
+    """A tiny Whisper that hears `text` in anything, with full confidence: its layers add nothing, each decoder
+    position's embedding is one direction, and the head maps the direction of the position where each token of
+    `text` is due to that token (and end-of-text after it). For whole-call tests that need words heard."""
+    import torch
+
+    folder = Path(folder)
+    model, processor = random_whisper("tiny-test", folder=folder)
+    model.config.tie_word_embeddings = False
+    model.proj_out = torch.nn.Linear(model.config.d_model, model.config.vocab_size, bias=False)
+    decoder = model.model.decoder
+    tokens = processor.tokenizer(text, add_special_tokens=False).input_ids + [model.generation_config.eos_token_id]
+    prompt = 4  # <|startoftranscript|> <|en|> <|transcribe|> <|notimestamps|>: the first word is due after them
+    with torch.no_grad():
+        decoder.embed_tokens.weight.zero_()
+        decoder.embed_positions.weight.copy_(torch.eye(decoder.embed_positions.weight.shape[0], model.config.d_model))
+        for layer in decoder.layers:
+            for projection in (layer.self_attn.out_proj, layer.encoder_attn.out_proj, layer.fc2):
+                projection.weight.zero_()
+                projection.bias.zero_()
+        model.proj_out.weight.zero_()
+        for offset, token in enumerate(tokens):
+            model.proj_out.weight[token, prompt - 1 + offset] = 5.0
+    model.save_pretrained(folder)
+    processor.save_pretrained(folder)
+    return folder
+
+
 def write_random_whisper(folder: str | Path, size: str = "tiny-test", seed: int = 0) -> Path:
     """A Whisper checkpoint folder as `save_pretrained` writes it (config, weights, generation config,
     feature extractor, tokenizer)."""

@@ -89,8 +89,7 @@ class WhisperEars:
             if recognition.exception() is not None:
                 spotted.set_exception(recognition.exception())
                 return
-            words = f" {_plain(recognition.result().text)} "
-            spotted.set_result({phrase for phrase in phrases if f" {_plain(phrase)} " in words})
+            spotted.set_result(spotted_in(recognition.result().text, phrases))
 
         self.recognize_later(samples).add_done_callback(found)
         return spotted
@@ -180,6 +179,12 @@ def _multilingual(folder: Path) -> bool:
 def _no_speech_id(tokenizer) -> int | None:
     vocabulary = tokenizer.get_vocab()
     return next((vocabulary[name] for name in ("<|nospeech|>", "<|nocaptions|>") if name in vocabulary), None)
+
+
+def spotted_in(text: str, phrases: tuple[str, ...]) -> set[str]:
+    """The phrases said in the words, whole words only, whatever the case and punctuation."""
+    words = f" {_plain(text)} "
+    return {phrase for phrase in phrases if f" {_plain(phrase)} " in words}
 
 
 def _plain(text: str) -> str:

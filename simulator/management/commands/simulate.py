@@ -44,6 +44,11 @@ class Command(BaseCommand):
             default=1.0,
             help="Shrink the people's own waits (rings, pauses before answering, hanging up) by this factor.",
         )
+        parser.add_argument(
+            "--speech-model-answers",
+            action="store_true",
+            help="The script lets the speech model (AGENT_SPEECH=gpu with mini-omni) answer questions it cannot.",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--concurrency", type=int, default=10, help="Calls at once (the office's limit).")
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
@@ -69,6 +74,7 @@ class Command(BaseCommand):
                 agent_url=options["agent_url"],
                 telephone_line=not options["wideband"],
                 time_scale=options["time_scale"],
+                speech_model_answers=options["speech_model_answers"],
             )
             self.stdout.write(json.dumps(report))
             return
@@ -99,6 +105,7 @@ class Command(BaseCommand):
             argv += ["--tz", options["tz"], "--concurrency", str(options["concurrency"])]
             argv += ["--text"] if options["text"] else []
             argv += ["--wideband"] if options["wideband"] else []
+            argv += ["--speech-model-answers"] if options["speech_model_answers"] else []
             argv += ["--time-scale", str(options["time_scale"])]
             argv += ["--now", options["now"].isoformat()] if options["now"] else []
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)

@@ -17,6 +17,7 @@ call and flags it."""
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -68,6 +69,12 @@ class Reply:
     events: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
     text_tokens: list[int] = field(default_factory=list)  # once it has ended: what was sampled, for diagnosis
     audio_codes: list[list[int]] = field(default_factory=list)  # per audio layer, from step 0
+    confidence: float = 0.0  # once it has ended: exp(mean log-probability) of the words' tokens
+    cancelled: bool = False
+
+    def cancel(self) -> None:
+        """Stop making it (its words were refused, the callee talked over it): it ends at the next step."""
+        self.cancelled = True
 
     def __iter__(self) -> Iterator[tuple[str, object]]:
         while True:
@@ -101,6 +108,7 @@ class _Generation:
     text_ended: bool = False
     frames_sent: int = 0
     words_sent: str = ""
+    text_logprobs: list[float] = field(default_factory=list)
     steps: int = 0
     resampler: StreamResampler | None = None
 
@@ -214,6 +222,10 @@ class MiniOmniEngine:
         for generation in list(active):
             count = len(generation.slots)
             generation.position += 1
+            if generation.reply.cancelled:
+                self._end(generation)
+                row += count
+                continue
             try:
                 self._take(generation, hidden[row : row + 1], hidden[row + count - 1 : row + count])
             except Exception as error:
@@ -235,6 +247,8 @@ class MiniOmniEngine:
         token = int(self.sampler(text_logits)[0])
         if generation.text_ended:
             token = PAD_T
+        else:
+            generation.text_logprobs.append(float(text_logits[0].log_softmax(-1)[token]))
         if generation.speaks:
             audio_logits = model.audio_logits(speaking_hidden)[0]
             audio_logits[:, EOA + 1 :] = -torch.inf  # codes and end-of-audio only
@@ -306,6 +320,8 @@ class MiniOmniEngine:
             self._active.remove(generation)
         self._release(generation.slots)
         generation.reply.text_tokens, generation.reply.audio_codes = generation.text, generation.audio
+        logprobs = generation.text_logprobs
+        generation.reply.confidence = round(math.exp(sum(logprobs) / len(logprobs)), 3) if logprobs else 0.0
         if error is not None:
             generation.reply.events.put(("error", error))
             return
