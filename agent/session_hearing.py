@@ -32,8 +32,16 @@ SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a 
 UNSURE_WAIT = 1.0  # first words that may be a machine's greeting: the agent listens this much longer
 PERSON_WAIT = 0.3  # an answer to "Is this …?" that says nothing the agent knows, short and with no machine
 # phrase in it: more likely a person's than a machine's (the 1 s wait made these the slowest turns of a call)
+EARLY_END_CONFIDENCE = 0.5  # the policy's SURE: words it would act on without a read-back
 speaking_work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="agent-tts")  # synthesis (recognition has
 # threads or processes of its own: agent/speech/recognizer*.py)
+
+
+def whole_sentence(recognition) -> bool:
+    """Words an open-vocabulary recogniser heard as a finished sentence (its closing punctuation), sure enough
+    to act on."""
+    text = recognition.text.strip()
+    return bool(text) and text[-1] in ".?!" and recognition.confidence >= EARLY_END_CONFIDENCE
 
 
 class AudioTurns:
@@ -70,6 +78,9 @@ class AudioTurns:
             if self._early is not None:
                 self._early[1].cancel()  # words went on after the last pause: its guess is stale (if not begun)
             self._early = (heard.utterance.ended, self._recognise_soon(heard.utterance.samples))
+            if self.speech.ends_turns_early:  # open ears: a whole sentence heard at the pause ends the turn there
+                ended = heard.utterance.ended
+                self._early[1].add_done_callback(lambda words: self._early_words(ended, words))
         elif heard.kind == HeardKind.ENDED:  # the turn latency starts where the words ended, by this process's clock
             heard_end = self._heard_end(heard.utterance)
             early, self._early = self._early, None  # a guess made at its last pause, if the words stopped there
@@ -77,6 +88,23 @@ class AudioTurns:
             if early is not None and guess is None:
                 early[1].cancel()
             self.timer.spawn(self._utterance(heard.utterance, heard_end, guess))
+
+    def _early_words(self, ended: float, recognised: asyncio.Future) -> None:
+        """The words up to a pause came back while the callee is still silent there: a whole sentence heard
+        with confidence (open ears end it with its punctuation) ends the turn now, not after the full
+        end-of-turn silence."""
+        early = self._early
+        if early is None or early[0] != ended or recognised.cancelled() or recognised.exception() is not None:
+            return
+        endpointer = self.hearing.endpointer
+        if not endpointer.speaking or endpointer.so_far().ended != ended:
+            return  # they spoke again after that pause
+        if not whole_sentence(recognised.result()):
+            return
+        heard = self.hearing.end_now()
+        if heard is not None:
+            log.debug("agent: the turn ended at its pause: %r", recognised.result().text)
+            self._on(heard)
 
     def _heard_end(self, utterance) -> float:
         """When the words ended by this process's clock (the stream's lags when the audio arrives late)."""

@@ -51,3 +51,10 @@ class Hearing:
             elif state == "speaking" and abs(self.endpointer.silent_for() - EARLY_AFTER) < FRAME_SECONDS / 2:
                 events.append(Heard(HeardKind.PAUSE, at, self.endpointer.so_far()))
         return events
+
+    def end_now(self) -> Heard | None:
+        """End the turn in progress at its last voiced frame without waiting out the end-of-turn silence (its
+        words, recognised at the pause, were a whole answer); None when nobody is speaking."""
+        if not self.endpointer.speaking:
+            return None
+        return Heard(HeardKind.ENDED, self.seconds, self.endpointer.cut())

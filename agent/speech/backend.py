@@ -37,6 +37,7 @@ class SpeechToSpeech(Protocol):
 
 class SpeechBackend(Protocol):
     name: str
+    ends_turns_early: bool  # the ears say when a sentence is finished: a turn may end at a short pause
     speech_to_speech: SpeechToSpeech | None  # None: the ears and the voice are separate (the CPU stack)
 
     def ears(self) -> Ears: ...
@@ -66,6 +67,7 @@ class CpuSpeech:
 
     name = "cpu"
     speech_to_speech = None
+    ends_turns_early = False  # a grammar's words at a pause may be the start of a longer answer
 
     def ears(self) -> Ears:
         return recognizer_default()

@@ -71,7 +71,7 @@ class Endpointer:
         self.quiet_run += 1
         if self.quiet_run * FRAME_SECONDS < self.end_silence:
             return "speaking", None
-        return "ended", self._cut()
+        return "ended", self.cut()
 
     def silent_for(self) -> float:
         """Seconds of silence at the end of the speech in progress."""
@@ -84,7 +84,8 @@ class Endpointer:
         keep = len(self._frames) - self.quiet_run
         return Utterance(np.concatenate(self._frames[:keep]), self._started, self._last_voice, self._voiced * 0.02)
 
-    def _cut(self) -> Utterance:
+    def cut(self) -> Utterance:
+        """End the speech in progress here: its utterance, and quiet again."""
         utterance = self.so_far()
         self.speaking, self.voiced_run, self.quiet_run, self._frames = False, 0, 0, []
         return utterance

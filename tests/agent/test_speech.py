@@ -147,3 +147,17 @@ def test_synthesis_is_per_sentence_cached_and_a_bad_voice_is_explained(voice):
     assert wav[:4] == b"RIFF" and len(wav) > RATE  # more than half a second of 16 kHz speech
     with pytest.raises(VoiceError, match="no-such-voice.onnx"):
         voice_named("/tmp/no-such-voice.onnx")
+
+
+def test_a_turn_can_be_ended_at_its_pause_with_the_words_up_to_there(voice):
+    from agent.pipeline.hearing import HeardKind, Hearing
+
+    hearing = Hearing(end_silence=0.35)
+    words = voice.say("Thursday works for me.")
+    words = words[: np.nonzero(np.abs(words) > 300)[0][-1]]  # without the voice's trailing silence
+    events = hearing.push(words.tobytes()) + hearing.push(np.zeros(int(16000 * 0.16), np.int16).tobytes())
+    pause = [event for event in events if event.kind == HeardKind.PAUSE]
+    assert pause and not any(event.kind == HeardKind.ENDED for event in events)  # 0.16 s: no end of turn yet
+    ended = hearing.end_now()
+    assert ended.kind == HeardKind.ENDED and ended.utterance.ended == pause[-1].utterance.ended
+    assert not hearing.endpointer.speaking and hearing.end_now() is None

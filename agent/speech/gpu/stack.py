@@ -24,6 +24,7 @@ FRAME_SECONDS = 2048 / 24000  # one SNAC frame
 
 class GpuSpeech:
     name = "gpu"
+    ends_turns_early = True  # Whisper punctuates: a sentence finished at a pause ends the turn there
 
     def __init__(
         self, *, whisper_dir: str = "", mini_omni_dir: str = "", ears: str = "whisper", device: str = "",
