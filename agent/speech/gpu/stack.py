@@ -92,7 +92,10 @@ class GpuSpeech:
         with self._lock:
             if self._capacity is None:
                 self.ears()
-                self._capacity = self._calls_within_budget()
+                if self.mini_omni_dir:
+                    self._capacity = self.engine().cache.slots // 2  # its cache was sized by the same budget
+                else:
+                    self._capacity = self._calls_within_budget()
             return self._capacity
 
     def engine(self):
