@@ -261,9 +261,10 @@ class CallSession(AudioTurns):
         if speaker is not None and samples is not None and self.speaking.mouth is not None:
             reply = await in_thread(speaker.reply, samples)
         if reply is not None:
-            said = await self.speaking.say_model_answer(reply, model_words_allowed, answered_at=answered_at)
-            if said is not None:
+            how = await self.speaking.say_model_answer(reply, model_words_allowed, answered_at=answered_at)
+            if how == "said":
                 await self._speak(action.then)
+            if how in ("said", "interrupted"):  # talked over: their new words are answered next
                 return
             answered_at = None
         await self._speak(action.fallback, answered_at=answered_at)

@@ -64,10 +64,10 @@ class SpeakingSide:
         self.marks += 1  # the mark carries the words (a switch ignores them; a simulated callee understands them)
         await self.socket.send(to_switch(ToSwitch.MARK, name=f"said-{self.marks}", text=text))
 
-    async def say_model_answer(self, reply, allowed, answered_at: int | None = None) -> str | None:
-        """Play the speech model's reply as it comes, its words checked before each piece of audio goes out;
-        the words said, or None where it was stopped (words it may not say, a barge-in, a failure) — what it
-        had said by then stays on the transcript, marked."""
+    async def say_model_answer(self, reply, allowed, answered_at: int | None = None) -> str:
+        """Play the speech model's reply as it comes, its words checked before each piece of audio goes out.
+        "said"; "stopped" (words it may not say, a failure: the script's line is owed); "interrupted" (the
+        callee talked over it: they are answered next). What it had said stays on the transcript, marked."""
         self.status(Call.AgentStatus.SPEAKING)
         self.mouth.begin()
         events, words, first_sent = iter(reply), "", None
@@ -101,7 +101,9 @@ class SpeakingSide:
                 log.info("agent: answered %d ms after the turn ended (the speech model)", at - answered_at)
             index = await self.turns.add(Turn.Speaker.AGENT, words or "(the speech model's words)", at, at)
             await self.turns.understood(index, SAID_BY_THE_MODEL)
-        return words if finished else None
+        if finished:
+            return "said"
+        return "interrupted" if self.mouth.stopped else "stopped"
 
     def last_said(self, mark: str) -> bool:
         """The mark is the one after the agent's latest words: they have all played."""
