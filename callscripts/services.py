@@ -30,6 +30,7 @@ EDITABLE = (
     "dialogue_policy",
     "llm_model",
     "speech_model_answers",
+    "facts",
 )
 
 

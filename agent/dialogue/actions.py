@@ -58,6 +58,8 @@ class Lines:
     transfer_number: str = ""
     opt_out_phrases: tuple[str, ...] = ()
     objection_answers: dict[str, str] = field(default_factory=dict)
+    facts: tuple[str, ...] = ()  # what the office lets the agent tell a callee who asks
+    appointment: str = ""  # "annual review (30 minutes)"
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Which dialogue policy a call gets: the script's choice (`Script.dialogue_policy`), scripted by default.
+"""Which dialogue policy a call gets: the script's choice (`Script.dialogue_policy`), scripted by default; "llm"
+the language model interpreting; "llm_speaks" it also answering questions from the script's facts.
 
 A script that asks for the language model when no model is configured (LLM_BASE_URL, and a model name from
 LLM_MODEL or the script) still gets its calls made, by the scripted policy; the reason is logged once per
@@ -21,7 +22,7 @@ _told_lock = threading.Lock()
 
 
 def policy_for(*, script, lines: Lines, tools: Tools) -> ScriptedPolicy | LanguageModelPolicy:
-    if script is None or script.dialogue_policy != "llm":
+    if script is None or script.dialogue_policy not in ("llm", "llm_speaks"):
         return ScriptedPolicy(lines=lines, tools=tools)
     endpoint = chat_endpoint(model=script.llm_model)
     problem = endpoint.missing()
@@ -31,7 +32,8 @@ def policy_for(*, script, lines: Lines, tools: Tools) -> ScriptedPolicy | Langua
             f"Script {script.name!r} asks for the language model, but {problem}: its calls use the scripted policy.",
         )
         return ScriptedPolicy(lines=lines, tools=tools)
-    return LanguageModelPolicy(lines=lines, tools=tools, endpoint=endpoint)
+    speaks = script.dialogue_policy == "llm_speaks"
+    return LanguageModelPolicy(lines=lines, tools=tools, endpoint=endpoint, speaks=speaks)
 
 
 def _tell_once(key: str, message: str) -> None:

@@ -26,9 +26,11 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from agent.dialogue.actions import ModelAnswer
 from agent.dialogue.chat_client import ChatEndpoint, ChatError, chat_function_call
 from agent.dialogue.interpretation import INTERPRET, Context, InterpretationError, messages_for, understood_from
 from agent.dialogue.policy import Lines, Say, ScriptedPolicy, Tools
+from agent.dialogue.question_answers import answer_from_facts
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import Understood, understand
 
@@ -40,9 +42,13 @@ HISTORY_TURNS = 20
 
 
 class LanguageModelPolicy:
-    def __init__(self, *, lines: Lines, tools: Tools, endpoint: ChatEndpoint) -> None:
+    def __init__(self, *, lines: Lines, tools: Tools, endpoint: ChatEndpoint, speaks: bool = False) -> None:
+        """`speaks`: the model also answers, from the script's facts, questions the script holds no answer for
+        (agent/dialogue/question_answers.py), in the script's voice."""
         self.scripted = ScriptedPolicy(lines=lines, tools=tools)
         self.endpoint = endpoint
+        self.speaks = speaks
+        self.scripted.speech_model_answers = speaks
         self.history: list[tuple[str, str]] = []  # ("agent" | "callee", words)
         self.failures = 0
         self.model_off = False  # set after a permanent failure, or too many in a row
@@ -82,7 +88,7 @@ class LanguageModelPolicy:
 
     @speech_model_answers.setter
     def speech_model_answers(self, allowed: bool) -> None:
-        self.scripted.speech_model_answers = allowed
+        self.scripted.speech_model_answers = allowed or self.speaks
 
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str, confidence: float | None = None) -> list:
@@ -105,6 +111,13 @@ class LanguageModelPolicy:
 
     def hung_up(self) -> bool:
         return self.scripted.hung_up()
+
+    def _answered(self, asked: ModelAnswer) -> Say:
+        """The question the script cannot answer, answered by the model from the facts (or a scripted line),
+        then the script's question again — in the script's voice."""
+        question = self.scripted.last_understood.text if self.scripted.last_understood else ""
+        answer = answer_from_facts(endpoint=self.endpoint, lines=self.lines, question=question)
+        return Say(f"{answer} {asked.then}".strip())
 
     # ---- understanding ------------------------------------------------------------------------------
     @property
@@ -179,6 +192,8 @@ class LanguageModelPolicy:
         del self.history[:-HISTORY_TURNS]
 
     def _remembered(self, actions: list) -> list:
+        if self.speaks:
+            actions = [self._answered(action) if isinstance(action, ModelAnswer) else action for action in actions]
         for action in actions:
             if isinstance(action, Say):
                 self._remember("agent", action.text)

@@ -1,4 +1,5 @@
-"""When the speech model (mini-omni) may answer the callee in its own words, and what it may not say.
+"""When a model — the speech model (mini-omni) or the language model — may answer the callee in its own words,
+and what it may not say.
 
 It answers only a question the script holds no answer for, heard clearly (not guessed), where the script lets it
 (`Script.speech_model_answers`), a few times a call. Its words stream ahead of its audio and are checked as they
@@ -20,7 +21,7 @@ QUESTION_WORDS = {
     "will", "would", "should", "may", "am",
 }  # fmt: skip
 _NOT_THE_MODELS = re.compile(
-    r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|morning|afternoon|"
+    r"\d+|\b(discount|free|guarantee[ds]?|promise[ds]?|refund|price|cost|costs|fee|waive[ds]?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|morning|afternoon|"
     r"evening|noon|midnight|o'?clock|a\.?m\.?|p\.?m\.?|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|week|weekend|book|booked|booking|schedule|scheduled|reschedule|"
     r"cancel|cancelled|canceled|confirm|confirmed|appointment|slot|one|two|three|four|five|six|seven|eight|"
@@ -37,7 +38,11 @@ def asks_a_question(meant: Understood | None, guessed: bool) -> bool:
     return meant.text.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS)
 
 
-def model_words_allowed(words: str) -> bool:
-    """The model's words so far may be spoken: nothing about times, days, numbers, booking or opting out,
-    and not too long."""
-    return len(words.split()) <= LONGEST_WORDS and not _NOT_THE_MODELS.search(words)
+def model_words_allowed(words: str, facts: tuple[str, ...] = ()) -> bool:
+    """The model's words so far may be spoken: nothing about times, days, numbers, prices, promises, booking or
+    opting out — unless the office's facts say the same words — and not too long."""
+    if len(words.split()) > LONGEST_WORDS:
+        return False
+    stated = " ".join(facts).lower()
+    risky = {found.group(0).lower() for found in _NOT_THE_MODELS.finditer(words)}
+    return all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", stated) for word in risky)

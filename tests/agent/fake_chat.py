@@ -73,12 +73,20 @@ class FakeChat(FakeServer):
         if not messages or any(m.get("role") not in ("system", "user", "assistant") for m in messages):
             _refuse(400, "messages must be a non-empty list of system/user/assistant messages", "invalid_value")
         functions = {tool["function"]["name"]: tool["function"] for tool in body.get("tools") or []}
-        interpret = functions.get("interpret")
-        if interpret is None or body.get("tool_choice") != {"type": "function", "function": {"name": "interpret"}}:
-            _refuse(400, "interpret must be declared and chosen", "invalid_value")
-        intent = interpret["parameters"]["properties"]["intent"]
-        if set(intent.get("enum", ())) != THE_INTENTS or interpret["parameters"].get("required") != ["intent"]:
-            _refuse(400, "interpret's intent must be required and enumerate the intents", "invalid_value")
+        if "answer_question" in functions:
+            asked = functions["answer_question"]
+            if body.get("tool_choice") != {"type": "function", "function": {"name": "answer_question"}}:
+                _refuse(400, "answer_question must be chosen", "invalid_value")
+            if sorted(asked["parameters"].get("required", ())) != ["answer", "known"]:
+                _refuse(400, "answer_question must require known and answer", "invalid_value")
+        else:
+            interpret = functions.get("interpret")
+            chosen = body.get("tool_choice") == {"type": "function", "function": {"name": "interpret"}}
+            if interpret is None or not chosen:
+                _refuse(400, "interpret must be declared and chosen", "invalid_value")
+            intent = interpret["parameters"]["properties"]["intent"]
+            if set(intent.get("enum", ())) != THE_INTENTS or interpret["parameters"].get("required") != ["intent"]:
+                _refuse(400, "interpret's intent must be required and enumerate the intents", "invalid_value")
         answer = self.answers.pop(0) if self.answers else Answer({"intent": "unclear"})
         if answer.delay:
             time.sleep(answer.delay)

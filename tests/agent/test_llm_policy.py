@@ -264,3 +264,56 @@ def test_a_key_pressed_on_a_language_model_call_is_answered_by_the_scripts_rules
     assert ended(actions) == "do_not_call"
     assert DoNotCallEntry.objects.filter(phone=customer.phone).exists()
     assert chat.requests == []  # a key needs no interpreting
+
+
+FACTS = "Please bring your current policy papers.\nThe review takes about thirty minutes.\nSpouses are welcome."
+
+
+def answered(text: str) -> Answer:
+    return Answer({"known": True, "answer": text}, function="answer_question")
+
+
+def test_with_the_model_speaking_a_question_the_script_cannot_answer_is_answered_from_its_facts(agent, chat):
+    policy = agent(dialogue_policy="llm_speaks", facts=FACTS)
+    assert isinstance(policy, LanguageModelPolicy) and policy.speaks
+    policy.heard("Hello?")
+    chat.answer({"intent": "unclear"}, answered("Yes, please bring your current policy papers."))
+    (said,) = policy.heard("Do I need to bring anything?")
+    assert said == Say("Yes, please bring your current policy papers. Am I speaking with Maria?")
+    assert "Spouses are welcome." in chat.prompts()[-1] and "Do I need to bring anything?" in chat.prompts()[-1]
+    chat.answer({"intent": "unclear"}, answered("It takes about thirty minutes."))
+    assert policy.heard("How long will it take?")[0].text.startswith("It takes about thirty minutes.")  # stated
+    assert chat.answered_ok()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Answer({"known": True, "answer": "Sure, come Thursday at 3 PM and I'll book it."}, function="answer_question"),
+        Answer({"known": True, "answer": "You'll get a ten percent discount."}, function="answer_question"),
+        Answer({"known": False, "answer": ""}, function="answer_question"),
+        Answer({"known": "yes", "answer": "Bring papers."}, function="answer_question"),
+        Answer(reply=Reply(500, {"error": {"message": "boom"}})),
+        Answer({"known": True, "answer": "Papers."}, function="answer_question", delay=3.0),  # past the budget
+    ],
+    ids=["a time it invented", "a promise not in the facts", "not known", "malformed", "a server error", "late"],
+)
+def test_an_answer_the_facts_do_not_back_is_never_said(agent, chat, answer):
+    from agent.dialogue.question_answers import NOT_IN_THE_FACTS
+
+    policy = agent(dialogue_policy="llm_speaks", facts=FACTS)
+    policy.heard("Hello?")
+    chat.answer({"intent": "unclear"}, answer)
+    started = time.monotonic()
+    (said,) = policy.heard("Can I bring my husband?")
+    assert said == Say(f"{NOT_IN_THE_FACTS} Am I speaking with Maria?")
+    assert time.monotonic() - started < 2.0 + 1.5  # the budget (LLM_TIMEOUT_SECONDS), then the scripted line
+    assert policy.state == "identify"  # the call goes on where it was
+
+
+def test_the_interpreting_model_does_not_speak(agent, chat):
+    policy = agent(facts=FACTS)  # dialogue "llm"
+    policy.heard("Hello?")
+    chat.answer({"intent": "unclear"})
+    assert policy.heard("Do I need to bring anything?")[0].text.startswith("Sorry, I didn't quite catch that")
+    assert len(chat.prompts()) == 1  # only the interpretation was asked

@@ -286,3 +286,20 @@ def test_every_placeholder_the_form_allows_is_filled_on_a_call(script, office, c
     script.closing = " ".join(f"{{{name}}}" for name in PLACEHOLDERS)
     closing = lines_for(script=script, customer=customer, office=office).closing
     assert "{" not in closing and closing.startswith("Maria Ava North Insurance")
+
+
+def test_staff_write_facts_and_let_the_models_speak(colleague, script):
+    client = client_for(colleague)
+    response = client.post(
+        reverse("agent:script_edit", args=[script.pk]),
+        written(
+            name="Annual review", dialogue_policy="llm_speaks", facts="Bring your policy papers.\nParking is free.",
+            speech_model_answers="on",
+        ),
+    )  # fmt: skip
+    assert response.status_code == 302
+    script.refresh_from_db()
+    assert (script.dialogue_policy, script.speech_model_answers) == ("llm_speaks", True)
+    assert script.facts.splitlines() == ["Bring your policy papers.", "Parking is free."]
+    page = client.get(reverse("agent:script_detail", args=[script.pk])).content.decode()
+    assert "Language model speaks" in page and "Parking is free." in page and "mini-omni answers questions" in page
