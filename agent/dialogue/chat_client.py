@@ -110,9 +110,14 @@ def _post(endpoint: ChatEndpoint, path: str, payload: dict) -> Any:
 
 def _arguments_of(answer: Any, name: str) -> dict[str, Any]:
     try:
-        calls = answer["choices"][0]["message"].get("tool_calls") or []
+        message = answer["choices"][0]["message"]
+        calls = message.get("tool_calls") or []
     except (KeyError, IndexError, TypeError, AttributeError):
         raise ChatError("The language model's answer has no message.") from None
+    if not calls:  # an engine that ignores a forced tool choice (Ollama) may answer the arguments as JSON text
+        written = _json_in_text(message.get("content"))
+        if written is not None:
+            return written
     for call in calls:
         function = call.get("function") if isinstance(call, dict) else None
         if isinstance(function, dict) and function.get("name") == name:
@@ -125,6 +130,23 @@ def _arguments_of(answer: Any, name: str) -> dict[str, Any]:
                 raise ChatError(f"The language model called {name} without an object of arguments.")
             return arguments
     raise ChatError(f"The language model did not call {name}.")
+
+
+def _json_in_text(content: Any) -> dict[str, Any] | None:
+    """A JSON object written as the message's text, bare or in a ``` fence; its fields are checked by the caller
+    exactly as a tool call's arguments are."""
+    if not isinstance(content, str):
+        return None
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.strip("`").removeprefix("json").strip()
+    try:
+        written = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(written, dict) and isinstance(written.get("arguments"), dict):
+        written = written["arguments"]  # {"name": ..., "arguments": {...}}, as some templates write a call
+    return written if isinstance(written, dict) else None
 
 
 def _error_text(error: urllib.error.HTTPError) -> str:

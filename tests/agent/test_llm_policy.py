@@ -317,3 +317,26 @@ def test_the_interpreting_model_does_not_speak(agent, chat):
     chat.answer({"intent": "unclear"})
     assert policy.heard("Do I need to bring anything?")[0].text.startswith("Sorry, I didn't quite catch that")
     assert len(chat.prompts()) == 1  # only the interpretation was asked
+
+
+def text_reply(content: str) -> Reply:
+    message = {"role": "assistant", "content": content}
+    return Reply(200, {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message}]})
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"known": true, "answer": "Please bring your current policy papers."}',
+        '```json\n{"known": true, "answer": "Please bring your current policy papers."}\n```',
+        '{"name": "answer_question", "arguments": {"known": true, "answer": "Please bring your current policy papers."}}',
+    ],
+    ids=["bare", "fenced", "a call written out"],
+)
+def test_an_engine_that_answers_the_function_as_json_text_is_understood_and_checked_the_same(agent, chat, content):
+    policy = agent(dialogue_policy="llm_speaks", facts=FACTS)
+    policy.heard("Hello?")
+    chat.answer({"intent": "unclear"}, Answer(reply=text_reply(content)))
+    assert policy.heard("Do I need to bring anything?")[0].text.startswith("Please bring your current policy papers.")
+    chat.answer({"intent": "unclear"}, Answer(reply=text_reply('{"known": true, "answer": "Sure, Friday at 9."}')))
+    assert policy.heard("Is there parking?")[0].text.startswith("I don't have that information")  # checked
