@@ -162,7 +162,7 @@ def test_a_voicemail_box_greets_beeps_and_transcribes_the_message_left(speaking_
     beep_event_at = next(at for at, name in channel.timeline if name == "avmd::beep")
     assert agent.sent_lines[0][0] > beep_event_at  # the agent spoke after the beep
     assert "call" in " ".join(record["voicemail_recording"])  # the open model's rough transcript
-    assert record["voicemail_spotted"] == ["appointment", "office"]  # the words the persona listened for
+    assert {"appointment", "office"} <= set(record["voicemail_spotted"])  # the message also says "call us back"  # the words the persona listened for
     assert said_by(channel, "callee") == ["Please leave a message."]
 
 
@@ -268,7 +268,7 @@ def test_a_voicemail_dropped_with_uuid_broadcast_is_heard_and_transcribed(speaki
     wait_for(lambda: "PLAYBACK_STOP" in [name for _, name in channel.timeline], 15)
     record = end_call(switch, call)
     assert record["voicemail_recording"], "the message was transcribed"
-    assert record["voicemail_spotted"] == ["appointment", "office"]
+    assert {"appointment", "office"} <= set(record["voicemail_spotted"])  # the message also says "call us back"
 
 
 def test_a_persons_words_end_where_the_voice_ends_not_where_the_synthesisers_silence_does():
