@@ -167,17 +167,9 @@ class MiniOmniEars:
         return heard
 
     def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future[set[str]]:
-        from agent.speech.gpu.whisper_ears import spotted_in
+        from agent.speech.gpu.whisper_ears import spotted_later
 
-        spotted: Future[set[str]] = Future()
-        self.recognize_later(samples).add_done_callback(
-            lambda heard: (
-                spotted.set_result(spotted_in(heard.result().text, phrases))
-                if heard.exception() is None
-                else spotted.set_exception(heard.exception())
-            )
-        )
-        return spotted
+        return spotted_later(self.recognize_later(samples), phrases)
 
     def warm_up(self) -> None:
         reply = self.engine.transcribe(np.zeros(16000, np.int16))

@@ -83,16 +83,7 @@ class WhisperEars:
         return future
 
     def spot_later(self, samples: np.ndarray, phrases: tuple[str, ...]) -> Future[set[str]]:
-        spotted: Future[set[str]] = Future()
-
-        def found(recognition: Future[Recognition]) -> None:
-            if recognition.exception() is not None:
-                spotted.set_exception(recognition.exception())
-                return
-            spotted.set_result(spotted_in(recognition.result().text, phrases))
-
-        self.recognize_later(samples).add_done_callback(found)
-        return spotted
+        return spotted_later(self.recognize_later(samples), phrases)
 
     def recognize(self, samples: np.ndarray, grammar: str = "") -> Recognition:
         return self.recognize_later(samples, grammar).result()
@@ -179,6 +170,20 @@ def _multilingual(folder: Path) -> bool:
 def _no_speech_id(tokenizer) -> int | None:
     vocabulary = tokenizer.get_vocab()
     return next((vocabulary[name] for name in ("<|nospeech|>", "<|nocaptions|>") if name in vocabulary), None)
+
+
+def spotted_later(heard: Future[Recognition], phrases: tuple[str, ...]) -> Future[set[str]]:
+    """The phrases in the words an open-vocabulary recognition will give (its error passed on)."""
+    spotted: Future[set[str]] = Future()
+
+    def found(recognition: Future[Recognition]) -> None:
+        if recognition.exception() is not None:
+            spotted.set_exception(recognition.exception())
+        else:
+            spotted.set_result(spotted_in(recognition.result().text, phrases))
+
+    heard.add_done_callback(found)
+    return spotted
 
 
 def spotted_in(text: str, phrases: tuple[str, ...]) -> set[str]:
