@@ -25,12 +25,22 @@ CALLBACK_DEFAULT = dt.timedelta(days=1)
 OFFERS_KEEP = dt.timedelta(minutes=2)  # offers worked out ahead (while the greeting plays) stay good this long
 
 
+def _staff_member_of(call: Call):
+    """Whose calendar the call books into: who started its run, else who queued the person (a callback the
+    scheduler makes books where the call that promised it would have); else the office's default."""
+    if call.dial_run_id and call.dial_run.started_by_id:
+        return call.dial_run.started_by
+    if call.queue_entry_id and call.queue_entry.added_by_id:
+        return call.queue_entry.added_by
+    return None
+
+
 class CallTools:
     def __init__(self, *, call: Call, script=None, clock: Callable[[], dt.datetime] = timezone.now) -> None:
         self.call, self.script, self.clock = call, script, clock
         self.office = call.office
         self.zone = self.office.zone
-        starter = call.dial_run.started_by if call.dial_run_id and call.dial_run.started_by_id else None
+        starter = _staff_member_of(call)
         self.calendar = booking_calendar_of(office=self.office, user=starter)
         self.minutes = script.appointment_minutes if script else None
         self.appointment_type = script.appointment_type if script else ""

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from calls.campaigns import campaign_of_call, campaign_retry_at
 from calls.models import Call, CallEvent, DialingPolicy, QueueEntry
 from calls.telephony.fork_protocol import GOODBYE, ForkEvent
 
@@ -252,6 +253,7 @@ def _follow_up(call: Call, now: dt.datetime) -> None:
                     customer_id=call.customer_id,
                     reason=QueueEntry.Reason.RETRY,
                     due_at=retry_at,
+                    campaign=campaign_of_call(call),  # a campaign's retry is dialed by the campaign, in its hours
                     note=f"Retry after {call.get_outcome_display().lower()}",
                 )
         except IntegrityError:
@@ -261,7 +263,11 @@ def _follow_up(call: Call, now: dt.datetime) -> None:
 
 def call_retry_at(*, call: Call) -> dt.datetime | None:
     """When to try this customer again after `call`, by the office's policy (None: not automatically).
-    No answer or busy: after N minutes, up to M attempts since they were last queued by hand; failed: once."""
+    No answer or busy: after N minutes, up to M attempts since they were last queued by hand; failed: once.
+    A call made for a campaign follows the campaign's own retry rules instead."""
+    campaign = campaign_of_call(call)
+    if campaign is not None:
+        return campaign_retry_at(campaign=campaign, call=call)
     policy, _ = DialingPolicy.objects.get_or_create(office_id=call.office_id)
     ended = call.ended_at or timezone.now()
     if call.outcome in (Call.Outcome.NO_ANSWER, Call.Outcome.BUSY):

@@ -17,7 +17,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Max
 
-from calls.models import Call, QueueEntry, Turn
+from calls.models import Call, DialRun, QueueEntry, Turn
 from calls.services import customer_profile_refresh
 
 
@@ -79,12 +79,18 @@ def callback_schedule(*, call, at: dt.datetime, note: str = "") -> QueueEntry:
             customer_id=call.customer_id,
             reason=QueueEntry.Reason.CALLBACK,
             due_at=at,
+            promised_for=at,
+            added_by_id=_run_starter_id(call),  # the callback books into the same calendar as this call would
             priority=10,  # a promise to the customer comes before the rest of the queue
             note=(note or "Callback requested on the call")[:255],
         )
         if locked is not None:
             _profile_refreshed_if_ended(locked)
         return entry
+
+
+def _run_starter_id(call) -> int | None:
+    return DialRun.objects.filter(pk=call.dial_run_id).values_list("started_by_id", flat=True).first()
 
 
 def call_wrong_number_record(*, call) -> None:

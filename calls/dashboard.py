@@ -1,3 +1,4 @@
+from calls.alert_models import Alert
 from calls.selectors import call_figures_between, queue_open_entries
 from issetter.dashboard import Day, Figure, figure_provider
 from issetter.models import Office
@@ -6,7 +7,9 @@ from issetter.models import Office
 @figure_provider
 def call_figures(office: Office, day: Day) -> list[Figure]:
     counts = call_figures_between(office=office, start=day.start, end=day.end)
+    alerts = Alert.objects.filter(office=office, resolved_at__isnull=True).count()
     return [
+        Figure("Alerts to act on", alerts, order=5, url_name="calls:alert_list"),
         Figure("In queue", queue_open_entries(office=office).count(), order=20, url_name="calls:queue"),
         Figure("Calls today", counts["placed"], order=30, url_name="calls:list"),
         Figure("Answered today", counts["answered"], order=40),

@@ -42,8 +42,12 @@ class StepResult:
     only_ends_awaited: bool = False  # nothing left to dial, some calls still going: only their ends are awaited
 
 
-def dial_run_start(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
-    return DialRun.objects.create(office=office, script=script, call_limit=limit, started_by=started_by)
+def dial_run_start(
+    *, office, script=None, limit: int | None = None, started_by=None, kind: str = DialRun.Kind.MANUAL, campaign=None
+) -> DialRun:
+    return DialRun.objects.create(
+        office=office, script=script, call_limit=limit, started_by=started_by, kind=kind, campaign=campaign
+    )
 
 
 class CallingUnavailableError(Exception):
@@ -118,6 +122,8 @@ def dial_run_step(
     if run.status != DialRun.Status.RUNNING:
         result.stopped = True
         return result
+    if run.campaign_id:
+        run.campaign.refresh_from_db()  # paused or edited meanwhile: its hours and pace as they are now
     policy, _ = DialingPolicy.objects.get_or_create(office=run.office)
     tripped = _breaker_reason(run, policy)
     if tripped:
@@ -126,6 +132,10 @@ def dial_run_step(
         return result
     gap = 1.0 / float(policy.calls_per_second or 1)
     free = policy.max_concurrent_calls - Call.objects.filter(office=run.office, status__in=UNFINISHED).count()
+    if run.campaign is not None:  # its own pace and share, inside the office's limit
+        gap = max(gap, 1.0 / float(run.campaign.calls_per_second or 1))
+        going = Call.objects.filter(dial_run__campaign=run.campaign, status__in=UNFINISHED).count()
+        free = min(free, run.campaign.max_concurrent_calls - going)
     if run.call_limit is not None:
         free = min(free, run.call_limit - run.calls.count())
     if free > 0:
@@ -202,6 +212,7 @@ def dial_run_drive(
 ENDS_AWAITED_FACTOR = 4  # a run with nobody left to dial looks this much less often whether its calls ended
 BREAKER_WINDOW = 20  # the run's last ended calls the failure rate is taken over
 BREAKER_MINIMUM = 10  # ended calls needed before the breaker may trip
+BREAKER_PREFIX = "Paused by the safety check:"
 
 
 def _pace_left(run: DialRun, gap: float) -> float:
@@ -223,15 +234,25 @@ def _breaker_reason(run: DialRun, policy: DialingPolicy) -> str:
     if len(recent) < BREAKER_MINIMUM or failed * 100 < policy.failure_rate_pause_percent * len(recent):
         return ""
     return (
-        f"Paused by the safety check: {failed} of the last {len(recent)} calls failed "
+        f"{BREAKER_PREFIX} {failed} of the last {len(recent)} calls failed "
         f"(limit {policy.failure_rate_pause_percent} %). Check the phone line or the numbers, then resume."
     )
 
 
 def _due_entries(run: DialRun, now: dt.datetime):
-    return QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
+    """What this run may dial now: a campaign's run its own people while the campaign is open; the scheduler's
+    run the callbacks and retries that are due; a run staff started the rest of the office's due queue."""
+    due = QueueEntry.objects.filter(office=run.office, status=QueueEntry.Status.WAITING).filter(
         Q(due_at__isnull=True) | Q(due_at__lte=now)
     )
+    if run.kind == DialRun.Kind.CAMPAIGN:
+        if run.campaign is None or not run.campaign.is_open_at(now):
+            return due.none()
+        return due.filter(campaign=run.campaign)
+    due = due.filter(campaign__isnull=True)
+    if run.kind == DialRun.Kind.PROMISES:
+        due = due.filter(reason__in=[QueueEntry.Reason.CALLBACK, QueueEntry.Reason.RETRY])
+    return due
 
 
 def _claim(run: DialRun, *, limit: int, now: dt.datetime) -> list[QueueEntry]:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from calls.alert_models import Alert  # noqa: F401  (a model of this app, in a module of its own)
+from calls.campaign_models import Campaign
 from customers.models import ConsentStatus, Customer
 from issetter.models import Office
 
@@ -99,7 +101,13 @@ class OfficeHoliday(models.Model):
 
 
 class DialRun(models.Model):
-    """One press of "Call queued" (or one `manage.py dial`): the calls it placed and how it went."""
+    """One press of "Call queued" (or one `manage.py dial`), one stretch of a campaign's calling hours, or the
+    scheduler keeping the office's promises (callbacks and retries at their time): the calls it placed."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", "Started by staff"  # the office's queue, campaigns' people aside
+        PROMISES = "promises", "Callbacks and retries at their time"  # started by the scheduler
+        CAMPAIGN = "campaign", "Campaign"  # the campaign's people, inside its days and hours
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -109,6 +117,8 @@ class DialRun(models.Model):
         FAILED = "failed", "Failed"  # could not start or lost its worker: the reason says why
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="dial_runs")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MANUAL)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
     script = models.ForeignKey("callscripts.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -152,6 +162,10 @@ class QueueEntry(models.Model):
     reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.MANUAL)
     priority = models.SmallIntegerField(default=0, help_text="Higher is called first.")
     due_at = models.DateTimeField(null=True, blank=True, help_text="Not before this time (retries, callbacks).")
+    promised_for = models.DateTimeField(
+        null=True, blank=True, help_text="A callback: the time promised to the person (due_at may move later)."
+    )
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries")
     note = models.CharField(max_length=255, blank=True)
     skip_reason = models.CharField(max_length=255, blank=True, help_text="Why the calling rules held it back.")
     skipped_at = models.DateTimeField(null=True, blank=True)

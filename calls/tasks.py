@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from calls.dialer import dial_run_drive, dial_run_hand_to_worker
+from django.utils import timezone
+
+from calls.dialer import dial_run_drive, dial_run_enqueue, dial_run_hand_to_worker
 from calls.models import DialRun
 from calls.run_watch import dial_run_driven_elsewhere
+from calls.scheduled_dialing import scheduled_dialing_tick
 from calls.telephony import SwitchUnavailableError, telephony_open
 
 log = logging.getLogger(__name__)
@@ -28,3 +31,12 @@ def dial_run_work(run_id: int) -> None:
         return
     if run.status == DialRun.Status.RUNNING:
         dial_run_hand_to_worker(run_id=run_id)
+
+
+def scheduled_dialing_work() -> int:
+    """Each minute (the "scheduled dialing" schedule): start the campaigns' and the promises' runs that are due
+    and hand each to the worker; returns how many started."""
+    runs = scheduled_dialing_tick(now=timezone.now())
+    for run in runs:
+        dial_run_enqueue(run=run, fallback=DialRun.Status.FAILED)
+    return len(runs)

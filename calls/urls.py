@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calls import views
+from calls import campaign_views, promise_views, views
 
 app_name = "calls"
 urlpatterns = [
@@ -13,6 +13,13 @@ urlpatterns = [
     path("queue/call/", views.queue_call, name="queue_call"),
     path("runs/<int:run_id>/<str:action>/", views.run_control, name="run_control"),
     path("calling-rules/", views.calling_rules, name="calling_rules"),
+    path("campaigns/", campaign_views.campaign_index, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/<str:action>/", campaign_views.campaign_control, name="campaign_control"),
+    path("customers/<int:customer_id>/callback/", promise_views.callback_new, name="callback_new"),
+    path("alerts/", promise_views.alert_list, name="alert_list"),
+    path("alerts/<int:alert_id>/resolve/", promise_views.alert_resolve, name="alert_resolve"),
     path("calls/", views.call_index, name="list"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
     path("calls/<uuid:uuid>/audio/", views.call_audio, name="call_audio"),

@@ -49,6 +49,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointments = customer.appointments.order_by("-starts_at")[:20]
     held_back = customer.queue_entries.exclude(skip_reason="").filter(status__in=("waiting", "blocked")).first()
     queued = customer.queue_entries.filter(status__in=("waiting", "calling")).first()
+    alerts = customer.alerts.filter(resolved_at__isnull=True)  # promises not kept on time (calls' alerts)
     return render(
         request,
         "customers/customer_detail.html",
@@ -58,5 +59,6 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "appointments": appointments,
             "held_back": held_back,
             "queued": queued,
+            "alerts": alerts,
         },
     )

@@ -20,12 +20,12 @@ from tests.calls.dialing_helpers import ListenerThread, customers_for, fast_poli
 
 
 @contextmanager
-def whole_system(settings, office, script, people: list[Persona], **policy) -> Iterator[SwitchThread]:
+def whole_system(settings, office, script, people: list[Persona], clock=pinned_now, **policy) -> Iterator[SwitchThread]:
     script.is_default = True
     script.save()
     runner = start_switch(people, time_scale=0.1)
     settings.FREESWITCH_ESL_PORT = runner.switch.port
-    agent = AgentThread(clock=pinned_now, timing=Timing(hello=1.0, answer=3.0, beep=1.5)).start()
+    agent = AgentThread(clock=clock, timing=Timing(hello=1.0, answer=3.0, beep=1.5)).start()
     listener = ListenerThread(agent_url=agent.url).start()
     try:
         fast_policy(office, **policy)

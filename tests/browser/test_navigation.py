@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MENU = [
     ("Customers", "Customers"),
     ("Queue", "Queue"),
+    ("Campaigns", "Campaigns"),
     ("Calls", "Calls"),
     ("Calendar", "Calendar"),
     ("Scripts", "Scripts"),
@@ -31,7 +32,7 @@ def sign_in(page, base_url, email="alice@north.example"):
 def test_it_signs_in_and_visits_every_menu_entry(page, live_server_url, supervisor, customer, script):
     sign_in(page, live_server_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("North Insurance")
-    expect(page.locator(".figure")).to_have_count(13)  # customers, calls (by outcome, durations), calendars
+    expect(page.locator(".figure")).to_have_count(14)  # alerts, customers, calls (by outcome, durations), calendars
     expect(page.locator(".figure", has_text="Customers")).to_contain_text("1")
     assert page.evaluate("typeof htmx") == "object"  # vendored HTMX loads from our own static files
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,165 @@
+"""Dialing nobody has to press a button for, once a minute (a django-q2 schedule, `calls/0009`):
+
+- each active campaign inside its days and hours gets its people queued and a run that dials them;
+- each office with callbacks or retries due gets a run that dials just those (unless a run staff started is
+  already dialing the office's queue, which includes them);
+- a callback not made within PROMISE_GRACE of the time promised raises an alert (the reason: the calling
+  rules moved it, the switch was down, the run paused, nobody ran the worker), shown on the dashboard and the
+  profile; it resolves itself once the call is made.
+
+`scheduled_dialing_tick(now=…)` does one round and returns the runs it started; the task hands them to the
+worker, tests drive them with a pinned clock. Two rounds at once never dial anyone twice: entries are claimed
+atomically by the dialer, and a customer has at most one unfinished call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from calls.alert_models import Alert
+from calls.campaign_models import Campaign
+from calls.campaigns import campaign_finish_if_over, campaign_queue_refresh, campaign_set_status
+from calls.dialer import BREAKER_PREFIX, dial_run_start
+from calls.models import DialRun, QueueEntry
+from issetter.models import Office
+
+log = logging.getLogger(__name__)
+
+PROMISE_GRACE = dt.timedelta(minutes=10)
+PROMISED_REASONS = [QueueEntry.Reason.CALLBACK, QueueEntry.Reason.RETRY]
+
+
+def scheduled_dialing_tick(*, now: dt.datetime) -> list[DialRun]:
+    promises_missed_alert(now=now)  # first: the runs that stopped still say why
+    promises_kept_resolve(now=now)
+    started = [run for campaign in _active_campaigns() if (run := _campaign_round(campaign, now))]
+    started += [run for office in _offices_with_promises_due(now) if (run := _promises_run_start(office))]
+    return started
+
+
+def _active_campaigns():
+    return Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related("office", "script")
+
+
+def _campaign_round(campaign: Campaign, now: dt.datetime) -> DialRun | None:
+    if campaign_finish_if_over(campaign=campaign, now=now) or not campaign.is_open_at(now):
+        return None
+    campaign_queue_refresh(campaign=campaign, now=now)
+    with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=campaign.office_id).first()  # one round starts it
+        if DialRun.objects.filter(campaign=campaign, status=DialRun.Status.RUNNING).exists():
+            return None
+        paused = DialRun.objects.filter(campaign=campaign, status=DialRun.Status.PAUSED)
+        if not _runs_superseded(paused):  # its calls keep failing: the campaign waits for staff
+            reason = paused.filter(status_reason__startswith=BREAKER_PREFIX).values_list("status_reason", flat=True)
+            campaign_set_status(campaign=campaign, status=Campaign.Status.PAUSED, reason=reason.first())
+            return None
+        due = QueueEntry.objects.filter(campaign=campaign, status=QueueEntry.Status.WAITING).filter(
+            Q(due_at__isnull=True) | Q(due_at__lte=now)
+        )
+        if not due.exists():
+            return None
+        return dial_run_start(
+            office=campaign.office,
+            script=campaign.script,
+            started_by=campaign.created_by,
+            kind=DialRun.Kind.CAMPAIGN,
+            campaign=campaign,
+        )
+
+
+def _offices_with_promises_due(now: dt.datetime):
+    due = _promises_due(now)
+    return Office.objects.filter(pk__in=due.values("office_id"))
+
+
+def _promises_due(now: dt.datetime):
+    return QueueEntry.objects.filter(
+        status=QueueEntry.Status.WAITING, reason__in=PROMISED_REASONS, campaign__isnull=True, due_at__lte=now
+    )
+
+
+def _promises_run_start(office: Office) -> DialRun | None:
+    with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=office.pk).first()
+        dialing = DialRun.objects.filter(
+            office=office, status=DialRun.Status.RUNNING, kind__in=[DialRun.Kind.MANUAL, DialRun.Kind.PROMISES]
+        )
+        if dialing.exists():
+            return None
+        stalled = DialRun.objects.filter(office=office, kind=DialRun.Kind.PROMISES, status=DialRun.Status.PAUSED)
+        if not _runs_superseded(stalled):
+            return None
+        return dial_run_start(office=office, kind=DialRun.Kind.PROMISES)
+
+
+def _runs_superseded(paused) -> bool:
+    """A scheduled run paused because the switch was away is replaced by a fresh one (which tries the line
+    again); one the safety check paused (too many calls failed) waits for staff — False."""
+    if paused.filter(status_reason__startswith=BREAKER_PREFIX).exists():
+        return False
+    for run in paused:
+        replaced = f"Replaced by the next scheduled round; it had stopped: {run.status_reason}"
+        DialRun.objects.filter(pk=run.pk, status=DialRun.Status.PAUSED).update(
+            status=DialRun.Status.CANCELLED, status_reason=replaced[:255], finished_at=timezone.now()
+        )
+    return True
+
+
+def promises_missed_alert(*, now: dt.datetime) -> int:
+    """An alert for each callback still waiting PROMISE_GRACE after the time promised; returns how many new."""
+    late = QueueEntry.objects.filter(
+        status=QueueEntry.Status.WAITING,
+        reason=QueueEntry.Reason.CALLBACK,
+        promised_for__lt=now - PROMISE_GRACE,
+    ).exclude(alerts__kind=Alert.Kind.PROMISE_MISSED)
+    raised = 0
+    for entry in late.select_related("customer", "office"):
+        try:
+            with transaction.atomic():
+                Alert.objects.create(
+                    office=entry.office,
+                    customer=entry.customer,
+                    queue_entry=entry,
+                    kind=Alert.Kind.PROMISE_MISSED,
+                    message=_missed_message(entry, now)[:500],
+                )
+            raised += 1
+        except IntegrityError:
+            pass  # another round raised it
+    if raised:
+        log.warning("scheduled dialing: %d promised callbacks were not made on time", raised)
+    return raised
+
+
+def _missed_message(entry: QueueEntry, now: dt.datetime) -> str:
+    zone = entry.office.zone
+    promised = entry.promised_for.astimezone(zone)
+    who = entry.customer.full_name or entry.customer.phone
+    head = f"The callback promised to {who} for {promised:%a %b %-d, %-I:%M %p} has not been made"
+    if entry.skip_reason:
+        moved = f" (now due {entry.due_at.astimezone(zone):%a %-I:%M %p})" if entry.due_at else ""
+        return f"{head}: the calling rules held it back{moved}: {entry.skip_reason}"
+    stalled = (
+        DialRun.objects.filter(office=entry.office, status__in=[DialRun.Status.PAUSED, DialRun.Status.FAILED])
+        .exclude(status_reason="")
+        .order_by("-created_at")
+        .first()
+    )
+    if stalled is not None and stalled.created_at >= entry.promised_for - PROMISE_GRACE:
+        return f"{head}: the run that should have made it stopped: {stalled.status_reason}"
+    return f"{head}: nothing dialed it — check that the worker and the phone line are running."
+
+
+def promises_kept_resolve(*, now: dt.datetime | None = None) -> int:
+    """Alerts about callbacks that have since been made (or taken off the queue) resolve themselves."""
+    return (
+        Alert.objects.filter(kind=Alert.Kind.PROMISE_MISSED, resolved_at__isnull=True, queue_entry__isnull=False)
+        .exclude(queue_entry__status=QueueEntry.Status.WAITING)
+        .update(resolved_at=now or timezone.now(), resolution="The callback was made late (or taken off the queue).")
+    )
