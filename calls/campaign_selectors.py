@@ -7,7 +7,9 @@ import datetime as dt
 from django.db.models import Count, Q
 
 from calls.campaign_models import Campaign
+from calls.campaigns import campaign_audience
 from calls.models import Call, QueueEntry
+from calls.queue_services import queueable
 
 OUTCOMES = {
     "booked": Call.Outcome.BOOKED,
@@ -29,10 +31,15 @@ def campaign_list(*, office):
 def campaign_figures(*, campaign: Campaign) -> dict:
     """People reached so far and what their calls came to; `progress` is the share of its people done."""
     entries = QueueEntry.objects.filter(campaign=campaign)
-    people = entries.values("customer_id").distinct().count()
-    if campaign.audience == Campaign.Audience.FIXED:
-        people = max(people, campaign.customers.count())
+    joining = 0  # who its criteria select and may be called, not queued yet (they join in its next hours)
+    if campaign.status in Campaign.OPEN_STATUSES:
+        joining = queueable(campaign_audience(campaign), campaign.office).exclude(
+            pk__in=entries.values("customer_id")
+        )
+        joining = joining.values("pk").distinct().count()
+    people = entries.values("customer_id").distinct().count() + joining
     open_people = entries.filter(status__in=QueueEntry.OPEN_STATUSES).values("customer_id").distinct().count()
+    open_people += joining
     held_back = entries.filter(status=QueueEntry.Status.WAITING).exclude(skip_reason="").count()
     calls = Call.objects.filter(dial_run__campaign=campaign)
     counted = calls.aggregate(
