@@ -16,9 +16,12 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
-def lines_for(*, script: Script, customer: Customer, office: Office) -> Lines:
+def lines_for(
+    *, script: Script, customer: Customer | None, office: Office, inbound: bool = False, reminder: bool = False
+) -> Lines:
+    """`customer` None: a caller we do not know (inbound)."""
     values = _Keep(
-        first_name=customer.first_name or "there",
+        first_name=(customer.first_name if customer else "") or "there",
         agent_name=script.agent_name,
         office_name=office.name,
         office_legal_name=office.legal_name or office.name,
@@ -48,6 +51,9 @@ def lines_for(*, script: Script, customer: Customer, office: Office) -> Lines:
         objection_answers={key: fill(answer) for key, answer in _answers(script.objection_answers).items()},
         facts=tuple(fill(line) for line in (script.facts or "").splitlines() if line.strip()),
         appointment=f"{script.appointment_type} ({script.appointment_minutes} minutes)",
+        appointment_type=script.appointment_type,
+        inbound=("known" if customer else "unknown") if inbound else "",
+        reminder=reminder,
     )
 
 

@@ -138,7 +138,8 @@ class CallSession(AudioTurns):
 
     async def run(self) -> None:
         self._status(Call.AgentStatus.LISTENING)
-        self.timer.after(self.timing.hello, self._silence)  # greet even if nobody says hello
+        inbound = self.call.direction == Call.Direction.INBOUND  # they called: the agent speaks first, at once
+        self.timer.after(0.0 if inbound else self.timing.hello, self._silence)  # greet even if nobody says hello
         try:
             async for message in self.socket:
                 if isinstance(message, bytes):

@@ -12,6 +12,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from agent.dialogue.policy_appointment import LISTENING as APPOINTMENT_WORDS
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import understand
 from agent.pipeline.hearing import Heard, HeardKind, Hearing
@@ -24,6 +25,7 @@ from agent.speech.tts import VoiceError
 from calls.models import Turn
 
 log = logging.getLogger("agent.session")
+APPOINTMENT_STATES = (DialogueState.APPOINTMENT, DialogueState.CONFIRM_CANCEL)  # its words join the grammar
 
 BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
 SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a person's "Hello?" or "Yes,
@@ -231,6 +233,7 @@ class AudioTurns:
             offered=offered,
             opt_out_phrases=tuple(lines.opt_out_phrases),
             objections=tuple(lines.objection_answers),
+            extra=APPOINTMENT_WORDS if policy.state in APPOINTMENT_STATES else (),
         )
         return self.speech.grammar(listening)
 

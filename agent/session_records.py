@@ -15,7 +15,7 @@ from agent.pipeline.recording import CallRecorder
 from agent.script_lines import lines_for
 from agent.selectors import script_for_call
 from agent.tools import CallTools
-from calls.models import Call
+from calls.models import Call, QueueEntry
 from calls.services import call_flag, call_recording_save
 
 
@@ -33,7 +33,11 @@ async def in_thread(work: Callable, *args, **kwargs):
 
 
 def call_load(call_id: str) -> Call | None:
-    return Call.objects.select_related("customer", "office", "script", "dial_run").filter(pk=call_id).first()
+    return (
+        Call.objects.select_related("customer", "office", "script", "dial_run", "queue_entry")
+        .filter(pk=call_id)
+        .first()
+    )
 
 
 def call_policy(call: Call, clock: Callable):
@@ -42,7 +46,9 @@ def call_policy(call: Call, clock: Callable):
         call_flag(call_id=call.pk, reason=chosen.problem)
     script = chosen.script
     tools = CallTools(call=call, script=script, clock=clock)
-    lines = lines_for(script=script, customer=call.customer, office=call.office)
+    inbound = call.direction == Call.Direction.INBOUND
+    reminder = bool(call.queue_entry_id and call.queue_entry.reason == QueueEntry.Reason.REMINDER)
+    lines = lines_for(script=script, customer=call.customer, office=call.office, inbound=inbound, reminder=reminder)
     policy = policy_for(script=script, lines=lines, tools=tools)
     policy.speech_model_answers = bool(script is not None and script.speech_model_answers)
     return policy, chosen.voice

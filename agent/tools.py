@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from agent.appointment_tools import AppointmentTools
 from agent.dialogue.policy import Booked
 from agent.offers_on_the_table import offers_elsewhere, offers_made, offers_withdrawn
 from calendars.availability import availability_of, slot_answer
@@ -17,6 +18,7 @@ from calendars.models import Appointment
 from calendars.services import booking_calendar_of
 from calendars.slots import Interval, slots_available, slots_in_part_of_day, slots_proposed
 from calls.call_record import call_booked_record, call_wrong_number_record, callback_schedule
+from calls.inbound import caller_message_record
 from calls.models import Call, OfficeHoliday
 from customers.do_not_call import dnc_add
 from customers.models import DoNotCallEntry
@@ -35,7 +37,7 @@ def _staff_member_of(call: Call):
     return None
 
 
-class CallTools:
+class CallTools(AppointmentTools):
     def __init__(self, *, call: Call, script=None, clock: Callable[[], dt.datetime] = timezone.now) -> None:
         self.call, self.script, self.clock = call, script, clock
         self.office = call.office
@@ -105,6 +107,8 @@ class CallTools:
 
     def book(self, starts_at: dt.datetime) -> Booked:
         self._offers.clear()  # whatever happens, the calendar has changed or was found to differ
+        if self.moving is not None:  # the time they picked for the appointment they have
+            return self._move(starts_at)
         if self.calendar is None:
             return Booked(False, unusable=True)
         result = appointment_book(
@@ -132,10 +136,13 @@ class CallTools:
     def wrong_number(self) -> None:
         call_wrong_number_record(call=self.call)
 
+    def caller_message(self, text: str) -> None:
+        caller_message_record(call_id=self.call.pk, message=text)
+
     def do_not_call(self) -> None:
         dnc_add(
             office=self.office,
-            number=self.call.customer.phone,
+            number=self.call.customer.phone if self.call.customer_id else self.call.from_number,
             source=DoNotCallEntry.Source.CALL,
             reason="Asked on a call",
         )

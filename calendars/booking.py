@@ -170,6 +170,22 @@ def appointment_cancel(*, appointment: Appointment, comment: str = "", now: dt.d
     return problem
 
 
+def appointment_confirm(*, appointment: Appointment, now: dt.datetime | None = None) -> str:
+    """The customer confirmed they are coming: noted here and on the calendar's event. Returns a problem, or ''."""
+    now = now or timezone.now()
+    note = f"Confirmed by the customer on a call, {now.astimezone(appointment.office.zone):%a %b %-d, %-I:%M %p}."
+    notes = f"{appointment.notes}\n{note}".strip()
+    Appointment.objects.filter(pk=appointment.pk).update(confirmed_at=now, notes=notes)
+    appointment.refresh_from_db()
+    if appointment.provider_event_id and appointment.calendar_account:
+        try:
+            provider_for(appointment.calendar_account).update(appointment.provider_event_id, _draft(appointment))
+        except CalendarError as problem:
+            calendar_account_problem(account=appointment.calendar_account, problem=problem)
+            return f"Confirmed here, but the calendar said: {problem}"
+    return ""
+
+
 def appointment_reschedule(
     *, appointment: Appointment, starts_at: dt.datetime, now: dt.datetime | None = None
 ) -> BookingResult:

@@ -99,10 +99,11 @@ class CallAdmin(OfficeScopedAdmin):
         "billsec",
         "flagged",
     )
-    list_filter = ("status", "outcome", "answered_by", "flagged")
+    list_filter = ("direction", "status", "outcome", "answered_by", "flagged")
     search_fields = ("uuid", "to_number", "customer__first_name", "customer__last_name")
     date_hierarchy = "created_at"
     readonly_fields = (
+        "direction",
         "customer",
         "dial_run",
         "queue_entry",

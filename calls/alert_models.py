@@ -1,5 +1,6 @@
-"""Alerts: something staff must know and act on — a promise to a customer that was not kept on time. Shown on
-the dashboard and on the customer's profile until it is resolved (the promise kept, or staff dismissed it)."""
+"""Alerts: something staff must know and act on — a promise to a customer that was not kept on time, a message
+a caller we did not know left. Shown on the dashboard (and a customer's on their profile) until it is resolved
+(the promise kept, or staff dismissed it)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from issetter.models import Office
 class Alert(models.Model):
     class Kind(models.TextChoices):
         PROMISE_MISSED = "promise_missed", "Promised callback not made on time"
+        CALLER_MESSAGE = "caller_message", "A caller left a message"
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="alerts")
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
     queue_entry = models.ForeignKey(
         "calls.QueueEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )

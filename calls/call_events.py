@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calls.campaigns import campaign_of_call, campaign_retry_at
+from calls.inbound import inbound_call_open
 from calls.models import Call, CallEvent, DialingPolicy, QueueEntry
 from calls.telephony.fork_protocol import GOODBYE, ForkEvent
 
@@ -105,6 +106,8 @@ def call_event_record(*, headers: dict[str, str], body: str = "", now: dt.dateti
     with transaction.atomic():  # one commit per event: the event kept and its effect applied together
         # The row lock serialises every event of this call.
         call = Call.objects.select_for_update().filter(pk=call_id).order_by().first()
+        if call is None:
+            call = inbound_call_open(headers=headers, call_id=call_id, now=now)  # someone calling the office
         if call is None:
             return None  # not one of our calls
         kept = CallEvent(
@@ -244,7 +247,7 @@ def _follow_up(call: Call, now: dt.datetime) -> None:
         QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).update(
             status=QueueEntry.Status.DONE, updated_at=now
         )
-    retry_at = call_retry_at(call=call)
+    retry_at = call_retry_at(call=call) if call.direction == Call.Direction.OUTBOUND and call.customer_id else None
     if retry_at is not None:
         try:
             with transaction.atomic():
@@ -258,7 +261,8 @@ def _follow_up(call: Call, now: dt.datetime) -> None:
                 )
         except IntegrityError:
             pass  # someone queued the customer meanwhile: that entry stands
-    customer_profile_refresh(customer_id=call.customer_id)
+    if call.customer_id:  # a caller we do not know has no profile
+        customer_profile_refresh(customer_id=call.customer_id)
 
 
 def call_retry_at(*, call: Call) -> dt.datetime | None:

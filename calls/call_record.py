@@ -134,5 +134,5 @@ def _locked(call_id) -> Call | None:
 
 def _profile_refreshed_if_ended(call: Call) -> None:
     """The end's follow-up already brought the profile up to date with what the call was then: again, now."""
-    if call.status == Call.Status.ENDED:
+    if call.status == Call.Status.ENDED and call.customer_id:
         customer_profile_refresh(customer_id=call.customer_id)

@@ -33,9 +33,7 @@ def campaign_figures(*, campaign: Campaign) -> dict:
     entries = QueueEntry.objects.filter(campaign=campaign)
     joining = 0  # who its criteria select and may be called, not queued yet (they join in its next hours)
     if campaign.status in Campaign.OPEN_STATUSES:
-        joining = queueable(campaign_audience(campaign), campaign.office).exclude(
-            pk__in=entries.values("customer_id")
-        )
+        joining = queueable(campaign_audience(campaign), campaign.office).exclude(pk__in=entries.values("customer_id"))
         joining = joining.values("pk").distinct().count()
     people = entries.values("customer_id").distinct().count() + joining
     open_people = entries.filter(status__in=QueueEntry.OPEN_STATUSES).values("customer_id").distinct().count()

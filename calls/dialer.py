@@ -251,7 +251,7 @@ def _due_entries(run: DialRun, now: dt.datetime):
         return due.filter(campaign=run.campaign)
     due = due.filter(campaign__isnull=True)
     if run.kind == DialRun.Kind.PROMISES:
-        due = due.filter(reason__in=[QueueEntry.Reason.CALLBACK, QueueEntry.Reason.RETRY])
+        due = due.filter(reason__in=QueueEntry.PROMISED_REASONS)
     return due
 
 

@@ -37,6 +37,9 @@ class DialingPolicy(models.Model):
     max_attempts = models.PositiveSmallIntegerField(default=3, help_text="No answer or busy: give up after.")
     voicemail_cooldown_days = models.PositiveSmallIntegerField(default=7)
     retry_failed_once = models.BooleanField(default=True)
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Call each customer this many hours before their appointment; empty: no."
+    )
     max_attempts_per_day = models.PositiveSmallIntegerField(default=2)
     max_attempts_per_week = models.PositiveSmallIntegerField(default=5)
     min_minutes_between_attempts = models.PositiveIntegerField(default=60)
@@ -153,8 +156,10 @@ class QueueEntry(models.Model):
         MANUAL = "manual", "Queued by staff"
         RETRY = "retry", "Retry"
         CALLBACK = "callback", "Callback requested"
+        REMINDER = "reminder", "Appointment reminder"
 
     OPEN_STATUSES = (Status.WAITING, Status.CALLING)
+    PROMISED_REASONS = (Reason.CALLBACK, Reason.RETRY, Reason.REMINDER)  # dialed at their time by the scheduler
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="queue_entries")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="queue_entries")
@@ -166,6 +171,9 @@ class QueueEntry(models.Model):
         null=True, blank=True, help_text="A callback: the time promised to the person (due_at may move later)."
     )
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries")
+    appointment = models.ForeignKey(
+        "calendars.Appointment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )  # a reminder call: the appointment it is about
     note = models.CharField(max_length=255, blank=True)
     skip_reason = models.CharField(max_length=255, blank=True, help_text="Why the calling rules held it back.")
     skipped_at = models.DateTimeField(null=True, blank=True)
@@ -209,9 +217,17 @@ class Call(models.Model):
         DO_NOT_CALL = "do_not_call", "Asked not to be called"
         HUNG_UP = "hung_up", "Hung up"
         VOICEMAIL_LEFT = "voicemail_left", "Voicemail left"
+        APPOINTMENT_CONFIRMED = "appointment_confirmed", "Appointment confirmed"
+        RESCHEDULED = "rescheduled", "Appointment moved"
+        APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+        MESSAGE_TAKEN = "message_taken", "Message taken"  # an inbound caller we did not know left a message
         NO_ANSWER = "no_answer", "No answer"
         BUSY = "busy", "Busy"
         FAILED = "failed", "Failed"
+
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", "We called"
+        INBOUND = "inbound", "They called us"
 
     class AnsweredBy(models.TextChoices):
         UNKNOWN = "unknown", "Unknown"
@@ -230,14 +246,16 @@ class Call(models.Model):
 
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, help_text="= origination_uuid")
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="calls")
-    customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="calls")  # keeps call records
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.OUTBOUND)
+    # Keeps call records; empty for a caller we do not know (yet).
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.RESTRICT, related_name="calls")
     dial_run = models.ForeignKey(DialRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
     queue_entry = models.ForeignKey(QueueEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
     script = models.ForeignKey("callscripts.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     to_number = models.CharField(max_length=16)
     from_number = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
     job_uuid = models.CharField(max_length=64, blank=True, help_text="bgapi Job-UUID of the originate.")
     created_at = models.DateTimeField(auto_now_add=True)
     originated_at = models.DateTimeField(null=True, blank=True)
@@ -269,8 +287,11 @@ class Call(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            # Nobody is dialled twice at once: one unfinished call per customer.
-            models.UniqueConstraint(fields=["customer"], condition=~Q(status="ended"), name="one_unfinished_call"),
+            # Nobody is dialled twice at once: one unfinished outbound call per customer (they may call us
+            # meanwhile: an inbound call may overlap it).
+            models.UniqueConstraint(
+                fields=["customer"], condition=~Q(status="ended") & Q(direction="outbound"), name="one_unfinished_call"
+            ),
         ]
         indexes = [
             models.Index(fields=["office", "created_at"]),

@@ -17,7 +17,9 @@ class PromiseError(Exception):
     """The callback cannot be promised; the message says why."""
 
 
-def callback_promise(*, customer, at: dt.datetime, promised_by=None, note: str = "") -> QueueEntry:
+def callback_promise(
+    *, customer, at: dt.datetime, promised_by=None, note: str = "", now: dt.datetime | None = None
+) -> QueueEntry:
     """Staff promised to call the customer back at `at`: they wait in the queue until then (replacing a waiting
     entry), and the scheduler dials them at that time (or the nearest time the calling rules allow)."""
     if (
@@ -25,7 +27,7 @@ def callback_promise(*, customer, at: dt.datetime, promised_by=None, note: str =
         or DoNotCallEntry.objects.filter(office_id=customer.office_id, phone=customer.phone).exists()
     ):
         raise PromiseError(f"{customer} is on the do-not-call list: no callback can be promised.")
-    if at < timezone.now() - dt.timedelta(minutes=1):
+    if at < (now or timezone.now()) - dt.timedelta(minutes=1):
         raise PromiseError("That time has passed: choose a time to come.")
     with transaction.atomic():
         if QueueEntry.objects.filter(customer=customer, status=QueueEntry.Status.CALLING).exists():

@@ -1,7 +1,8 @@
 """Dialing nobody has to press a button for, once a minute (a django-q2 schedule, `calls/0009`):
 
 - each active campaign inside its days and hours gets its people queued and a run that dials them;
-- each office with callbacks or retries due gets a run that dials just those (unless a run staff started is
+- each office that asks for reminder calls gets one queued for each appointment starting within its hours;
+- each office with callbacks, retries or reminders due gets a run that dials just those (unless a run staff started is
   already dialing the office's queue, which includes them);
 - a callback not made within PROMISE_GRACE of the time promised raises an alert (the reason: the calling
   rules moved it, the switch was down, the run paused, nobody ran the worker), shown on the dashboard and the
@@ -21,22 +22,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from calendars.models import Appointment
 from calls.alert_models import Alert
 from calls.campaign_models import Campaign
 from calls.campaigns import campaign_finish_if_over, campaign_queue_refresh, campaign_set_status
 from calls.dialer import BREAKER_PREFIX, dial_run_start
-from calls.models import DialRun, QueueEntry
+from calls.models import DialingPolicy, DialRun, QueueEntry
 from issetter.models import Office
 
 log = logging.getLogger(__name__)
 
 PROMISE_GRACE = dt.timedelta(minutes=10)
-PROMISED_REASONS = [QueueEntry.Reason.CALLBACK, QueueEntry.Reason.RETRY]
 
 
 def scheduled_dialing_tick(*, now: dt.datetime) -> list[DialRun]:
     promises_missed_alert(now=now)  # first: the runs that stopped still say why
     promises_kept_resolve(now=now)
+    reminders_queue(now=now)
     started = [run for campaign in _active_campaigns() if (run := _campaign_round(campaign, now))]
     started += [run for office in _offices_with_promises_due(now) if (run := _promises_run_start(office))]
     return started
@@ -80,7 +82,7 @@ def _offices_with_promises_due(now: dt.datetime):
 
 def _promises_due(now: dt.datetime):
     return QueueEntry.objects.filter(
-        status=QueueEntry.Status.WAITING, reason__in=PROMISED_REASONS, campaign__isnull=True, due_at__lte=now
+        status=QueueEntry.Status.WAITING, reason__in=QueueEntry.PROMISED_REASONS, campaign__isnull=True, due_at__lte=now
     )
 
 
@@ -163,3 +165,36 @@ def promises_kept_resolve(*, now: dt.datetime | None = None) -> int:
         .exclude(queue_entry__status=QueueEntry.Status.WAITING)
         .update(resolved_at=now or timezone.now(), resolution="The callback was made late (or taken off the queue).")
     )
+
+
+def reminders_queue(*, now: dt.datetime) -> int:
+    """Offices that ask for reminder calls (`DialingPolicy.reminder_hours_before`): each booked appointment
+    starting within that many hours gets one reminder call, queued now (the calling rules still decide when it
+    is made). A customer already waiting in the queue is tried again next round. Returns how many were queued."""
+    queued = 0
+    for policy in DialingPolicy.objects.filter(reminder_hours_before__isnull=False).select_related("office"):
+        due = Appointment.objects.filter(
+            office=policy.office,
+            status=Appointment.Status.BOOKED,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(hours=policy.reminder_hours_before),
+            reminders__isnull=True,
+            customer__do_not_call=False,
+        ).select_related("customer")
+        for appointment in due:
+            when = appointment.starts_at.astimezone(policy.office.zone)
+            try:
+                with transaction.atomic():
+                    QueueEntry.objects.create(
+                        office=policy.office,
+                        customer=appointment.customer,
+                        reason=QueueEntry.Reason.REMINDER,
+                        appointment=appointment,
+                        due_at=now,
+                        priority=5,
+                        note=f"Reminder of the appointment on {when:%a %b %-d, %-I:%M %p}",
+                    )
+                queued += 1
+            except IntegrityError:
+                pass  # waiting in the queue already: next round
+    return queued

@@ -36,6 +36,8 @@ class Channel:
     variables: dict[str, str]
     caller_id_name: str = "Phonify"
     caller_id_number: str = "0000000000"
+    direction: str = "outbound"  # "inbound": the persona called the office (Switch.call_in)
+    destination: str = ""  # the number dialed, for an inbound call (the office's)
     created_us: int = field(default_factory=now_us)
     progress_us: int = 0
     progress_media_us: int = 0
@@ -114,8 +116,8 @@ class Channel:
             ("Channel-State-Number", str(_STATE_NUMBERS.get(self.state, 0))),
             ("Channel-Name", self.name),
             ("Unique-ID", self.uuid),
-            ("Call-Direction", "outbound"),
-            ("Presence-Call-Direction", "outbound"),
+            ("Call-Direction", self.direction),
+            ("Presence-Call-Direction", self.direction),
             ("Channel-HIT-Dialplan", "false"),
             ("Channel-Call-UUID", self.uuid),
             ("Answer-State", self.answer_state),
@@ -127,10 +129,10 @@ class Channel:
             ("Channel-Read-Codec-Rate", "16000"),
             ("Channel-Write-Codec-Name", "L16"),
             ("Channel-Write-Codec-Rate", "16000"),
-            ("Caller-Direction", "outbound"),
+            ("Caller-Direction", self.direction),
             ("Caller-Caller-ID-Name", self.caller_id_name),
             ("Caller-Caller-ID-Number", self.caller_id_number),
-            ("Caller-Destination-Number", self.number),
+            ("Caller-Destination-Number", self.destination or self.number),
             ("Caller-Unique-ID", self.uuid),
             ("Caller-Channel-Name", self.name),
             ("Caller-Channel-Created-Time", str(self.created_us)),

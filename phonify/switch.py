@@ -23,6 +23,7 @@ from phonify.call_audio import agent_track, write_call_wav
 from phonify.channel import ANSWER_FAILURES, CAUSES, Channel, now_us
 from phonify.connection import Connection
 from phonify.conversation import SpokenConversation
+from phonify.inbound_calls import InboundCalls
 from phonify.originate import OriginateUsageError, parse_originate
 from phonify.personas import Persona
 
@@ -43,7 +44,7 @@ WITH_VARIABLES = {
 SECONDS_PER_CHARACTER = 0.06  # how long a spoken greeting lasts
 
 
-class Switch(ApiCommands):
+class Switch(ApiCommands, InboundCalls):
     def __init__(
         self,
         *,

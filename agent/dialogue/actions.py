@@ -60,6 +60,9 @@ class Lines:
     objection_answers: dict[str, str] = field(default_factory=dict)
     facts: tuple[str, ...] = ()  # what the office lets the agent tell a callee who asks
     appointment: str = ""  # "annual review (30 minutes)"
+    appointment_type: str = ""  # "annual review"
+    inbound: str = ""  # they called us: "known" (a customer, by their number) or "unknown"; "" when we called
+    reminder: bool = False  # we call to remind them of an appointment they have
 
 
 @dataclass
@@ -89,6 +92,22 @@ class Tools(Protocol):
     def do_not_call(self) -> None: ...
 
     def wrong_number(self) -> None: ...
+
+    def appointment(self):
+        """The appointment the call is about (a reminder's, or an inbound customer's next one), or None."""
+        ...
+
+    def appointment_confirm(self) -> None: ...
+
+    def appointment_cancel(self) -> None: ...
+
+    def appointment_move_start(self) -> None:
+        """The next time booked moves that appointment instead of booking a new one."""
+        ...
+
+    def caller_message(self, text: str) -> None:
+        """A caller we do not know left this message for staff."""
+        ...
 
     def offers_release(self) -> None:
         """The call is over: the times it had on offer may be offered to other calls."""

@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 
 from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
+from agent.dialogue.policy_appointment import QUESTION, AppointmentChanges
 from agent.dialogue.policy_hearing import CHECKS, UNCLEAR_BEFORE_GIVING_UP, HearingRepairs
+from agent.dialogue.policy_inbound import MESSAGE_ASK, InboundCalls, returning_a_call
 from agent.dialogue.policy_times import TimeChoice
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import Understood, understand
@@ -57,7 +59,7 @@ ENDS_THE_CALL = ("wrong_person", "deceased", "not_available", "someone_else", "n
                  "callback", "ask_person")  # fmt: skip
 
 
-class ScriptedPolicy(TimeChoice, HearingRepairs):
+class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChanges):
     openings = OPENINGS
 
     def __init__(self, *, lines: Lines, tools: Tools) -> None:
@@ -130,6 +132,8 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
 
     # ---- the states ---------------------------------------------------------------------------------
     def _greet(self) -> list:
+        if self.lines.inbound:
+            return self._greet_inbound()
         self.state = DialogueState.IDENTIFY
         notice = f" {self.lines.recording_notice}" if self.lines.recording_notice else ""
         return [self._say(f"{self.lines.greeting}{notice}")]
@@ -141,6 +145,10 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
                 return [self._say(f"No problem. {self._prompt()}")]
         if self._guessed(meant) and meant.intent in ENDS_THE_CALL:
             return self._check(meant)  # words only guessed never end a call: asked about, or asked again
+        if self.lines.inbound and self.state == DialogueState.OFFER and returning_a_call(meant.text):
+            return self._returning()  # "you called me?"
+        if self.state == DialogueState.MESSAGE and meant.intent not in ("opt_out", "opt_out_unsure"):
+            return self._message(meant)  # whatever an unknown caller says now is their message
         general = self._anywhere(meant)
         if general is not None:
             return general
@@ -151,6 +159,9 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
             DialogueState.CONFIRM_OPT_OUT: self._confirm_opt_out,
             DialogueState.CONFIRM_INTENT: self._confirm_intent,
             DialogueState.NOT_AVAILABLE: self._not_available,
+            DialogueState.MESSAGE: self._message,
+            DialogueState.APPOINTMENT: self._appointment,
+            DialogueState.CONFIRM_CANCEL: self._confirm_cancel,
         }.get(self.state)
         return handler(meant) if handler else self._unclear()
 
@@ -319,6 +330,8 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
         )
 
     def _offer_first(self) -> list:
+        if self.lines.reminder and self.tools.appointment() is not None:  # a reminder call: about that one
+            return self._appointment_named("I'm calling to remind you of")
         self.offered = self.tools.offer(count=3)
         if not self.offered:
             when = self.tools.callback(None)
@@ -341,6 +354,10 @@ class ScriptedPolicy(TimeChoice, HearingRepairs):
             return f"Shall I book {self._spoken(self.pending)}?"
         if state == DialogueState.NOT_AVAILABLE:
             return f"Is there a better time to reach {self.lines.first_name}?"
+        if state == DialogueState.MESSAGE:
+            return MESSAGE_ASK
+        if state in (DialogueState.APPOINTMENT, DialogueState.CONFIRM_CANCEL):
+            return QUESTION
         return ""
 
     def _sure(self, meant: Understood) -> bool:

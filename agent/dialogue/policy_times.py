@@ -141,6 +141,10 @@ class TimeChoice:
                 f"calendar shortly. {self.lines.closing}",
                 "booked",
             )
+        if result.booked and getattr(self.tools, "moving", None) is not None:  # the appointment they had, moved
+            return self._close(
+                f"Done: your appointment is now {self._spoken(result.starts_at)}. {self.lines.closing}", "rescheduled"
+            )
         if result.booked:
             return self._close(f"You're all set for {self._spoken(result.starts_at)}. {self.lines.closing}", "booked")
         if result.unusable:  # never "just taken" when it was not: staff book it with them

@@ -15,4 +15,7 @@ class DialogueState(StrEnum):
     CONFIRM_OPT_OUT = "confirm_opt_out"  # "Would you like us to stop calling you?"
     HOLDING = "holding"  # "hold on a second": waiting quietly
     NOT_AVAILABLE = "not_available"  # the person is not there: when to call back?
+    APPOINTMENT = "appointment"  # their appointment named: "Will you still be able to make it …?"
+    CONFIRM_CANCEL = "confirm_cancel"  # "Just to be sure: shall I cancel …?"
+    MESSAGE = "message"  # a caller we do not know: "Please say your name and your message."
     CLOSED = "closed"  # goodbye said; nothing more is heard

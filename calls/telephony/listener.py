@@ -155,6 +155,8 @@ class EventListener:
             self.events_handled += 1
         if applied is not None and applied.changed:
             self.publisher.changed(applied.call.office_id, headers.get("Event-Date-Timestamp", ""))
+        if applied is None and self.socket is not None and _inbound_not_ours(headers):
+            self._on_hub(self._refuse, headers.get("Unique-ID", ""))
         if applied is None or not self.agent_url or self.socket is None:
             return
         subclass = headers.get("Event-Subclass", "")
@@ -249,6 +251,14 @@ class EventListener:
         except SwitchUnavailableError:
             log.warning("telephony events: could not hang up call %s after %s", call.uuid, why)
 
+    def _refuse(self, channel_uuid: str) -> None:
+        """A call came in on a number that is no office's: it is hung up, not left parked."""
+        log.warning("telephony events: inbound call %s is to no office's number: hung up", channel_uuid)
+        try:
+            self.switch.hangup(channel_uuid, "UNALLOCATED_NUMBER")
+        except SwitchUnavailableError:
+            log.warning("telephony events: could not hang up inbound call %s", channel_uuid)
+
     def _fork_to_agent(self, call: Call) -> None:
         metadata = ForkOpening.for_call(call).encode()  # the agent takes the fork only with the call's secret
         try:
@@ -322,3 +332,8 @@ class EventListener:
                 continue
             ended += call_end_unseen(call=call, switch_now=self.switch_core, after_absence=after_absence)
         return ended
+
+
+def _inbound_not_ours(headers: dict[str, str]) -> bool:
+    """The answer of a call someone made to a number of no office (ours became Calls when first heard)."""
+    return headers.get("Event-Name") == "CHANNEL_ANSWER" and headers.get("Call-Direction") == "inbound"

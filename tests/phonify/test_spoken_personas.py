@@ -162,7 +162,9 @@ def test_a_voicemail_box_greets_beeps_and_transcribes_the_message_left(speaking_
     beep_event_at = next(at for at, name in channel.timeline if name == "avmd::beep")
     assert agent.sent_lines[0][0] > beep_event_at  # the agent spoke after the beep
     assert "call" in " ".join(record["voicemail_recording"])  # the open model's rough transcript
-    assert {"appointment", "office"} <= set(record["voicemail_spotted"])  # the message also says "call us back"  # the words the persona listened for
+    assert {"appointment", "office"} <= set(
+        record["voicemail_spotted"]
+    )  # the message also says "call us back"  # the words the persona listened for
     assert said_by(channel, "callee") == ["Please leave a message."]
 
 
