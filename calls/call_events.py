@@ -20,12 +20,13 @@ import logging
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from calls.campaigns import campaign_of_call, campaign_retry_at
 from calls.inbound import inbound_call_open
 from calls.models import Call, CallEvent, DialingPolicy, QueueEntry
+from calls.queue_services import queue_entry_add_if_free
 from calls.telephony.fork_protocol import GOODBYE, ForkEvent
 
 log = logging.getLogger(__name__)
@@ -248,19 +249,15 @@ def _follow_up(call: Call, now: dt.datetime) -> None:
             status=QueueEntry.Status.DONE, updated_at=now
         )
     retry_at = call_retry_at(call=call) if call.direction == Call.Direction.OUTBOUND and call.customer_id else None
-    if retry_at is not None:
-        try:
-            with transaction.atomic():
-                QueueEntry.objects.create(
-                    office_id=call.office_id,
-                    customer_id=call.customer_id,
-                    reason=QueueEntry.Reason.RETRY,
-                    due_at=retry_at,
-                    campaign=campaign_of_call(call),  # a campaign's retry is dialed by the campaign, in its hours
-                    note=f"Retry after {call.get_outcome_display().lower()}",
-                )
-        except IntegrityError:
-            pass  # someone queued the customer meanwhile: that entry stands
+    if retry_at is not None:  # unless someone queued the customer meanwhile: that entry stands
+        queue_entry_add_if_free(
+            office_id=call.office_id,
+            customer_id=call.customer_id,
+            reason=QueueEntry.Reason.RETRY,
+            due_at=retry_at,
+            campaign=campaign_of_call(call),  # a campaign's retry is dialed by the campaign, in its hours
+            note=f"Retry after {call.get_outcome_display().lower()}",
+        )
     if call.customer_id:  # a caller we do not know has no profile
         customer_profile_refresh(customer_id=call.customer_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -80,3 +80,12 @@ def queue_clear(*, office: Office) -> int:
     return QueueEntry.objects.filter(office=office, status=QueueEntry.Status.WAITING).update(
         status=QueueEntry.Status.REMOVED, updated_at=timezone.now()
     )
+
+
+def queue_entry_add_if_free(**fields) -> QueueEntry | None:
+    """A new waiting entry, unless the customer already has an open one (that one stands): None then."""
+    try:
+        with transaction.atomic():
+            return QueueEntry.objects.create(**fields)
+    except IntegrityError:
+        return None

@@ -28,6 +28,7 @@ from calls.campaign_models import Campaign
 from calls.campaigns import campaign_finish_if_over, campaign_queue_refresh, campaign_set_status
 from calls.dialer import BREAKER_PREFIX, dial_run_start
 from calls.models import DialingPolicy, DialRun, QueueEntry
+from calls.queue_services import queue_entry_add_if_free
 from issetter.models import Office
 
 log = logging.getLogger(__name__)
@@ -183,18 +184,15 @@ def reminders_queue(*, now: dt.datetime) -> int:
         ).select_related("customer")
         for appointment in due:
             when = appointment.starts_at.astimezone(policy.office.zone)
-            try:
-                with transaction.atomic():
-                    QueueEntry.objects.create(
-                        office=policy.office,
-                        customer=appointment.customer,
-                        reason=QueueEntry.Reason.REMINDER,
-                        appointment=appointment,
-                        due_at=now,
-                        priority=5,
-                        note=f"Reminder of the appointment on {when:%a %b %-d, %-I:%M %p}",
-                    )
-                queued += 1
-            except IntegrityError:
-                pass  # waiting in the queue already: next round
+            queued += bool(
+                queue_entry_add_if_free(  # one waiting in the queue already is reminded in a later round
+                    office=policy.office,
+                    customer=appointment.customer,
+                    reason=QueueEntry.Reason.REMINDER,
+                    appointment=appointment,
+                    due_at=now,
+                    priority=5,
+                    note=f"Reminder of the appointment on {when:%a %b %-d, %-I:%M %p}",
+                )
+            )
     return queued
