@@ -12,6 +12,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from agent.dialogue.policy_appointment import APPOINTMENT_STATES
 from agent.dialogue.policy_appointment import LISTENING as APPOINTMENT_WORDS
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import understand
@@ -25,7 +26,6 @@ from agent.speech.tts import VoiceError
 from calls.models import Turn
 
 log = logging.getLogger("agent.session")
-APPOINTMENT_STATES = (DialogueState.APPOINTMENT, DialogueState.CONFIRM_CANCEL)  # its words join the grammar
 
 BACKCHANNEL_SECONDS = 0.8  # a barge-in this short that means nothing is a cough or an "mm-hm"
 SPOT_AFTER = 1.0  # seconds of voice worth searching for a machine's phrases: a person's "Hello?" or "Yes,

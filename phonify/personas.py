@@ -46,6 +46,9 @@ class Persona:
         dict, ...
     ] = ()  # times it would agree to, as windows: {weekday, after, before, next_week, month_day}
     presses_keys: bool = False  # answers "Press 1 for yes, or 2 for no." with the key, not in words
+    calls_in: bool = False  # the persona calls the office (`simulate` places the call) instead of being called
+    known: bool = True  # `simulate` makes the persona one of the office's customers
+    appointment: str = ""  # `simulate` books them this appointment first: office-local "2027-01-06T14:00"
 
 
 def personas_load(path: Path | str | None = None) -> dict[str, Persona]:
@@ -90,7 +93,7 @@ def _persona(entry: dict, where: str) -> Persona:
         number=number,
         answer=answer,
         rings=int(entry.get("rings", 2)),
-        greeting=str(entry.get("greeting", "Hello?")),
+        greeting=str(entry.get("greeting", "" if entry.get("calls_in") else "Hello?")),
         beep=bool(entry.get("beep", True)),
         turns=turns,
         barge_in_at=entry.get("barge_in_at"),
@@ -102,6 +105,9 @@ def _persona(entry: dict, where: str) -> Persona:
         last_name=str(entry.get("last_name") or ""),
         accepts=tuple(dict(window) for window in accepts),
         presses_keys=bool(entry.get("presses_keys", False)),
+        calls_in=bool(entry.get("calls_in", False)),
+        known=bool(entry.get("known", True)),
+        appointment=str(entry.get("appointment") or ""),
     )
 
 

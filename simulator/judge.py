@@ -94,13 +94,20 @@ def _judged(
     today: dt.date | None,
     said_turns: list[int | None],
 ) -> dict:
-    call = Call.objects.filter(to_number=persona.number).order_by("-created_at").first()
+    calls = (
+        Call.objects.filter(from_number=persona.number, direction=Call.Direction.INBOUND)
+        if persona.calls_in
+        else (Call.objects.filter(to_number=persona.number, direction=Call.Direction.OUTBOUND))
+    )
+    call = calls.order_by("-created_at").first()
     expected = persona.expect.get("outcome", "")
     if call is None:
         entry = QueueEntry.objects.filter(customer__phone=persona.number).order_by("-id").first()
         reason = entry.skip_reason if entry is not None else ""
         return _row(persona, f"not called{': ' + reason if reason else ''}", expected, False)
     appointment = Appointment.objects.filter(source_call_uuid=call.uuid).first()
+    if call.outcome == Call.Outcome.RESCHEDULED:  # the appointment they had, moved on this call: judged alike
+        appointment = Appointment.objects.filter(customer_id=call.customer_id, status="booked").first()
     turns = list(call.turns.order_by("index").values("speaker", "text", "started_ms", "ended_ms", "understood"))
     wrong_booking = appointment is not None and not _accepted(persona, picked, appointment, zone, today)
     missed_opt_out = (

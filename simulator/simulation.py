@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from agent.server_thread import AgentThread
+from calendars.booking import appointment_book
+from calendars.services import booking_calendar_of
 from calls.dialer import dial_run_drive, dial_run_start
 from calls.models import DialingPolicy
 from calls.queue_services import queue_add_matching
@@ -71,7 +73,7 @@ def simulation_run(
             "max_attempts": 1,
         },
     )
-    for persona in personas.values():
+    for persona in (persona for persona in personas.values() if persona.known):
         Customer.objects.update_or_create(
             office=office,
             phone=persona.number,
@@ -98,8 +100,11 @@ def simulation_run(
     agent = None if agent_url else AgentThread(clock=clock).start()
     listener = ListenerThread(agent_url=agent_url or agent.url).start()
     try:
+        _appointments_book(office, personas.values(), now=clock())
+        outbound = [persona for persona in personas.values() if not persona.calls_in]
         with telephony_open() as telephony:
-            _call_in_groups(office, list(personas.values()), telephony=telephony, clock=clock, seconds=seconds)
+            _call_in_groups(office, outbound, telephony=telephony, clock=clock, seconds=seconds)
+        _calls_in(switch, office, [persona for persona in personas.values() if persona.calls_in], concurrency)
     finally:
         listener.stop()
         if agent is not None:
@@ -135,6 +140,30 @@ def _call_in_groups(office, personas: list[Persona], *, telephony, clock, second
         if left <= 0:
             return
         dial_run_drive(run=run, telephony=telephony, now=clock, seconds=left, idle=0.2)
+
+
+def _appointments_book(office, personas, *, now: dt.datetime) -> None:
+    """The appointment a persona already has (`appointment`, office-local), in the office's default calendar."""
+    calendar = booking_calendar_of(office=office, user=None)
+    for persona in personas:
+        if persona.appointment and persona.known:
+            starts_at = dt.datetime.fromisoformat(persona.appointment).replace(tzinfo=office.zone)
+            customer = Customer.objects.get(office=office, phone=persona.number)
+            appointment_book(account=calendar, customer=customer, starts_at=starts_at, now=now)
+
+
+def _calls_in(switch: SwitchThread, office, personas: list[Persona], concurrency: int) -> None:
+    """The personas who call the office, `concurrency` at a time; each waited for until its call has ended."""
+    waiting = list(personas)
+    while waiting:
+        batch, waiting = waiting[:concurrency], waiting[concurrency:]
+        channels = [
+            switch.switch.channels[switch.call(switch.switch.call_in(persona.number, office.caller_id_number))]
+            for persona in batch
+        ]
+        for channel in channels:
+            channel.settled.wait(180)
+    time.sleep(1.0)  # the agent's last writes land a moment after the switch is done
 
 
 def _reply_gaps(channels) -> dict[str, list[int]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from agent.dialogue.actions import Booked, Hangup, Lines, Say, Tools, Transfer, Wait
-from agent.dialogue.policy_appointment import QUESTION, AppointmentChanges
+from agent.dialogue.policy_appointment import APPOINTMENT_STATES, QUESTION, AppointmentChanges, appointment_wish
 from agent.dialogue.policy_hearing import CHECKS, UNCLEAR_BEFORE_GIVING_UP, HearingRepairs
 from agent.dialogue.policy_inbound import MESSAGE_ASK, InboundCalls, returning_a_call
 from agent.dialogue.policy_times import TimeChoice
@@ -147,6 +147,9 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
             return self._check(meant)  # words only guessed never end a call: asked about, or asked again
         if self.lines.inbound and self.state == DialogueState.OFFER and returning_a_call(meant.text):
             return self._returning()  # "you called me?"
+        if self.state == DialogueState.APPOINTMENT and meant.intent not in ("opt_out", "opt_out_unsure"):
+            if appointment_wish("", meant.text) in ("move", "cancel"):  # their words say it ("can't make it …")
+                return self._appointment(meant)
         if self.state == DialogueState.MESSAGE and meant.intent not in ("opt_out", "opt_out_unsure"):
             return self._message(meant)  # whatever an unknown caller says now is their message
         general = self._anywhere(meant)
@@ -162,6 +165,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
             DialogueState.MESSAGE: self._message,
             DialogueState.APPOINTMENT: self._appointment,
             DialogueState.CONFIRM_CANCEL: self._confirm_cancel,
+            DialogueState.CONFIRM_KEEP: self._confirm_keep,
         }.get(self.state)
         return handler(meant) if handler else self._unclear()
 
@@ -356,7 +360,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
             return f"Is there a better time to reach {self.lines.first_name}?"
         if state == DialogueState.MESSAGE:
             return MESSAGE_ASK
-        if state in (DialogueState.APPOINTMENT, DialogueState.CONFIRM_CANCEL):
+        if state in APPOINTMENT_STATES:
             return QUESTION
         return ""
 

@@ -17,5 +17,6 @@ class DialogueState(StrEnum):
     NOT_AVAILABLE = "not_available"  # the person is not there: when to call back?
     APPOINTMENT = "appointment"  # their appointment named: "Will you still be able to make it …?"
     CONFIRM_CANCEL = "confirm_cancel"  # "Just to be sure: shall I cancel …?"
+    CONFIRM_KEEP = "confirm_keep"  # a bare yes to "make it, move it or cancel it?": "you'll be there …?"
     MESSAGE = "message"  # a caller we do not know: "Please say your name and your message."
     CLOSED = "closed"  # goodbye said; nothing more is heard

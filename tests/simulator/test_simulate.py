@@ -42,6 +42,21 @@ def test_every_branch_of_the_suite_ends_as_its_persona_expects():
     assert report["summary"]["turn_latency_p50_ms"] is not None
 
 
+def test_people_who_call_the_office_end_as_they_expect():
+    """Inbound personas: customers returning a call or about the appointment they have, and strangers."""
+    result = simulate("simulator/personas/inbound.yaml", "--text", "--json", "--now", "2027-01-05T08:30:00-05:00")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    rows = {row["name"]: row for row in report["personas"]}
+    assert report["summary"]["passed"] == report["summary"]["total"] == 10
+    assert not report["summary"]["wrong_bookings"] and not report["summary"]["missed_opt_outs"]
+    assert rows["raj-moves-his"]["appointment"]["start"] != "2027-01-07T11:00:00-05:00"  # moved, to his pick
+    sam = [turn["text"] for turn in rows["sam-says-yes-to-an-either-or"]["transcript"]]
+    assert "Just to be clear: you'll be there" in sam[2]  # a bare yes to "make it, move it or cancel it?" is asked
+    nadia = rows["nadia-returns-the-call"]["transcript"]
+    assert nadia[0]["speaker"] == "agent" and "Thank you for calling Simulation" in nadia[0]["text"]
+
+
 def test_a_yes_to_stop_calling_is_asking_not_to_be_called_and_a_hint_alone_is_not(tmp_path):
     """How `simulate` counts missed opt-outs: a person who hinted ("Oh, you people again") and then said yes
     to "Would you like us to stop calling you?" asked, even where the line turned the yes into "yeah no";
