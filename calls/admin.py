@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from calls.alert_models import Alert
 from calls.call_events import EVENT_FIELDS
+from calls.campaign_models import Campaign
 from calls.models import Call, CallEvent, CallingRule, DialingPolicy, DialRun, OfficeHoliday, QueueEntry, Turn
 from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
 
@@ -160,3 +162,20 @@ class TurnAdmin(OfficeScopedAdmin):
     )
     supervisor_can_add = False
     supervisor_can_delete = False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(OfficeScopedAdmin):
+    list_display = ("name", "status", "starts_on", "ends_on", "start_time", "end_time", "created_at")
+    list_filter = ("status", "audience")
+    search_fields = ("name", "criteria")
+    exclude = ("customers",)  # the fixed list is made from the criteria when the campaign is created
+    readonly_fields = ("created_by", "created_at", "finished_at")
+
+
+@admin.register(Alert)
+class AlertAdmin(OfficeScopedAdmin):
+    list_display = ("created_at", "kind", "message", "resolved_at")
+    list_filter = ("kind",)
+    search_fields = ("message",)
+    readonly_fields = ("customer", "call", "queue_entry", "kind", "message", "created_at", "resolved_by")

@@ -162,3 +162,22 @@ def test_a_campaign_does_not_dial_the_offices_other_queue_and_a_staff_run_leaves
     scheduled_round(at(24, 12, 5))
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.FINISHED and "Everyone on its list" in campaign.status_reason
+
+
+@pytest.mark.django_db
+def test_another_offices_campaign_alert_and_customer_are_out_of_reach(supervisor, other_office):
+    from calls.alert_models import Alert
+
+    theirs = campaign_create(office=other_office, name="Theirs", starts_on=dt.date(2026, 11, 24))
+    stranger = Customer.objects.create(office=other_office, first_name="Zed", phone="+12025550999")
+    alert = Alert.objects.create(office=other_office, kind=Alert.Kind.PROMISE_MISSED, message="Theirs")
+    client = client_for(supervisor)
+    assert client.get(reverse("calls:campaign_detail", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("calls:campaign_control", args=[theirs.pk, "cancel"])).status_code == 404
+    assert client.post(reverse("calls:alert_resolve", args=[alert.pk])).status_code == 404
+    assert client.post(reverse("calls:callback_new", args=[stranger.pk]), {"at": "2031-01-01T10:00"}).status_code == 404
+    assert "Theirs" not in client.get(reverse("calls:campaign_list")).content.decode()
+    theirs.refresh_from_db()
+    alert.refresh_from_db()
+    assert theirs.status == Campaign.Status.ACTIVE and alert.resolved_at is None
+    assert not QueueEntry.objects.filter(customer=stranger).exists()

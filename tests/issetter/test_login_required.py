@@ -26,7 +26,7 @@ def our_url_names() -> set[str]:
 
 
 @pytest.fixture
-def page_urls(customer, call, call_recording, script, import_batch):
+def page_urls(customer, call, call_recording, script, import_batch, campaign):
     return {
         "home": reverse("home"),
         "customers:list": reverse("customers:list"),
@@ -42,6 +42,10 @@ def page_urls(customer, call, call_recording, script, import_batch):
         "calls:list": reverse("calls:list"),
         "calls:detail": reverse("calls:detail", args=[call.uuid]),
         "calls:call_audio": reverse("calls:call_audio", args=[call.uuid]),
+        "calls:campaign_list": reverse("calls:campaign_list"),
+        "calls:campaign_new": reverse("calls:campaign_new"),
+        "calls:campaign_detail": reverse("calls:campaign_detail", args=[campaign.pk]),
+        "calls:alert_list": reverse("calls:alert_list"),
         "calendars:index": reverse("calendars:index"),
         "agent:script_list": reverse("agent:script_list"),
         "agent:voice_list": reverse("agent:voice_list"),
@@ -73,8 +77,20 @@ def action_urls(customer, import_batch):
         "calls:queue_clear": reverse("calls:queue_clear"),
         "calls:queue_call": reverse("calls:queue_call"),
         "calls:run_control": reverse("calls:run_control", args=[1, "pause"]),
+        "calls:campaign_control": reverse("calls:campaign_control", args=[1, "pause"]),
+        "calls:callback_new": reverse("calls:callback_new", args=[customer.pk]),
+        "calls:alert_resolve": reverse("calls:alert_resolve", args=[1]),
         "agent:script_default": reverse("agent:script_default", args=[1]),
     }
+
+
+@pytest.fixture
+def campaign(office):
+    import datetime as dt
+
+    from calls.campaigns import campaign_create
+
+    return campaign_create(office=office, name="Renewals", criteria="tag=renewal", starts_on=dt.date(2026, 11, 24))
 
 
 @pytest.fixture
