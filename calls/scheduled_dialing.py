@@ -34,6 +34,7 @@ from issetter.models import Office
 log = logging.getLogger(__name__)
 
 PROMISE_GRACE = dt.timedelta(minutes=10)
+JUST_BOOKED = dt.timedelta(hours=12)  # an appointment booked this recently gets no reminder call
 
 
 def scheduled_dialing_tick(*, now: dt.datetime) -> list[DialRun]:
@@ -171,7 +172,8 @@ def promises_kept_resolve(*, now: dt.datetime | None = None) -> int:
 def reminders_queue(*, now: dt.datetime) -> int:
     """Offices that ask for reminder calls (`DialingPolicy.reminder_hours_before`): each booked appointment
     starting within that many hours gets one reminder call, queued now (the calling rules still decide when it
-    is made). A customer already waiting in the queue is tried again next round. Returns how many were queued."""
+    is made), unless it was booked in the last twelve hours. A customer already waiting in the queue is tried
+    again next round. Returns how many were queued."""
     queued = 0
     for policy in DialingPolicy.objects.filter(reminder_hours_before__isnull=False).select_related("office"):
         due = Appointment.objects.filter(
@@ -181,6 +183,7 @@ def reminders_queue(*, now: dt.datetime) -> int:
             starts_at__lte=now + dt.timedelta(hours=policy.reminder_hours_before),
             reminders__isnull=True,
             customer__do_not_call=False,
+            created_at__lt=now - JUST_BOOKED,  # booked moments ago: they need no reminder yet
         ).select_related("customer")
         for appointment in due:
             when = appointment.starts_at.astimezone(policy.office.zone)

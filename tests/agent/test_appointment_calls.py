@@ -56,6 +56,7 @@ def booked(settings, office, script, colleague):
                 account=calendar, customer=Customer.objects.get(phone=persona.number),
                 starts_at=TOMORROW_2PM.replace(hour=hour), now=PINNED, appointment_type="annual review",
             )  # fmt: skip
+        Appointment.objects.update(created_at=PINNED - dt.timedelta(days=3))  # booked last week
         yield runner
 
 
@@ -93,6 +94,11 @@ def test_reminder_calls_the_day_before_confirm_or_move_the_appointment(booked, o
     assert "your appointment is now" in mover.turns.order_by("-index").first().text
 
     assert reminder_round() == []  # one reminder per appointment, however many rounds
+    fresh = appointment_book(
+        account=booking_calendar_of(office=office, user=None), customer=Customer.objects.get(phone=KEEPER.number),
+        starts_at=TOMORROW_2PM.replace(hour=9), now=PINNED, appointment_type="annual review",
+    )  # fmt: skip
+    assert fresh.booked and reminder_round() == []  # booked just now: no reminder call on top of it
     assert Call.objects.count() == 4
     profile = client_for(supervisor).get(reverse("customers:detail", args=[keeper.customer_id])).content.decode()
     assert "Appointment confirmed" in profile
