@@ -141,3 +141,11 @@ def test_cancelling_an_event_already_gone_is_fine_and_a_missing_one_cannot_be_mo
     with pytest.raises(CalendarError, match="Google said 404 notFound") as refused:
         calendar.update("nosuchevent", draft)
     assert refused.value.permanent and not refused.value.reconnect
+
+
+def test_a_customer_confirming_on_a_call_is_noted_on_the_google_event(google, gcal, customer):
+    from calendars.booking import appointment_confirm
+
+    booked = appointment_book(account=gcal, customer=customer, starts_at=soon(2, 11)).appointment
+    assert appointment_confirm(appointment=booked, now=soon(1, 9)) == ""
+    assert "Confirmed by the customer on a call" in google.events[booked.provider_event_id]["description"]

@@ -196,3 +196,15 @@ def test_cancelling_an_event_already_gone_is_fine_and_a_missing_one_cannot_be_mo
     with pytest.raises(CalendarError, match="Outlook said 404 ErrorItemNotFound") as refused:
         calendar.update(made.id, draft)
     assert refused.value.permanent and not refused.value.reconnect
+
+
+def test_a_customer_confirming_on_a_call_is_noted_on_the_outlook_event(microsoft, outlook, customer):
+    from calendars.booking import appointment_confirm
+
+    booked = appointment_book(account=outlook, customer=customer, starts_at=soon(2, 11)).appointment
+    assert appointment_confirm(appointment=booked, now=soon(1, 9)) == ""
+    (update,) = microsoft.requests_to("PATCH", f"/v1.0/me/events/{booked.provider_event_id}")
+    assert "Confirmed by the customer on a call" in update.json["body"]["content"]
+    assert "Confirmed by the customer on a call" in microsoft.events[booked.provider_event_id]["body"]["content"]
+    booked.refresh_from_db()
+    assert booked.confirmed_at == soon(1, 9)
