@@ -1,6 +1,7 @@
 """A callback staff promised for a time the calling rules forbid: the scheduler dials it at the nearest time they
 allow, the profile says so, an alert says why the promise was late, and it resolves itself once the call is made."""
 
+import datetime as dt
 
 import pytest
 from django.urls import reverse
@@ -47,3 +48,25 @@ def test_no_callback_is_promised_to_someone_on_the_do_not_call_list_or_for_a_tim
     with pytest.raises(PromiseError, match="do-not-call"):
         callback_promise(customer=nora, at=at(24, 11), now=at(24, 9))
     assert not QueueEntry.objects.exists()
+
+
+@pytest.mark.django_db  # not transactional: the schedule the migration made is still there
+def test_the_worker_keeps_promises_every_minute(office, customer, settings):
+    """The "scheduled dialing" schedule is there for the worker, and its task hands each run it starts to the
+    worker (inline in tests): here with no switch to reach, so the run pauses and says why."""
+    from django_q.models import Schedule
+
+    from calls.models import DialRun
+    from calls.tasks import scheduled_dialing_work
+
+    schedule = Schedule.objects.get(name="scheduled dialing")
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == ("calls.tasks.scheduled_dialing_work", "I", 1)
+    assert scheduled_dialing_work() == 0  # nothing due
+    settings.FREESWITCH_ESL_PORT = 1
+    entry = callback_promise(customer=customer, at=dt.datetime.now(dt.UTC))
+    assert scheduled_dialing_work() == 1
+    (run,) = DialRun.objects.all()
+    assert (run.kind, run.status) == (DialRun.Kind.PROMISES, DialRun.Status.PAUSED)
+    assert "Switch unavailable" in run.status_reason
+    entry.refresh_from_db()
+    assert entry.status == "waiting"  # kept for the next round
