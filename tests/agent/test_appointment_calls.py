@@ -19,7 +19,7 @@ from calls.telephony import telephony_open
 from customers.models import Customer
 from phonify.personas import Persona, Turn
 from tests.agent.whole_system import whole_system
-from tests.calls.dialing_helpers import PINNED, pinned_now
+from tests.calls.dialing_helpers import PINNED, follow_ups_done, pinned_now
 from tests.conftest import client_for
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -69,6 +69,7 @@ def reminder_round() -> list[DialRun]:
     with telephony_open() as telephony:
         for run in runs:
             dial_run_drive(run=run, telephony=telephony, now=pinned_now, seconds=90, idle=0.1)
+    follow_ups_done()
     return runs
 
 

@@ -17,7 +17,7 @@ from calls.tasks import dial_run_work
 from calls.telephony import telephony_open
 from phonify.personas import Persona, Turn
 from tests.agent.whole_system import dial_all, whole_system
-from tests.calls.dialing_helpers import PINNED
+from tests.calls.dialing_helpers import PINNED, follow_ups_done
 from tests.conftest import client_for
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -84,6 +84,7 @@ def test_a_callback_promised_on_a_call_is_dialed_at_the_promised_time_once(promi
         thread.start()
     for thread in both:
         thread.join()
+    follow_ups_done()
 
     second = Call.objects.exclude(pk=first.pk).get()  # called once for the promise, not twice
     assert second.queue_entry_id == entry.pk
@@ -121,6 +122,7 @@ def test_a_promise_the_switch_could_not_keep_raises_an_alert_on_the_profile_unti
     settings.FREESWITCH_ESL_PORT = port  # the line is back: the next round keeps the promise, late
     clock.now = PROMISED + dt.timedelta(minutes=13)
     drive(scheduled_dialing_tick(now=PROMISED + dt.timedelta(minutes=13)), PROMISED + dt.timedelta(minutes=13))
+    follow_ups_done()
     assert Call.objects.filter(queue_entry=entry).count() == 1
     scheduled_dialing_tick(now=PROMISED + dt.timedelta(minutes=14))
     alert.refresh_from_db()

@@ -4,14 +4,23 @@ listener on another (gevent inside it), our settings pointed at that Phonify."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
-from calls.models import DialingPolicy
+from calls.models import DialingPolicy, QueueEntry
 from calls.telephony.listener_thread import ListenerThread  # noqa: F401  (re-exported for the tests)
 from customers.models import ConsentStatus, Customer
 from phonify.personas import Persona
 from phonify.thread import SwitchThread
 
 PINNED = dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in New York
+
+
+def follow_ups_done(seconds: float = 10) -> None:
+    """Wait until every ended call's follow-up has committed (its queue entry closed, a retry queued): a run is
+    done when its calls have ended, a moment before the listener's follow-up transaction lands."""
+    deadline = time.monotonic() + seconds
+    while QueueEntry.objects.filter(status=QueueEntry.Status.CALLING).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def pinned_now() -> dt.datetime:

@@ -16,7 +16,7 @@ from calls.scheduled_dialing import scheduled_dialing_tick
 from calls.telephony import telephony_open
 from customers.models import ConsentStatus, Customer, Tag
 from phonify.personas import Persona
-from tests.calls.dialing_helpers import ListenerThread, fast_policy, start_switch
+from tests.calls.dialing_helpers import ListenerThread, fast_policy, follow_ups_done, start_switch
 from tests.conftest import client_for
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -38,6 +38,7 @@ def scheduled_round(now: dt.datetime) -> list[DialRun]:
     with telephony_open() as telephony:
         for run in runs:
             dial_run_drive(run=run, telephony=telephony, now=lambda: now, seconds=60, idle=0.05)
+    follow_ups_done()
     return runs
 
 
