@@ -12,6 +12,7 @@ from django.db.models import F, Q
 
 from customers.models import Customer
 from issetter.models import Office
+from issetter.time_defaults import five_pm, nine_am
 
 WEEKDAY_LETTERS = "0123456"  # Monday … Sunday, as `datetime.weekday()` counts
 
@@ -38,8 +39,8 @@ class Campaign(models.Model):
     )
     customers = models.ManyToManyField(Customer, blank=True, related_name="+", help_text="The fixed list.")
     weekdays = models.CharField(max_length=7, default="01234", help_text="Calling days: 0 = Monday … 6 = Sunday.")
-    start_time = models.TimeField(default=dt.time(9, 0), help_text="In the office's time zone.")
-    end_time = models.TimeField(default=dt.time(17, 0), help_text="In the office's time zone.")
+    start_time = models.TimeField(default=nine_am, help_text="In the office's time zone.")
+    end_time = models.TimeField(default=five_pm, help_text="In the office's time zone.")
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Empty: until it is cancelled.")
     max_concurrent_calls = models.PositiveSmallIntegerField(default=3)

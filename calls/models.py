@@ -4,7 +4,6 @@ CDR and transcript. A Call's primary key is the FreeSWITCH origination_uuid."""
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from calls.alert_models import Alert  # noqa: F401  (a model of this app, in a m
 from calls.campaign_models import Campaign
 from customers.models import ConsentStatus, Customer
 from issetter.models import Office
+from issetter.time_defaults import eight_am, nine_pm
 
 
 class DialingPolicy(models.Model):
@@ -68,8 +68,8 @@ class CallingRule(models.Model):
     jurisdiction = models.CharField(max_length=8, default="US", help_text="US for federal, or a state code (FL).")
     weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0=Monday … 6=Sunday; empty = all.")
     calls_allowed = models.BooleanField(default=True)
-    start_local = models.TimeField(default=dt.time(8, 0))
-    end_local = models.TimeField(default=dt.time(21, 0))
+    start_local = models.TimeField(default=eight_am)
+    end_local = models.TimeField(default=nine_pm)
     max_calls_per_24h = models.PositiveSmallIntegerField(null=True, blank=True)
     source_citation = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(blank=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from issetter.time_defaults import five_pm, nine_am
 from issetter.validators import validate_e164, validate_no_control_characters, validate_time_zone
 
 
@@ -82,8 +82,8 @@ class OfficeHours(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    opens = models.TimeField(default=dt.time(9, 0))
-    closes = models.TimeField(default=dt.time(17, 0))
+    opens = models.TimeField(default=nine_am)
+    closes = models.TimeField(default=five_pm)
 
     class Meta:
         ordering = ["office", "weekday", "opens"]
