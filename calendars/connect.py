@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from calendars.providers import CalendarError
+from issetter.models import CalendarPolicy, Office
 
 
 def providers_configured() -> list[str]:
@@ -15,6 +16,22 @@ def providers_configured() -> list[str]:
     if settings.GOOGLE_CLIENT_ID and settings.GOOGLE_CLIENT_SECRET:
         found.append("google")
     return found
+
+
+def providers_allowed(*, office: Office) -> list[str]:
+    """The configured providers this office lets its staff connect (Office.calendars_with)."""
+    policy = office.calendars_with
+    return [p for p in providers_configured() if policy == CalendarPolicy.ANY or p == policy]
+
+
+def connect_refusal(*, office: Office, provider: str) -> str:
+    """Why `office` may not connect a `provider` calendar; empty when it may."""
+    if office.calendars_with in (CalendarPolicy.ANY, provider):
+        return ""
+    return (
+        f"{office.name} keeps its appointments in {office.get_calendars_with_display().lower()}: "
+        "connecting another calendar is turned off."
+    )
 
 
 def _login(provider: str):
@@ -33,9 +50,17 @@ def connect_start(*, provider: str, redirect_uri: str, login_hint: str = "") -> 
     return _login(provider).connect_start(redirect_uri=redirect_uri, login_hint=login_hint)
 
 
-def connect_finish(*, provider: str, flow: dict, query: dict) -> tuple[str, dict]:
-    """Returns (token data to keep, {"email", "name"}) of the signed-in calendar owner."""
+def connect_finish(*, office: Office, provider: str, flow: dict, query: dict) -> tuple[str, dict]:
+    """Returns (token data to keep, {"email", "name"}) of the signed-in calendar owner. A Microsoft account
+    from another directory than the one the office pins (its `tid` claim) is refused."""
     token_data, claims = _login(provider).connect_finish(flow=flow, query=query)
+    pinned = office.entra_tenant_id.lower()
+    if provider == "microsoft" and pinned and str(claims.get("tid", "")).lower() != pinned:
+        raise CalendarError(
+            f"That Microsoft account belongs to another organisation than {office.name}'s: "
+            "connect the calendar of your work account.",
+            permanent=True,
+        )
     email = claims.get("preferred_username") or claims.get("email") or claims.get("upn") or ""
     if not email:
         raise CalendarError("The sign-in did not say which account it was: please try again.", permanent=True)

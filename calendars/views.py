@@ -30,7 +30,7 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
         "accounts": accounts,
         "reconnect": [a for a in accounts if a.status == CalendarAccount.Status.NEEDS_RECONNECT],
         "syncable": any(a.provider != CalendarAccount.Provider.LOCAL for a in accounts),
-        "providers": connect.providers_configured(),
+        "providers": connect.providers_allowed(office=request.office),
         "week": calendar_week(office=request.office, user=request.user, day=week_of),
         "upcoming": appointments_between(office=request.office, start=now, end=now + dt.timedelta(days=60))[:200],
     }
@@ -41,6 +41,10 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
 def calendar_connect(request: HttpRequest, provider: str) -> HttpResponse:
     if provider not in connect.providers_configured():
         raise Http404("That calendar provider is not configured here.")
+    refusal = connect.connect_refusal(office=request.office, provider=provider)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("calendars:index")
     redirect_uri = request.build_absolute_uri(reverse("calendars:connect_done", args=[provider]))
     try:
         flow = connect.connect_start(provider=provider, redirect_uri=redirect_uri, login_hint=request.user.email)
@@ -57,8 +61,14 @@ def calendar_connect_done(request: HttpRequest, provider: str) -> HttpResponse:
     if kept.get("provider") != provider:
         messages.error(request, "That sign-in was not started here or has expired: please connect again.")
         return redirect("calendars:index")
+    refusal = connect.connect_refusal(office=request.office, provider=provider)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("calendars:index")
     try:
-        token_data, who = connect.connect_finish(provider=provider, flow=kept["flow"], query=request.GET.dict())
+        token_data, who = connect.connect_finish(
+            office=request.office, provider=provider, flow=kept["flow"], query=request.GET.dict()
+        )
     except CalendarError as problem:
         messages.error(request, str(problem))
         return redirect("calendars:index")

@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 
 from issetter.admin_login import ThrottledAdminLoginForm
 from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
+from issetter.branding import logo_content_type
 from issetter.models import Membership, Office, OfficeHours, User
-from issetter.services import membership_access_sync
+from issetter.services import membership_access_sync, office_logo_set
 
 admin.site.login_form = ThrottledAdminLoginForm  # failed sign-ins count against the product's limit
 
@@ -20,9 +23,62 @@ class OfficeHoursInline(OfficeScopedInline):
     model = OfficeHours
 
 
+class OfficeAdminForm(forms.ModelForm):
+    logo_file = forms.FileField(
+        label="Logo", required=False, help_text="PNG, JPEG, GIF or WebP, at most 256 KB (SVG is refused)."
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    class Meta:
+        model = Office
+        fields = (
+            "name",
+            "slug",
+            "legal_name",
+            "caller_id_number",
+            "callback_number",
+            "time_zone",
+            "phone_region",
+            "sign_in_with",
+            "calendars_with",
+            "entra_tenant_id",
+            "accent_colour",
+        )
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        data = upload.read()
+        try:
+            logo_content_type(data)
+        except ValidationError as problem:
+            raise ValidationError(problem.messages) from None
+        return data
+
+
 @admin.register(Office)
 class OfficeAdmin(OfficeScopedAdmin):
+    form = OfficeAdminForm
     office_path = "pk"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "legal_name",
+                    "caller_id_number",
+                    "callback_number",
+                    "time_zone",
+                    "phone_region",
+                )
+            },
+        ),
+        ("Sign-in and calendars", {"fields": ("sign_in_with", "calendars_with", "entra_tenant_id")}),
+        ("Look", {"fields": ("accent_colour", "logo_file", "remove_logo")}),
+    )
     supervisor_can_add = False
     supervisor_can_delete = False
     list_display = ("name", "slug", "caller_id_number", "callback_number", "time_zone", "created_at")
@@ -39,6 +95,13 @@ class OfficeAdmin(OfficeScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("slug",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("logo_file"):
+            office_logo_set(office=obj, data=form.cleaned_data["logo_file"])
+        elif form.cleaned_data.get("remove_logo"):
+            office_logo_set(office=obj, data=None)
 
     def get_prepopulated_fields(self, request, obj=None):
         """The slug is filled from the name only where it is editable (a read-only slug is not in the form)."""

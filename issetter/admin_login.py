@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+
+from issetter.sign_in import office_of_email, sign_in_refusal
 
 
 class ThrottledAdminLoginForm(AdminAuthenticationForm):
@@ -18,4 +21,7 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
+            refusal = sign_in_refusal(office=office_of_email(self.user_cache.email), method="password")
+            if refusal:  # the admin is no back door round the office's sign-in policy
+                raise ValidationError(refusal, code="sign_in_policy")
         return self.cleaned_data

@@ -9,8 +9,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from issetter.branding import DEFAULT_ACCENT, validate_accent_colour
 from issetter.time_defaults import five_pm, nine_am
-from issetter.validators import validate_e164, validate_no_control_characters, validate_time_zone
+from issetter.validators import (
+    validate_e164,
+    validate_no_control_characters,
+    validate_tenant_id,
+    validate_time_zone,
+)
 
 
 class User(AbstractUser):
@@ -20,6 +26,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email or self.username
+
+
+class SignInPolicy(models.TextChoices):
+    ANY = "any", "Any way this installation offers"
+    PASSWORD = "password", "Email and password only"
+    MICROSOFT = "microsoft", "Microsoft only"
+    GOOGLE = "google", "Google only"
+
+
+class CalendarPolicy(models.TextChoices):
+    ANY = "any", "Outlook, Google or the local calendar"
+    MICROSOFT = "microsoft", "Microsoft Outlook only"
+    GOOGLE = "google", "Google Calendar only"
+    LOCAL = "local", "The local calendar only"
 
 
 class Office(models.Model):
@@ -51,6 +71,30 @@ class Office(models.Model):
     phone_region = models.CharField(
         max_length=2, default="US", help_text="Region used to read local numbers in imports (ISO 3166 code)."
     )
+    sign_in_with = models.CharField(
+        max_length=16,
+        choices=SignInPolicy.choices,
+        default=SignInPolicy.ANY,
+        help_text="How its staff may sign in; another way is refused.",
+    )
+    calendars_with = models.CharField(
+        max_length=16,
+        choices=CalendarPolicy.choices,
+        default=CalendarPolicy.ANY,
+        help_text="Which calendars its staff may connect; another provider is refused.",
+    )
+    entra_tenant_id = models.CharField(
+        "Microsoft Entra tenant",
+        max_length=36,
+        blank=True,
+        validators=[validate_tenant_id],
+        help_text="Directory (tenant) ID: Microsoft sign-ins and calendars from another organisation are refused.",
+    )
+    accent_colour = models.CharField(
+        max_length=7, default=DEFAULT_ACCENT, validators=[validate_accent_colour], help_text="e.g. #1f5fae"
+    )
+    logo = models.BinaryField(null=True, blank=True, editable=False)
+    logo_content_type = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -93,3 +93,12 @@ def _allauth_email_ensure(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})
+
+
+def office_logo_set(*, office: Office, data: bytes | None) -> None:
+    """Replace the office's logo (raster images only: issetter/branding.py says why), or remove it with None."""
+    from issetter.branding import logo_content_type
+
+    content_type = logo_content_type(data) if data is not None else ""
+    Office.objects.filter(pk=office.pk).update(logo=data, logo_content_type=content_type)
+    office.logo, office.logo_content_type = data, content_type

@@ -123,6 +123,7 @@ if SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
     # Otherwise anyone could register a future employee's address first and inherit their invitation.
     raise ImproperlyConfigured("SIGNUP_OPEN=true needs ACCOUNT_EMAIL_VERIFICATION=mandatory")
 ACCOUNT_ADAPTER = "issetter.accounts.OfficeAccountAdapter"
+ACCOUNT_FORMS = {"login": "issetter.accounts.OfficeLoginForm"}
 SOCIALACCOUNT_ADAPTER = "issetter.accounts.OfficeSocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a Microsoft/Google sign-in reaches the invited account by email

@@ -25,7 +25,8 @@ def office_of(user) -> Office | None:
 def membership_of(user) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return Membership.objects.select_related("office").filter(user=user).first()
+    # the logo's bytes are read only by the page that serves it
+    return Membership.objects.select_related("office").defer("office__logo").filter(user=user).first()
 
 
 class OfficeMiddleware:

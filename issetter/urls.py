@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from issetter import views
+from issetter.sign_in_views import OfficeLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("office/logo", views.office_logo, name="office_logo"),
     path("customers/", include("customers.urls")),
     path("", include("calls.urls")),
     path("calendar/", include("calendars.urls")),
     path("scripts/", include("agent.urls")),
+    path("accounts/login/", OfficeLoginView.as_view(), name="account_login"),  # email first, then the office's ways
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

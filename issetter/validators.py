@@ -49,3 +49,15 @@ def validate_no_control_characters(value: str) -> None:
             "Write this on one line: line breaks, tabs and other control characters are not allowed.",
             code="control_characters",
         )
+
+
+TENANT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def validate_tenant_id(value: str) -> None:
+    """A Microsoft Entra directory (tenant) ID: a GUID, as the Azure portal shows it."""
+    if value and not TENANT_ID.fullmatch(value.lower()):
+        raise ValidationError(
+            "Paste the Directory (tenant) ID from the Azure portal, e.g. 9188040d-6c67-4c5b-b112-36a304b66dad.",
+            code="tenant",
+        )

@@ -26,3 +26,16 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missi
 from issetter.settings import Q_CLUSTER  # noqa: E402
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # tasks run inline in tests; run_system's test starts a real cluster
+
+from issetter.settings import INSTALLED_APPS  # noqa: E402
+
+# Both sign-in providers are installed (their URLs exist) but have no app until a test configures one against the
+# local Microsoft and Google servers, so the sign-in page shows no provider button unless a test asks for one.
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    *(
+        f"allauth.socialaccount.providers.{name}"
+        for name in ("microsoft", "google")
+        if f"allauth.socialaccount.providers.{name}" not in INSTALLED_APPS
+    ),
+]
