@@ -8,6 +8,7 @@ from agent.selectors import script_preview_line, script_preview_lines
 from agent.services import VoiceUploadError, voice_add
 from agent.speech.tts import VoiceError, wav_of
 from callscripts.checks import script_problem_lines
+from callscripts.library import library_scripts, script_from_library
 from callscripts.models import Script
 from callscripts.selectors import script_list
 from callscripts.services import ScriptNameTakenError, script_create, script_make_default, script_update
@@ -17,7 +18,20 @@ from issetter.tenancy import get_for_office
 
 @require_GET
 def script_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "agent/script_list.html", {"scripts": script_list(office=request.office)})
+    context = {"scripts": script_list(office=request.office), "library": library_scripts()}
+    return render(request, "agent/script_list.html", context)
+
+
+@require_POST
+def script_from_template(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        script = script_from_library(office=request.office, key=key)
+    except KeyError:
+        raise Http404("No such script in the library.") from None
+    messages.success(
+        request, f"Script {script.name} made from the library: read it through and adjust it to your office."
+    )
+    return redirect("agent:script_edit", pk=script.pk)
 
 
 @require_GET

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from calls.campaigns import campaign_of_call, campaign_retry_at
 from calls.inbound import inbound_call_open
-from calls.models import Call, CallEvent, DialingPolicy, QueueEntry
+from calls.models import Call, CallEvent, Campaign, DialingPolicy, QueueEntry
 from calls.queue_services import queue_entry_add_if_free
 from calls.telephony.fork_protocol import GOODBYE, ForkEvent
 
@@ -248,14 +248,16 @@ def _follow_up(call: Call, now: dt.datetime) -> None:
         QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).update(
             status=QueueEntry.Status.DONE, updated_at=now
         )
-    retry_at = call_retry_at(call=call) if call.direction == Call.Direction.OUTBOUND and call.customer_id else None
+    campaign = campaign_of_call(call)
+    outbound = call.direction == Call.Direction.OUTBOUND and call.customer_id
+    retry_at = _retry_at(call, campaign) if outbound else None
     if retry_at is not None:  # unless someone queued the customer meanwhile: that entry stands
         queue_entry_add_if_free(
             office_id=call.office_id,
             customer_id=call.customer_id,
             reason=QueueEntry.Reason.RETRY,
             due_at=retry_at,
-            campaign=campaign_of_call(call),  # a campaign's retry is dialed by the campaign, in its hours
+            campaign=campaign,  # a campaign's retry is dialed by the campaign, in its hours
             note=f"Retry after {call.get_outcome_display().lower()}",
         )
     if call.customer_id:  # a caller we do not know has no profile
@@ -266,7 +268,10 @@ def call_retry_at(*, call: Call) -> dt.datetime | None:
     """When to try this customer again after `call`, by the office's policy (None: not automatically).
     No answer or busy: after N minutes, up to M attempts since they were last queued by hand; failed: once.
     A call made for a campaign follows the campaign's own retry rules instead."""
-    campaign = campaign_of_call(call)
+    return _retry_at(call, campaign_of_call(call))
+
+
+def _retry_at(call: Call, campaign: Campaign | None) -> dt.datetime | None:
     if campaign is not None:
         return campaign_retry_at(campaign=campaign, call=call)
     policy, _ = DialingPolicy.objects.get_or_create(office_id=call.office_id)

@@ -123,7 +123,10 @@ def promises_missed_alert(*, now: dt.datetime) -> int:
         promised_for__lt=now - PROMISE_GRACE,
     ).exclude(alerts__kind=Alert.Kind.PROMISE_MISSED)
     raised = 0
+    stalled_runs: dict[int, DialRun | None] = {}  # each office's latest stopped run, looked up once a round
     for entry in late.select_related("customer", "office"):
+        if entry.office_id not in stalled_runs:
+            stalled_runs[entry.office_id] = _latest_stopped_run(entry.office_id)
         try:
             with transaction.atomic():
                 Alert.objects.create(
@@ -131,7 +134,7 @@ def promises_missed_alert(*, now: dt.datetime) -> int:
                     customer=entry.customer,
                     queue_entry=entry,
                     kind=Alert.Kind.PROMISE_MISSED,
-                    message=_missed_message(entry, now)[:500],
+                    message=_missed_message(entry, stalled_runs[entry.office_id])[:500],
                 )
             raised += 1
         except IntegrityError:
@@ -141,7 +144,16 @@ def promises_missed_alert(*, now: dt.datetime) -> int:
     return raised
 
 
-def _missed_message(entry: QueueEntry, now: dt.datetime) -> str:
+def _latest_stopped_run(office_id: int) -> DialRun | None:
+    return (
+        DialRun.objects.filter(office_id=office_id, status__in=[DialRun.Status.PAUSED, DialRun.Status.FAILED])
+        .exclude(status_reason="")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _missed_message(entry: QueueEntry, stalled: DialRun | None) -> str:
     zone = entry.office.zone
     promised = entry.promised_for.astimezone(zone)
     who = entry.customer.full_name or entry.customer.phone
@@ -149,12 +161,6 @@ def _missed_message(entry: QueueEntry, now: dt.datetime) -> str:
     if entry.skip_reason:
         moved = f" (now due {entry.due_at.astimezone(zone):%a %-I:%M %p})" if entry.due_at else ""
         return f"{head}: the calling rules held it back{moved}: {entry.skip_reason}"
-    stalled = (
-        DialRun.objects.filter(office=entry.office, status__in=[DialRun.Status.PAUSED, DialRun.Status.FAILED])
-        .exclude(status_reason="")
-        .order_by("-created_at")
-        .first()
-    )
     if stalled is not None and stalled.created_at >= entry.promised_for - PROMISE_GRACE:
         return f"{head}: the run that should have made it stopped: {stalled.status_reason}"
     return f"{head}: nothing dialed it — check that the worker and the phone line are running."

@@ -55,7 +55,7 @@ class Script(models.Model):
     facts = models.TextField(
         blank=True,
         help_text="Facts the agent may tell a callee who asks, one per line (what to bring, how long it takes, "
-        "where to park). With the dialogue \"Language model speaks\", the model answers questions from these only.",
+        'where to park). With the dialogue "Language model speaks", the model answers questions from these only.',
     )
     dialogue_policy = models.CharField(
         max_length=16,

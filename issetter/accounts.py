@@ -59,25 +59,9 @@ class OfficeSocialAccountAdapter(DefaultSocialAccountAdapter):
         provider = sociallogin.account.provider
         refusal = sign_in_refusal(office=office, method=provider)
         if not refusal and provider == "microsoft" and office is not None and office.entra_tenant_id:
-            refusal = tenant_refusal(office=office, tenant_id=self._microsoft_tenant(sociallogin))
+            # the ID token's `tid` (issetter/microsoft_sign_in.py); none said is refused like another directory
+            refusal = tenant_refusal(office=office, tenant_id=sociallogin.account.extra_data.get("tid", ""))
         if refusal:
             log.info("sign-in through %s refused for office %s", provider, office.slug if office else "-")
             messages.error(request, refusal)
             raise ImmediateHttpResponse(redirect("account_login"))
-
-    def _microsoft_tenant(self, sociallogin) -> str:
-        """The directory the Microsoft account belongs to (Graph GET /organization, allowed by User.Read);
-        empty when Microsoft does not say, which a pinned office refuses."""
-        graph = sociallogin.account.get_provider().app.settings.get("graph_url", "https://graph.microsoft.com")
-        try:
-            with self.get_requests_session() as session:
-                reply = session.get(
-                    f"{graph.rstrip('/')}/v1.0/organization",
-                    params={"$select": "id"},
-                    headers={"Authorization": f"Bearer {sociallogin.token.token}"},
-                )
-            reply.raise_for_status()
-            return str(reply.json()["value"][0]["id"])
-        except Exception as problem:  # noqa: BLE001  (any failure means: not shown to be the office's tenant)
-            log.warning("could not read the Microsoft account's organisation: %s", type(problem).__name__)
-            return ""

@@ -143,7 +143,7 @@ def social_providers_config(env: Env) -> dict:
         if not (ms_id and ms_secret):
             raise ImproperlyConfigured("Set both MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET, or neither")
         providers["microsoft"] = {
-            "SCOPE": ["User.Read"],
+            "SCOPE": ["openid", "User.Read"],  # openid: an ID token, whose `tid` names the account's directory
             "APPS": [
                 {
                     "client_id": ms_id,

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "calls",
     "calendars",
     "agent",
+    "reports",
+    "offices",
     "simulator",
     "phonify",
 ]

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,10 +13,16 @@ urlpatterns = [
     path("", include("calls.urls")),
     path("calendar/", include("calendars.urls")),
     path("scripts/", include("agent.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/login/", OfficeLoginView.as_view(), name="account_login"),  # email first, then the office's ways
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+if apps.is_installed("allauth.socialaccount.providers.microsoft"):
+    from issetter.microsoft_sign_in import microsoft_callback
+
+    # before allauth's own: the same address and name, keeping the account's directory for tenant pinning
+    urlpatterns.insert(0, path("accounts/microsoft/login/callback/", microsoft_callback, name="microsoft_callback"))
 
 admin.site.site_header = "ISS Appointment Setter — administration"
 admin.site.site_title = "ISS admin"

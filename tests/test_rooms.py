@@ -15,6 +15,8 @@ MAY_IMPORT = {
     "calendars": {"customers", "issetter"},
     "calls": {"customers", "calendars", "callscripts", "issetter"},
     "agent": {"calls", "calendars", "callscripts", "customers", "issetter"},
+    "reports": {"calls", "calendars", "callscripts", "customers", "issetter"},
+    "offices": {"calls", "calendars", "callscripts", "issetter", "reports"},
     "simulator": {"agent", "calls", "calendars", "callscripts", "customers", "issetter", "phonify"},
     "phonify": set(),  # a switch imports nothing of ours
 }

@@ -66,6 +66,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
         self.lines, self.tools = lines, tools
         self.state = DialogueState.WAITING_HELLO
         self.offered: list[dt.datetime] = []
+        self.counted_from: list[dt.datetime] = []  # the longer list on offer before one time was turned down
         self.pending: dt.datetime | None = None  # the time read back, waiting for a yes
         self.wanted: Understood | None = None  # the day or hours they asked for ("after three"), kept for a retry
         self.resume = ""  # the state a hold, an opt-out question or a check returns to
@@ -203,6 +204,7 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
             return [self._say(f"Sorry, was that a yes for {self._spoken(self.pending)}?")]
         if meant.intent == "no" and not meant.names_a_time:
             self.state = DialogueState.OFFER
+            self.counted_from = list(self.offered)  # "the third one" may still count in the list heard before
             self.offered = [moment for moment in self.offered if moment != self.pending] or self.tools.offer(count=3)
             self.pending = None
             return [self._say(f"No problem. Would {self._options(self.offered)} work instead?")]

@@ -23,6 +23,8 @@ class TimeChoice:
         sure = sure and self._sure(meant) and len(meant.text.split()) <= LONG_ANSWER and not _hedged(meant)
         if meant.choice is not None and meant.hour is None and not meant.names_a_day:
             picked = self._offered_at(meant.choice)
+            if picked is None and (picked := self._counted_in_earlier_list(meant.choice)) is not None:
+                sure = False  # "the third one" of three after one was turned down: read back, never booked outright
             return self._unclear() if picked is None else self._accept(picked, sure=sure)
         if meant.hour is not None:
             return self._hour_named(meant, sure)
@@ -124,6 +126,12 @@ class TimeChoice:
     def _offered_at(self, choice: int) -> dt.datetime | None:
         """The time at `choice` in what is on offer ("the second one" 1, "the last one" -1); None if none."""
         return self.offered[choice] if self.offered and -len(self.offered) <= choice < len(self.offered) else None
+
+    def _counted_in_earlier_list(self, choice: int) -> dt.datetime | None:
+        """The time at `choice` in the list offered before the callee turned one down, if still on offer."""
+        earlier = self.counted_from
+        moment = earlier[choice] if 0 <= choice < len(earlier) else None
+        return moment if moment in self.offered else None
 
     def _accept(self, starts_at: dt.datetime, *, sure: bool) -> list:
         """The callee's pick: booked when it was unambiguous and heard with confidence, else read back."""

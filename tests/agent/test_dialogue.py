@@ -256,3 +256,19 @@ def test_the_speech_models_words_are_stopped_where_they_touch_times_bookings_or_
         "word " * 60,
     ):  # fmt: skip
         assert not model_words_allowed(refused), refused
+
+
+def test_the_third_one_still_counts_in_the_three_offered_after_the_first_was_turned_down(agent, call):
+    """Three times offered, the first read back and turned down, two left: "the third one" means the third
+    they heard — read back before anything is booked."""
+    policy = agent()
+    policy.heard("Hello?")
+    offer = said(policy.heard("Yes, speaking."))
+    assert "Which time works best" in offer
+    assert "Shall I book it?" in said(policy.heard("Today, I guess."))
+    assert "work instead?" in said(policy.heard("No, that doesn't work."))
+    third = policy.offered[-1]
+    read_back = said(policy.heard("The third one please."))
+    assert read_back.startswith("Just to confirm") and not Appointment.objects.exists()
+    assert ended(policy.heard("Yes.")) == "booked"
+    assert Appointment.objects.get().starts_at == third

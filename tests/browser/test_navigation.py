@@ -17,6 +17,7 @@ MENU = [
     ("Calls", "Calls"),
     ("Calendar", "Calendar"),
     ("Scripts", "Scripts"),
+    ("Reports", "What the calls cost and bring"),
     ("Dashboard", "North Insurance"),
 ]
 

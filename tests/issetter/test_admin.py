@@ -8,7 +8,7 @@ from customers.models import Customer
 from issetter.admin_scoping import OfficeScopedAdmin
 from tests.conftest import client_for
 
-OUR_APPS = {"issetter", "customers", "calls", "calendars", "agent"}
+OUR_APPS = {"issetter", "customers", "calls", "calendars", "agent", "reports"}
 
 
 def our_model_admins():

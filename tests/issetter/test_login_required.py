@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-OUR_NAMESPACES = {"customers", "calls", "calendars", "agent"}
-PUBLIC = {"healthz"}
+OUR_NAMESPACES = {"customers", "calls", "calendars", "agent", "reports"}
+PUBLIC = {"healthz", "account_login", "microsoft_callback"}  # sign-in pages (allauth views)
 
 
 def our_url_names() -> set[str]:
@@ -53,6 +53,8 @@ def page_urls(customer, call, call_recording, script, import_batch, campaign):
         "agent:script_new": reverse("agent:script_new"),
         "agent:script_edit": reverse("agent:script_edit", args=[script.pk]),
         "agent:script_preview": reverse("agent:script_preview", args=[script.pk, "closing"]),
+        "reports:value": reverse("reports:value"),
+        "reports:value_summary": reverse("reports:value_summary"),
     }
 
 
@@ -81,6 +83,9 @@ def action_urls(customer, import_batch):
         "calls:callback_new": reverse("calls:callback_new", args=[customer.pk]),
         "calls:alert_resolve": reverse("calls:alert_resolve", args=[1]),
         "agent:script_default": reverse("agent:script_default", args=[1]),
+        "agent:script_from_template": reverse("agent:script_from_template", args=["annual_review"]),
+        "reports:costs_update": reverse("reports:costs_update"),
+        "office_logo": reverse("office_logo"),  # a GET, but 404 for an office without a logo
     }
 
 

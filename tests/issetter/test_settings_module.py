@@ -85,7 +85,9 @@ def test_it_installs_a_sign_in_provider_only_when_configured():
 
 LOGIN_PAGE_PROBE = (
     "import django; django.setup(); from django.test import Client; "
-    "print(Client().get('/accounts/login/', HTTP_HOST='127.0.0.1').content.decode())"
+    # the address first (one no office knows: every way installed is offered), then the ways in
+    "print(Client().post('/accounts/login/', {'login': 'new.person@example.com'}, HTTP_HOST='127.0.0.1')"
+    ".content.decode())"
 )
 
 

@@ -45,7 +45,7 @@ def providers(settings):
         settings.CALENDAR_CA_BUNDLE = ca_pem_path()
         settings.SOCIALACCOUNT_PROVIDERS = {
             "microsoft": {
-                "SCOPE": ["User.Read"],
+                "SCOPE": ["openid", "User.Read"],
                 "APPS": [
                     {
                         "client_id": microsoft.client_id,
@@ -179,3 +179,14 @@ def test_nobody_new_is_created_by_a_refused_sign_in(client, microsoft_only, prov
     microsoft, google = providers
     sign_in_with(client, "google", google)
     assert not get_user_model().objects.filter(email="sam.staff@contoso.example").exists()
+
+
+def test_a_pinned_tenant_refuses_a_sign_in_that_does_not_say_its_directory(
+    client, microsoft_only, sam, providers, settings
+):
+    microsoft, google = providers
+    microsoft_only.entra_tenant_id = NORTH_TENANT
+    microsoft_only.save()
+    settings.SOCIALACCOUNT_PROVIDERS["microsoft"]["SCOPE"] = ["User.Read"]  # no openid: no ID token, no tid
+    page = sign_in_with(client, "microsoft", microsoft)
+    assert not signed_in(client) and "belongs to another organisation" in page.text

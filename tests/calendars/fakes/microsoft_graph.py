@@ -76,7 +76,6 @@ class GraphApi:
         graph = self._graph
         return [
             Route("GET", ME, graph(self._me, READ_USER)),
-            Route("GET", r"/v1\.0/organization", graph(self._organization, READ_USER)),
             Route("GET", ME + "/mailboxSettings", graph(self._mailbox_settings, READ_MAILBOX_SETTINGS)),
             Route("GET", ME + "/mailboxSettings/timeZone", graph(self._mailbox_time_zone, READ_MAILBOX_SETTINGS)),
             Route("GET", CALENDAR + "/calendarView", graph(self._calendar_view, READ_CALENDARS)),
@@ -227,11 +226,6 @@ class GraphApi:
         return f"{self.base}{path}?{urlencode(query, doseq=True, quote_via=quote, safe='$:/,()')}"
 
     # -- profile -----------------------------------------------------------------------------------------------
-    def _organization(self, request: RecordedRequest) -> Reply:
-        """The signed-in user's directory (GET /organization, User.Read suffices): its id is the tenant."""
-        self._check_query(request, {"$select"})
-        return Reply(200, {"value": [{"id": self.user.tid, "displayName": "Contoso"}]})
-
     def _me(self, request: RecordedRequest) -> Reply:
         self._check_query(request, {"$select"})
         first, _, last = self.user.name.partition(" ")
