@@ -42,7 +42,7 @@ def period_of(*, office: Office, first_day: dt.date, last_day: dt.date) -> Perio
 @dataclass(frozen=True)
 class Line:
     label: str
-    value: Decimal | int
+    value: Decimal | int | None  # None: no such figure (a cost per booking without bookings)
     unit: str  # "money", "count", "hours", "minutes"
     how: str  # the sum behind it, in words and numbers
 
@@ -87,7 +87,7 @@ class ValueReport:
             ),
             Line("Cost", self.total_cost, "money", "phone line + voice host and per-call charges"),
             Line("Bookings", self.bookings, "count", "calls that ended with an appointment booked"),
-            Line("Cost per booking", self.cost_per_booking or Decimal(0), "money", f"cost ÷ bookings = {per_booking}"),
+            Line("Cost per booking", self.cost_per_booking, "money", f"cost ÷ bookings = {per_booking}"),
             Line(
                 "Staff hours the agent took over",
                 self.staff_hours,

@@ -115,3 +115,9 @@ def test_the_summary_prints_on_one_page(colleague, january):
 def test_another_office_sees_only_its_own_calls(outsider, january):
     page = client_for(outsider).get(reverse("reports:value"), {"start": "2027-01-04", "end": "2027-01-05"}).text
     assert '<th scope="row">Bookings</th>\n          <td class="num">1</td>' in page
+
+
+def test_a_period_without_bookings_has_no_cost_per_booking(colleague, office):
+    page = client_for(colleague).get(reverse("reports:value"), {"start": "2026-01-01", "end": "2026-01-31"}).text
+    assert "cost ÷ bookings = no bookings" in page
+    assert '<td class="num">—</td>' in page
