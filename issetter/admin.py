@@ -6,7 +6,16 @@ from django.core.exceptions import ValidationError
 from issetter.admin_login import ThrottledAdminLoginForm
 from issetter.admin_scoping import OfficeScopedAdmin, OfficeScopedInline
 from issetter.branding import logo_content_type
-from issetter.models import Membership, Office, OfficeHours, User
+from issetter.models import (
+    OFFICE_ACCESS_FIELDS,
+    OFFICE_IDENTITY_FIELDS,
+    OFFICE_LOOK_FIELDS,
+    OFFICE_SETTINGS,
+    Membership,
+    Office,
+    OfficeHours,
+    User,
+)
 from issetter.services import membership_access_sync, office_logo_set
 
 admin.site.login_form = ThrottledAdminLoginForm  # failed sign-ins count against the product's limit
@@ -31,19 +40,7 @@ class OfficeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Office
-        fields = (
-            "name",
-            "slug",
-            "legal_name",
-            "caller_id_number",
-            "callback_number",
-            "time_zone",
-            "phone_region",
-            "sign_in_with",
-            "calendars_with",
-            "entra_tenant_id",
-            "accent_colour",
-        )
+        fields = ("slug", *OFFICE_SETTINGS)
 
     def clean_logo_file(self):
         upload = self.cleaned_data.get("logo_file")
@@ -62,22 +59,9 @@ class OfficeAdmin(OfficeScopedAdmin):
     form = OfficeAdminForm
     office_path = "pk"
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "name",
-                    "slug",
-                    "legal_name",
-                    "caller_id_number",
-                    "callback_number",
-                    "time_zone",
-                    "phone_region",
-                )
-            },
-        ),
-        ("Sign-in and calendars", {"fields": ("sign_in_with", "calendars_with", "entra_tenant_id")}),
-        ("Look", {"fields": ("accent_colour", "logo_file", "remove_logo")}),
+        (None, {"fields": ("name", "slug", *OFFICE_IDENTITY_FIELDS[1:])}),
+        ("Sign-in and calendars", {"fields": OFFICE_ACCESS_FIELDS}),
+        ("Look", {"fields": (*OFFICE_LOOK_FIELDS, "logo_file", "remove_logo")}),
     )
     supervisor_can_add = False
     supervisor_can_delete = False

@@ -112,6 +112,14 @@ class Office(models.Model):
         return self.legal_name or self.name
 
 
+# What an office's people set about it (not its slug, which commands name it by), in the admin's groups; the
+# office template (offices/) carries the same.
+OFFICE_IDENTITY_FIELDS = ("name", "legal_name", "caller_id_number", "callback_number", "time_zone", "phone_region")
+OFFICE_ACCESS_FIELDS = ("sign_in_with", "calendars_with", "entra_tenant_id")
+OFFICE_LOOK_FIELDS = ("accent_colour",)
+OFFICE_SETTINGS = OFFICE_IDENTITY_FIELDS + OFFICE_ACCESS_FIELDS + OFFICE_LOOK_FIELDS
+
+
 class OfficeHours(models.Model):
     """One opening period on one weekday, in the office's time zone (several rows allow a lunch break)."""
 

@@ -12,21 +12,11 @@ from django.db import models
 
 from calendars.models import BookingPolicy
 from calls.models import CallingRule, DialingPolicy, OfficeHoliday
+from issetter.models import OFFICE_SETTINGS
 from reports.models import CostSettings
 
 VERSION = 1
-OFFICE_FIELDS = (
-    "name",
-    "legal_name",
-    "caller_id_number",
-    "callback_number",
-    "time_zone",
-    "phone_region",
-    "sign_in_with",
-    "calendars_with",
-    "entra_tenant_id",
-    "accent_colour",
-)
+OFFICE_FIELDS = OFFICE_SETTINGS
 SINGLETONS: dict[str, type[models.Model]] = {
     "dialing_policy": DialingPolicy,
     "booking_policy": BookingPolicy,
