@@ -1,9 +1,11 @@
 from django.urls import path
 
-from reports import views
+from reports import report_views, views
 
 app_name = "reports"
 urlpatterns = [
+    path("", report_views.report_page, name="index"),
+    path("calls.csv", report_views.report_csv, name="csv"),
     path("value/", views.value_page, name="value"),
     path("value/summary/", views.value_summary, name="value_summary"),
     path("value/costs/", views.costs_update, name="costs_update"),

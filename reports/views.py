@@ -19,7 +19,8 @@ from reports.value import cost_settings_of, period_of, value_report
 DEFAULT_DAYS = 30
 
 
-def _period(request: HttpRequest):
+def period_from_request(request: HttpRequest):
+    """The period the page's From and To ask for (the last 30 days by default, or when they do not read)."""
     today = timezone.localdate()
     form = PeriodForm(request.GET or {"start": today - dt.timedelta(days=DEFAULT_DAYS - 1), "end": today})
     if form.is_valid():
@@ -31,7 +32,7 @@ def _period(request: HttpRequest):
 
 @require_GET
 def value_page(request: HttpRequest) -> HttpResponse:
-    form, period = _period(request)
+    form, period = period_from_request(request)
     report = value_report(office=request.office, period=period)
     context = {
         "form": form,
@@ -44,7 +45,7 @@ def value_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def value_summary(request: HttpRequest) -> HttpResponse:
-    _, period = _period(request)
+    _, period = period_from_request(request)
     return render(request, "reports/value_summary.html", {"report": value_report(office=request.office, period=period)})
 
 

@@ -17,7 +17,7 @@ MENU = [
     ("Calls", "Calls"),
     ("Calendar", "Calendar"),
     ("Scripts", "Scripts"),
-    ("Reports", "What the calls cost and bring"),
+    ("Reports", "Reports"),
     ("Dashboard", "North Insurance"),
 ]
 

@@ -25,6 +25,7 @@ def test_a_supervisor_sets_the_value_of_a_booking_and_prints_the_summary(page, l
     Call.objects.filter(pk=call.pk).update(created_at=today)
     sign_in(page, live_server_url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="What the calls cost and bring").click()
     expect(page.locator("tr", has_text="Estimated value of the bookings")).to_contain_text("120.00 USD")
     page.get_by_label("Kept appointment value").fill("250")
     page.get_by_role("button", name="Save the assumptions").click()

@@ -53,6 +53,8 @@ def page_urls(customer, call, call_recording, script, import_batch, campaign):
         "agent:script_new": reverse("agent:script_new"),
         "agent:script_edit": reverse("agent:script_edit", args=[script.pk]),
         "agent:script_preview": reverse("agent:script_preview", args=[script.pk, "closing"]),
+        "reports:index": reverse("reports:index"),
+        "reports:csv": reverse("reports:csv"),
         "reports:value": reverse("reports:value"),
         "reports:value_summary": reverse("reports:value_summary"),
     }
