@@ -21,6 +21,7 @@ urlpatterns = [
     path("alerts/", promise_views.alert_list, name="alert_list"),
     path("alerts/<int:alert_id>/resolve/", promise_views.alert_resolve, name="alert_resolve"),
     path("calls/", views.call_index, name="list"),
+    path("calls/export.csv", views.call_export, name="export"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
     path("calls/<uuid:uuid>/audio/", views.call_audio, name="call_audio"),
 ]

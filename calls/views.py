@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from calls.call_export import call_csv_lines
+from calls.call_filters import CallFilterForm, calls_filtered
 from calls.dialer import dial_run_begin, dial_run_resume, dial_run_set_status
 from calls.live import live_context
 from calls.models import Call, DialRun
@@ -114,8 +116,28 @@ def queue_clear_all(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def call_index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(call_list(office=request.office), 50).get_page(request.GET.get("page"))
-    return render(request, "calls/call_list.html", {"page": page})
+    form, calls = _filtered_calls(request)
+    page = Paginator(calls, 50).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(request, "calls/call_list.html", {"page": page, "form": form, "filters": kept.urlencode()})
+
+
+@require_GET
+def call_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The listed calls (the same filters) as CSV, with their transcripts."""
+    _, calls = _filtered_calls(request)
+    response = StreamingHttpResponse(call_csv_lines(calls, office=request.office), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="calls.csv"'
+    return response
+
+
+def _filtered_calls(request: HttpRequest):
+    form = CallFilterForm(request.GET or None, office=request.office)
+    calls = call_list(office=request.office)
+    if form.is_bound and form.is_valid():
+        calls = calls_filtered(calls, office=request.office, values=form.cleaned_data)
+    return form, calls
 
 
 @require_GET

@@ -40,6 +40,7 @@ def page_urls(customer, call, call_recording, script, import_batch, campaign):
         "calls:queue_entries": reverse("calls:queue_entries"),
         "calls:calling_rules": reverse("calls:calling_rules"),
         "calls:list": reverse("calls:list"),
+        "calls:export": reverse("calls:export"),
         "calls:detail": reverse("calls:detail", args=[call.uuid]),
         "calls:call_audio": reverse("calls:call_audio", args=[call.uuid]),
         "calls:campaign_list": reverse("calls:campaign_list"),
