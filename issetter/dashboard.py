@@ -21,6 +21,8 @@ class Figure:
     value: int | str
     order: int = 100
     url_name: str = ""
+    lead: bool = False  # one of the few the dashboard opens with
+    note: str = ""  # a trend or a word of context under the number
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def sign_in(page, base_url, email="alice@north.example"):
 def test_it_signs_in_and_visits_every_menu_entry(page, live_server_url, supervisor, customer, script):
     sign_in(page, live_server_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("North Insurance")
-    expect(page.locator(".figure")).to_have_count(14)  # alerts, customers, calls (by outcome, durations), calendars
+    expect(page.locator(".lead-figures .figure")).to_have_count(5)  # the week's bookings and rate, alerts, calls, booked
+    expect(page.locator(".figure")).to_have_count(16)  # and customers, calls by outcome, durations, calendars
     expect(page.locator(".figure", has_text="Customers")).to_contain_text("1")
     assert page.evaluate("typeof htmx") == "object"  # vendored HTMX loads from our own static files
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
