@@ -304,6 +304,12 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"Call to {self.to_number} ({self.get_status_display()})"
 
+    @property
+    def hangup_cause_words(self) -> str:
+        from calls.hangup_causes import hangup_cause_words
+
+        return hangup_cause_words(self.hangup_cause)
+
 
 class CallEvent(models.Model):
     """One switch event about a call, kept whole. (call, name, sequence) makes replays harmless."""

@@ -151,6 +151,7 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["issetter.formats"]  # times say their zone
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

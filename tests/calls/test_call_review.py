@@ -89,3 +89,20 @@ def test_the_csv_has_the_listed_calls_with_their_transcripts(colleague, calls):
     row = rows[0]
     assert row["when"] == "2027-01-04 10:00 EST" and row["outcome"] == "Booked" and row["script"] == "Review"
     assert row["transcript"] == "Agent: Is this Maria?\nCallee: mm\nCallee: Yes, Thursday at two"
+
+
+def test_pages_say_numbers_causes_and_times_as_people_read_them(colleague, calls):
+    call = calls["opt_out"]
+    Call.objects.filter(pk=call.pk).update(hangup_cause="USER_BUSY")
+    page = client_for(colleague).get(reverse("calls:detail", args=[call.uuid])).text
+    assert "(305) 555-0177" in page and "+13055550177" not in page
+    assert "Busy <span class=\"muted\">(USER_BUSY)</span>" in page
+    assert "Jan. 5, 2027, 10 a.m. EST" in page  # the office's zone, said
+
+
+def test_a_number_of_another_country_reads_internationally():
+    from issetter.templatetags.display import phone
+
+    assert phone("+442071838750", "US") == "+44 20 7183 8750"
+    assert phone("+12025550143", "US") == "(202) 555-0143"
+    assert phone("not a number", "US") == "not a number"
