@@ -85,12 +85,13 @@ LIVE_ROW_FIELDS = (
     "customer__first_name",
     "customer__last_name",
     "customer__phone",
+    "office__phone_region",  # numbers in the office's own format, read in the same query
 )
 
 
 def live_calls(*, office_id: int, now: dt.datetime, recent: int = 15) -> list[Call]:
     """Calls in progress, then the latest ended ones (for the live table)."""
-    calls = Call.objects.filter(office_id=office_id).select_related("customer").only(*LIVE_ROW_FIELDS)
+    calls = Call.objects.filter(office_id=office_id).select_related("customer", "office").only(*LIVE_ROW_FIELDS)
     going = list(calls.exclude(status=Call.Status.ENDED).order_by("created_at")[:50])
     ended = list(calls.filter(status=Call.Status.ENDED, ended_at__gte=now - dt.timedelta(hours=12))[:recent])
     return going + ended
