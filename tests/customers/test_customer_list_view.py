@@ -137,3 +137,9 @@ def test_it_keeps_the_chosen_order_when_searching(colleague, people):
     client = client_for(colleague)
     assert names(client, q="test") == ["Ann", "Ben", "Cat", "Dan"]  # all share the last name: first names order
     assert names(client, q="test", sort="-last_contacted") == ["Ben", "Ann", "Cat", "Dan"]  # never contacted last
+
+
+def test_it_says_a_criterion_it_cannot_read_in_words(colleague, office):
+    page = client_for(colleague).get(reverse("customers:list"), {"answered_within_days": "soon"}).text
+    assert "Answered within (days): Enter a whole number." in page
+    assert "answered_within_days:" not in page
