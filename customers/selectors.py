@@ -124,3 +124,18 @@ SELECT outcome FROM seen WHERE outcome IS NOT NULL
 
 def import_batches_recent(*, office: Office, limit: int = 5) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(office=office).order_by("-created_at")[:limit]
+
+
+SETTLED_OUTCOMES = ("booked", "declined", "do_not_call")
+SETTLED_DAYS = 14
+SETTLED_COUNT_CAP = 1000
+
+
+def recently_settled_count(*, office: Office, criteria: CustomerCriteria) -> int:
+    """How many of the matching customers booked or declined in the last SETTLED_DAYS days — whom "Add all"
+    would queue again — counted up to SETTLED_COUNT_CAP (the list's own page stays fast)."""
+    since = timezone.now() - dt.timedelta(days=SETTLED_DAYS)
+    settled = customers_matching(office=office, criteria=criteria).filter(
+        last_outcome__in=SETTLED_OUTCOMES, last_contacted_at__gte=since
+    )
+    return len(settled.order_by().values_list("pk", flat=True)[:SETTLED_COUNT_CAP])

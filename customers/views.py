@@ -7,7 +7,14 @@ from customers.criteria import CriteriaForm
 from customers.csv_export import customers_csv_lines
 from customers.models import Customer, Tag
 from customers.paging import CappedPaginator
-from customers.selectors import customers_listing, customers_matching, import_batches_recent, outcomes_seen
+from customers.selectors import (
+    SETTLED_DAYS,
+    customers_listing,
+    customers_matching,
+    import_batches_recent,
+    outcomes_seen,
+    recently_settled_count,
+)
 from issetter.tenancy import get_for_office
 
 PAGE_SIZE = 50
@@ -26,6 +33,8 @@ def customer_index(request: HttpRequest) -> HttpResponse:
         "tags": Tag.objects.filter(office=request.office).values_list("name", flat=True),
         "outcomes": outcomes_seen(office=request.office),
         "imports": import_batches_recent(office=request.office),
+        "recently_settled": recently_settled_count(office=request.office, criteria=criteria),
+        "settled_days": SETTLED_DAYS,
     }
     return render(request, "customers/customer_list.html", context)
 

@@ -143,3 +143,18 @@ def test_it_says_a_criterion_it_cannot_read_in_words(colleague, office):
     page = client_for(colleague).get(reverse("customers:list"), {"answered_within_days": "soon"}).text
     assert "Answered within (days): Enter a whole number." in page
     assert "answered_within_days:" not in page
+
+
+def test_it_warns_before_queueing_again_people_who_just_booked_or_declined(colleague, office):
+    now = timezone.now()
+    Customer.objects.create(office=office, first_name="Ann", phone="+12025550101", last_outcome="booked",
+                            last_contacted_at=now - dt.timedelta(days=2))  # fmt: skip
+    Customer.objects.create(office=office, first_name="Ben", phone="+12025550102", last_outcome="declined",
+                            last_contacted_at=now - dt.timedelta(days=30))  # fmt: skip
+    Customer.objects.create(office=office, first_name="Cy", phone="+12025550103", last_outcome="no_answer",
+                            last_contacted_at=now - dt.timedelta(days=1))  # fmt: skip
+    page = client_for(colleague).get(reverse("customers:list")).text
+    assert "1 of these booked or declined in the last 14 days" in page
+    assert "confirm('1 of them booked or declined in the last 14 days. Queue them again anyway?')" in page
+    quiet = client_for(colleague).get(reverse("customers:list"), {"q": "Cy"}).text
+    assert "booked or declined in the last" not in quiet
