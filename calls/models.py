@@ -281,6 +281,13 @@ class Call(models.Model):
         help_text="What the agent is doing right now; cleared when the call ends.",
     )
     summary = models.TextField(blank=True)
+    reviewed_outcome = models.CharField(
+        max_length=24, choices=Outcome.choices, blank=True, help_text="Staff's correction; `outcome` keeps the agent's."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     flagged = models.BooleanField(default=False)
     flag_reason = models.CharField(max_length=255, blank=True)
 
@@ -303,6 +310,11 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"Call to {self.to_number} ({self.get_status_display()})"
+
+    @property
+    def final_outcome(self) -> str:
+        """What the call came to: staff's correction when there is one, else the agent's outcome."""
+        return self.reviewed_outcome or self.outcome
 
     @property
     def hangup_cause_words(self) -> str:

@@ -24,4 +24,5 @@ urlpatterns = [
     path("calls/export.csv", views.call_export, name="export"),
     path("calls/<uuid:uuid>/", views.call_detail, name="detail"),
     path("calls/<uuid:uuid>/audio/", views.call_audio, name="call_audio"),
+    path("calls/<uuid:uuid>/outcome/", views.call_outcome_correct, name="outcome_correct"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from calls.call_export import call_csv_lines
 from calls.call_filters import CallFilterForm, calls_filtered
+from calls.call_review import ReviewError, call_appointment, call_outcome_review
 from calls.dialer import dial_run_begin, dial_run_resume, dial_run_set_status
 from calls.live import live_context
 from calls.models import Call, DialRun
@@ -143,8 +144,28 @@ def _filtered_calls(request: HttpRequest):
 @require_GET
 def call_detail(request: HttpRequest, uuid) -> HttpResponse:
     call = get_for_office(Call.objects.select_related("customer", "dial_run"), request.office, uuid=uuid)
-    context = {"call": call, "turns": call.turns.all(), "has_recording": call_recording_path(call=call) is not None}
+    context = {
+        "call": call,
+        "turns": call.turns.all(),
+        "has_recording": call_recording_path(call=call) is not None,
+        "appointment": call_appointment(call=call),
+        "outcomes": Call.Outcome.choices,
+        "feedback": call.feedback.select_related("author", "turn"),
+    }
     return render(request, "calls/call_detail.html", context)
+
+
+@require_POST
+def call_outcome_correct(request: HttpRequest, uuid) -> HttpResponse:
+    call = get_for_office(Call, request.office, uuid=uuid)
+    try:
+        call_outcome_review(call=call, outcome=request.POST.get("outcome", ""), user=request.user)
+    except ReviewError as problem:
+        messages.error(request, str(problem))
+    else:
+        shown = call.get_reviewed_outcome_display() or f"the agent's ({call.get_outcome_display()})"
+        messages.success(request, f"Outcome set to {shown}.")
+    return redirect("calls:detail", uuid=call.uuid)
 
 
 @require_GET

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("calls.urls")),
     path("calendar/", include("calendars.urls")),
     path("scripts/", include("agent.urls")),
+    path("calls/", include("agent.feedback_urls")),  # feedback on a call is the agent's to learn from
     path("reports/", include("reports.urls")),
     path("accounts/login/", OfficeLoginView.as_view(), name="account_login"),  # email first, then the office's ways
     path("accounts/", include("allauth.urls")),

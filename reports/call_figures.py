@@ -1,30 +1,35 @@
 """The reports' figures over a set of calls — dialed, answered, person or machine, voicemails, booked and the
 booking rate of answered calls, opt-outs, wrong numbers, callbacks asked, no answer, busy, talk time — in one
-query per grouping: the whole period, each day (in the office's zone), or by script, run, staff member or office."""
+query per grouping: the whole period, each day (in the office's zone), or by script, run, staff member or office.
+A call staff corrected counts as what they said it came to."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from calls.models import Call
 
 OUTBOUND = Q(direction=Call.Direction.OUTBOUND)
+# What a call came to: staff's correction where they made one, else the agent's outcome
+FINAL_OUTCOME = Case(
+    When(~Q(reviewed_outcome=""), then=F("reviewed_outcome")), default=F("outcome"), output_field=CharField()
+)
 AGGREGATES = {
     "dialed": Count("pk", filter=OUTBOUND),
     "answered": Count("pk", filter=Q(answered_at__isnull=False)),
     "person": Count("pk", filter=Q(answered_by=Call.AnsweredBy.HUMAN)),
     "machine": Count("pk", filter=Q(answered_by=Call.AnsweredBy.MACHINE)),
-    "voicemails": Count("pk", filter=Q(outcome=Call.Outcome.VOICEMAIL_LEFT)),
-    "booked": Count("pk", filter=Q(outcome=Call.Outcome.BOOKED)),
-    "opt_outs": Count("pk", filter=Q(outcome=Call.Outcome.DO_NOT_CALL)),
-    "wrong_numbers": Count("pk", filter=Q(outcome=Call.Outcome.WRONG_PERSON)),
-    "callbacks": Count("pk", filter=Q(outcome=Call.Outcome.CALLBACK)),
-    "no_answer": Count("pk", filter=Q(outcome=Call.Outcome.NO_ANSWER)),
-    "busy": Count("pk", filter=Q(outcome=Call.Outcome.BUSY)),
+    "voicemails": Count("pk", filter=Q(final_outcome=Call.Outcome.VOICEMAIL_LEFT)),
+    "booked": Count("pk", filter=Q(final_outcome=Call.Outcome.BOOKED)),
+    "opt_outs": Count("pk", filter=Q(final_outcome=Call.Outcome.DO_NOT_CALL)),
+    "wrong_numbers": Count("pk", filter=Q(final_outcome=Call.Outcome.WRONG_PERSON)),
+    "callbacks": Count("pk", filter=Q(final_outcome=Call.Outcome.CALLBACK)),
+    "no_answer": Count("pk", filter=Q(final_outcome=Call.Outcome.NO_ANSWER)),
+    "busy": Count("pk", filter=Q(final_outcome=Call.Outcome.BUSY)),
     "talk_seconds": Coalesce(Sum("billsec"), 0),
 }
 # How a grouping reads a call's key and names it on the page
@@ -87,15 +92,19 @@ COLUMNS = [
 ]
 
 
+def _final(calls: QuerySet[Call]) -> QuerySet[Call]:
+    return calls.alias(final_outcome=FINAL_OUTCOME)
+
+
 def figures_total(calls: QuerySet[Call], *, label: str = "All calls") -> CallFigures:
-    return CallFigures(label=label, **calls.aggregate(**AGGREGATES))
+    return CallFigures(label=label, **_final(calls).aggregate(**AGGREGATES))
 
 
 def figures_by_day(calls: QuerySet[Call], *, zone, first_day: dt.date, last_day: dt.date) -> list[CallFigures]:
     """One row per day of the period, days without calls included (a time series with no gaps)."""
     found = {
         row.pop("day"): row
-        for row in calls.annotate(day=TruncDate("created_at", tzinfo=zone)).values("day").annotate(**AGGREGATES)
+        for row in _final(calls).annotate(day=TruncDate("created_at", tzinfo=zone)).values("day").annotate(**AGGREGATES)
     }
     days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
     return [CallFigures(label=day.isoformat(), **found.get(day, {})) for day in days]
@@ -104,7 +113,7 @@ def figures_by_day(calls: QuerySet[Call], *, zone, first_day: dt.date, last_day:
 def figures_by(calls: QuerySet[Call], *, grouping: str, zone) -> list[CallFigures]:
     """One row per script, run, staff member (who started the run) or office, most dialed first."""
     key, name, nameless = GROUPINGS[grouping]
-    rows = calls.values(key, name).annotate(**AGGREGATES).order_by("-dialed", name)
+    rows = _final(calls).values(key, name).annotate(**AGGREGATES).order_by("-dialed", name)
     found = []
     for row in rows:
         number, title = row.pop(key), row.pop(name)

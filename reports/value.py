@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from calls.models import Call
 from issetter.models import Office
+from reports.call_figures import FINAL_OUTCOME
 from reports.models import CostSettings
 
 CENT = Decimal("0.01")
@@ -122,10 +123,11 @@ def value_report(*, office: Office, period: Period) -> ValueReport:
     step = costs.trunk_billing_seconds
     talk = Coalesce(F("billsec"), 0)
     steps = (talk + (step - 1)) / step  # whole billing steps, rounded up (integer division on both databases)
-    totals = Call.objects.filter(office=office, created_at__gte=period.start, created_at__lt=period.end).aggregate(
+    calls = Call.objects.filter(office=office, created_at__gte=period.start, created_at__lt=period.end)
+    totals = calls.alias(final_outcome=FINAL_OUTCOME).aggregate(
         calls=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        bookings=Count("pk", filter=Q(outcome=Call.Outcome.BOOKED)),
+        bookings=Count("pk", filter=Q(final_outcome=Call.Outcome.BOOKED)),  # as staff corrected it
         talk_seconds=Coalesce(Sum(talk), 0),
         setup_seconds=Coalesce(Sum(Coalesce(F("duration_seconds"), 0) - talk, output_field=IntegerField()), 0),
         billed_steps=Coalesce(Sum(steps, output_field=IntegerField()), 0),

@@ -20,3 +20,12 @@ def phone(value: str, region: str = "US") -> str:
     same_country = phonenumbers.region_code_for_number(parsed) == (region or "US").upper()
     style = phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(parsed, style)
+
+
+@register.filter
+def mm_ss(milliseconds) -> str:
+    """12,345 ms → "0:12" (a place in a recording)."""
+    if milliseconds in (None, ""):
+        return ""
+    seconds = int(milliseconds) // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -78,7 +78,25 @@ def test_staff_see_what_each_callee_turn_was_heard_as_and_how_it_was_understood(
     )
     sign_in(page, live_server_url, email="bob@north.example")
     page.goto(f"{live_server_url}/calls/{call.uuid}/")
-    expect(page.get_by_text("oh you have the wrong")).to_be_visible()
+    expect(page.locator("#transcript").get_by_text("oh you have the wrong")).to_be_visible()
     expect(page.get_by_text("heard with 0.30 confidence, understood as wrong_person")).to_be_visible()
     expect(page.get_by_text("heard with 0.91 confidence, understood as yes")).to_be_visible()
     assert not page.server_errors
+
+
+def test_a_turns_time_plays_the_recording_from_there_and_marks_the_turn(
+    page, live_server_url, colleague, recorded_call
+):
+    from calls.models import Turn
+
+    Call.objects.filter(pk=recorded_call.pk).update(status=Call.Status.ENDED, outcome=Call.Outcome.BOOKED)
+    Turn.objects.create(call=recorded_call, index=0, speaker="agent", text="Is this Maria?", started_ms=1000)
+    Turn.objects.create(call=recorded_call, index=1, speaker="callee", text="Thursday at two", started_ms=21000)
+    sign_in(page, live_server_url, email="bob@north.example")
+    page.goto(f"{live_server_url}/calls/{recorded_call.uuid}/")
+    expect(page.locator("html")).to_have_attribute("data-review-ready", "yes")
+    page.wait_for_function("document.querySelector('audio').duration > 0", timeout=15000)
+    page.get_by_role("button", name="0:21").click()
+    page.wait_for_function("Math.abs(document.querySelector('audio').currentTime - 21) < 1", timeout=10000)
+    expect(page.locator("#turn-1")).to_have_class("callee playing")
+    expect(page.locator("#turn-0")).not_to_have_class("callee playing")

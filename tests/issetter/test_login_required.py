@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-OUR_NAMESPACES = {"customers", "calls", "calendars", "agent", "reports"}
+OUR_NAMESPACES = {"customers", "calls", "calendars", "agent", "reports", "feedback"}
 PUBLIC = {"healthz", "account_login", "microsoft_callback"}  # sign-in pages (allauth views)
 
 
@@ -62,7 +62,7 @@ def page_urls(customer, call, call_recording, script, import_batch, campaign):
 
 
 @pytest.fixture
-def action_urls(customer, import_batch):
+def action_urls(customer, import_batch, call):
     """Views that act and redirect (POST, or the calendar sign-in's hops)."""
     return {
         "calendars:connect": reverse("calendars:connect", args=["microsoft"]),
@@ -88,7 +88,9 @@ def action_urls(customer, import_batch):
         "agent:script_default": reverse("agent:script_default", args=[1]),
         "agent:script_from_template": reverse("agent:script_from_template", args=["annual_review"]),
         "reports:costs_update": reverse("reports:costs_update"),
-        "office_logo": reverse("office_logo"),  # a GET, but 404 for an office without a logo
+        "office_logo": reverse("office_logo"),
+        "calls:outcome_correct": reverse("calls:outcome_correct", args=[call.uuid]),
+        "feedback:add": reverse("feedback:add", args=[call.uuid]),  # a GET, but 404 for an office without a logo
     }
 
 

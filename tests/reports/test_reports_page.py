@@ -130,3 +130,10 @@ def test_the_csv_holds_every_figure(colleague, calls):
 )
 def test_it_names_why_people_were_held_back(reason, kind):
     assert held_back_kind(reason) == kind
+
+
+def test_a_corrected_call_counts_as_what_staff_said_it_came_to(colleague, calls):
+    call = Call.objects.get(office=calls, outcome="do_not_call")
+    Call.objects.filter(pk=call.pk).update(reviewed_outcome="declined")
+    total = page(colleague).context["total"]
+    assert (total.opt_outs, total.booked) == (0, 1)
