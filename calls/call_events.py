@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from calls.call_summary import call_summary_write
 from calls.campaigns import campaign_of_call, campaign_retry_at
 from calls.inbound import inbound_call_open
 from calls.models import Call, CallEvent, Campaign, DialingPolicy, QueueEntry
@@ -244,6 +245,7 @@ def call_ended_follow_up(*, call: Call, now: dt.datetime) -> None:
 def _follow_up(call: Call, now: dt.datetime) -> None:
     from calls.services import customer_profile_refresh
 
+    call_summary_write(call=call)
     if call.queue_entry_id:
         QueueEntry.objects.filter(pk=call.queue_entry_id, status=QueueEntry.Status.CALLING).update(
             status=QueueEntry.Status.DONE, updated_at=now

@@ -8,11 +8,13 @@ import datetime as dt
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from calls.call_summary import MOODS, OBJECTIONS
 from calls.models import Call, DialRun, Turn
 from callscripts.models import Script
 from issetter.models import Office
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+OBJECTION_CHOICES = [(words, words.capitalize()) for words in dict.fromkeys(OBJECTIONS.values())]
 
 
 class CallFilterForm(forms.Form):
@@ -25,6 +27,8 @@ class CallFilterForm(forms.Form):
     flagged = forms.ChoiceField(required=False, choices=YES_NO)
     feedback = forms.ChoiceField(required=False, choices=YES_NO, label="Has feedback")
     not_understood = forms.ChoiceField(required=False, choices=YES_NO, label="A turn not understood")
+    mood = forms.ChoiceField(required=False, choices=[("", "Any mood"), *((m, m.capitalize()) for m in MOODS)])
+    objection = forms.ChoiceField(required=False, label="Raised", choices=[("", "Anything"), *OBJECTION_CHOICES])
     longer_than = forms.IntegerField(required=False, min_value=0, label="Talk longer than (s)")
     shorter_than = forms.IntegerField(required=False, min_value=0, label="Talk shorter than (s)")
 
@@ -74,6 +78,10 @@ def calls_filtered(calls: QuerySet[Call], *, office: Office, values: dict) -> Qu
         callee = Turn.objects.filter(call=OuterRef("pk"), speaker=Turn.Speaker.CALLEE)
         unclear = callee.filter(understood__startswith="unclear")
         calls = calls.filter(Exists(unclear)) if values["not_understood"] == "yes" else calls.exclude(Exists(unclear))
+    if values.get("mood"):
+        calls = calls.filter(summary_facts__mood=values["mood"])
+    if values.get("objection"):
+        calls = calls.filter(summary_facts__objections__icontains=f'"{values["objection"]}"')  # an item, quoted
     if values.get("longer_than") is not None:
         calls = calls.filter(billsec__gt=values["longer_than"])
     if values.get("shorter_than") is not None:

@@ -17,6 +17,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Max
 
+from calls.call_summary import call_summary_write
 from calls.models import Call, DialRun, QueueEntry, Turn
 from calls.services import customer_profile_refresh
 
@@ -133,6 +134,9 @@ def _locked(call_id) -> Call | None:
 
 
 def _profile_refreshed_if_ended(call: Call) -> None:
-    """The end's follow-up already brought the profile up to date with what the call was then: again, now."""
+    """The end's follow-up already brought the profile and the summary up to date with what the call was then:
+    again, now."""
+    if call.status == Call.Status.ENDED:
+        call_summary_write(call=call)
     if call.status == Call.Status.ENDED and call.customer_id:
         customer_profile_refresh(customer_id=call.customer_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from calendars.models import Appointment
+from calls.call_summary import call_summary_write
 from calls.models import Call
 
 
@@ -26,6 +27,7 @@ def call_outcome_review(*, call: Call, outcome: str, user) -> Call:
         reviewed_at=timezone.now() if corrected else None,
     )
     call.refresh_from_db(fields=["reviewed_outcome", "reviewed_by", "reviewed_at"])
+    call_summary_write(call=call)  # the summary says what the call came to
     return call
 
 

@@ -28,7 +28,7 @@ CAUSE_WORDS = {
 
 
 def hangup_cause_words(cause: str) -> str:
-    """"Busy" for USER_BUSY; an unknown cause in plain case ("Some new cause") rather than its code."""
+    """ "Busy" for USER_BUSY; an unknown cause in plain case ("Some new cause") rather than its code."""
     if not cause:
         return ""
     return CAUSE_WORDS.get(cause.upper(), cause.replace("_", " ").capitalize())

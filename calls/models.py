@@ -281,6 +281,9 @@ class Call(models.Model):
         help_text="What the agent is doing right now; cleared when the call ends.",
     )
     summary = models.TextField(blank=True)
+    summary_facts = models.JSONField(
+        default=dict, blank=True, help_text="who, outcome, times_discussed, objections, follow_up, mood (call_summary)"
+    )
     reviewed_outcome = models.CharField(
         max_length=24, choices=Outcome.choices, blank=True, help_text="Staff's correction; `outcome` keeps the agent's."
     )
