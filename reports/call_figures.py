@@ -38,6 +38,7 @@ GROUPINGS = {
     "run": ("dial_run_id", "dial_run__created_at", "Not in a run (inbound)"),
     "staff": ("dial_run__started_by_id", "dial_run__started_by__email", "The scheduler (callbacks, campaigns)"),
     "office": ("office_id", "office__name", ""),
+    "mood": ("summary_facts__mood", "summary_facts__mood", "Not summarised"),  # from the call's summary
 }
 
 
@@ -113,10 +114,11 @@ def figures_by_day(calls: QuerySet[Call], *, zone, first_day: dt.date, last_day:
 def figures_by(calls: QuerySet[Call], *, grouping: str, zone) -> list[CallFigures]:
     """One row per script, run, staff member (who started the run) or office, most dialed first."""
     key, name, nameless = GROUPINGS[grouping]
-    rows = _final(calls).values(key, name).annotate(**AGGREGATES).order_by("-dialed", name)
+    rows = _final(calls).values(*dict.fromkeys((key, name))).annotate(**AGGREGATES).order_by("-dialed", name)
     found = []
     for row in rows:
-        number, title = row.pop(key), row.pop(name)
+        number, title = row.pop(key), row.pop(name, None) if name != key else None
+        title = number if name == key else title
         if isinstance(title, dt.datetime):
             title = f"Run {number}, {title.astimezone(zone):%b %-d, %-I:%M %p}"
         found.append(CallFigures(label=str(title) if title else nameless, **row))

@@ -16,7 +16,13 @@ from reports.held_back import held_back_by_kind
 from reports.turn_figures import turn_figures
 from reports.views import period_from_request
 
-GROUPING_NAMES = {"script": "Script", "run": "Run", "staff": "Staff member", "office": "Office"}
+GROUPING_NAMES = {
+    "script": "Script",
+    "run": "Run",
+    "staff": "Staff member",
+    "mood": "Callee's mood",
+    "office": "Office",
+}
 
 
 def _report(request: HttpRequest) -> dict:

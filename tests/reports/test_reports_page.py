@@ -137,3 +137,12 @@ def test_a_corrected_call_counts_as_what_staff_said_it_came_to(colleague, calls)
     Call.objects.filter(pk=call.pk).update(reviewed_outcome="declined")
     total = page(colleague).context["total"]
     assert (total.opt_outs, total.booked) == (0, 1)
+
+
+def test_it_groups_by_the_mood_the_summaries_found(colleague, calls):
+    from calls.call_summary import call_summary_write
+
+    for call in Call.objects.filter(office=calls):
+        call_summary_write(call=call)
+    by_mood = {row.label: row.dialed for row in page(colleague, by="mood").context["groups"]}
+    assert by_mood == {"neutral": 3, "positive": 1, "negative": 1}
