@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from calendars.models import Appointment
 from calls.alert_models import Alert
+from calls.alert_sweep import alerts_sweep
 from calls.campaign_models import Campaign
 from calls.campaigns import campaign_finish_if_over, campaign_queue_refresh, campaign_set_status
 from calls.dialer import BREAKER_PREFIX, dial_run_start
@@ -40,6 +41,7 @@ JUST_BOOKED = dt.timedelta(hours=12)  # an appointment booked this recently gets
 def scheduled_dialing_tick(*, now: dt.datetime) -> list[DialRun]:
     promises_missed_alert(now=now)  # first: the runs that stopped still say why
     promises_kept_resolve(now=now)
+    alerts_sweep(now=now)
     reminders_queue(now=now)
     started = [run for campaign in _active_campaigns() if (run := _campaign_round(campaign, now))]
     started += [run for office in _offices_with_promises_due(now) if (run := _promises_run_start(office))]

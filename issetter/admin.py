@@ -60,7 +60,7 @@ class OfficeAdmin(OfficeScopedAdmin):
     office_path = "pk"
     fieldsets = (
         (None, {"fields": ("name", "slug", *OFFICE_IDENTITY_FIELDS[1:])}),
-        ("Sign-in and calendars", {"fields": OFFICE_ACCESS_FIELDS}),
+        ("Sign-in, calendars and alerts", {"fields": OFFICE_ACCESS_FIELDS}),
         ("Look", {"fields": (*OFFICE_LOOK_FIELDS, "logo_file", "remove_logo")}),
     )
     supervisor_can_add = False

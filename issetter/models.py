@@ -90,6 +90,9 @@ class Office(models.Model):
         validators=[validate_tenant_id],
         help_text="Directory (tenant) ID: Microsoft sign-ins and calendars from another organisation are refused.",
     )
+    alert_webhook_url = models.URLField(
+        blank=True, help_text="Also send each alert here (a JSON POST), e.g. a chat channel's incoming webhook."
+    )
     accent_colour = models.CharField(
         max_length=7, default=DEFAULT_ACCENT, validators=[validate_accent_colour], help_text="e.g. #1f5fae"
     )
@@ -115,7 +118,7 @@ class Office(models.Model):
 # What an office's people set about it (not its slug, which commands name it by), in the admin's groups; the
 # office template (offices/) carries the same.
 OFFICE_IDENTITY_FIELDS = ("name", "legal_name", "caller_id_number", "callback_number", "time_zone", "phone_region")
-OFFICE_ACCESS_FIELDS = ("sign_in_with", "calendars_with", "entra_tenant_id")
+OFFICE_ACCESS_FIELDS = ("sign_in_with", "calendars_with", "entra_tenant_id", "alert_webhook_url")
 OFFICE_LOOK_FIELDS = ("accent_colour",)
 OFFICE_SETTINGS = OFFICE_IDENTITY_FIELDS + OFFICE_ACCESS_FIELDS + OFFICE_LOOK_FIELDS
 
