@@ -43,10 +43,23 @@ class StepResult:
 
 
 def dial_run_start(
-    *, office, script=None, limit: int | None = None, started_by=None, kind: str = DialRun.Kind.MANUAL, campaign=None
+    *,
+    office,
+    script=None,
+    limit: int | None = None,
+    started_by=None,
+    kind: str = DialRun.Kind.MANUAL,
+    campaign=None,
+    variant_script=None,
 ) -> DialRun:
     return DialRun.objects.create(
-        office=office, script=script, call_limit=limit, started_by=started_by, kind=kind, campaign=campaign
+        office=office,
+        script=script,
+        call_limit=limit,
+        started_by=started_by,
+        kind=kind,
+        campaign=campaign,
+        variant_script=variant_script,
     )
 
 
@@ -57,11 +70,13 @@ class CallingUnavailableError(Exception):
 CALLING_UNAVAILABLE = "Calling is unavailable right now: the task queue could not be reached. Try again shortly."
 
 
-def dial_run_begin(*, office, script=None, limit: int | None = None, started_by=None) -> DialRun:
+def dial_run_begin(*, office, script=None, limit: int | None = None, started_by=None, variant_script=None) -> DialRun:
     """ "Call queued": a new run, handed to the worker once this transaction commits. Should the hand-over
     fail (the broker is down), the run is marked failed with the reason: it never stays `running` with
     nobody to drive it. Returns the run as it stands (the caller checks for FAILED)."""
-    run = dial_run_start(office=office, script=script, limit=limit, started_by=started_by)
+    run = dial_run_start(
+        office=office, script=script, limit=limit, started_by=started_by, variant_script=variant_script
+    )
     transaction.on_commit(lambda: dial_run_enqueue(run=run, fallback=DialRun.Status.FAILED))
     return run
 
@@ -296,7 +311,7 @@ def _originate(run: DialRun, entry: QueueEntry, policy: DialingPolicy, telephony
                 customer=customer,
                 dial_run=run,
                 queue_entry=entry,
-                script=run.script,
+                script=run.script_for(customer.pk),
                 to_number=customer.phone,
                 from_number=office.caller_id_number,
                 status=Call.Status.DIALING,

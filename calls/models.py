@@ -123,6 +123,10 @@ class DialRun(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MANUAL)
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
     script = models.ForeignKey("callscripts.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    variant_script = models.ForeignKey(
+        "callscripts.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A script test: half the run's people (by customer) hear this one instead.",
+    )  # fmt: skip
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     status_reason = models.CharField(max_length=255, blank=True, help_text="Why it paused or stopped.")
@@ -140,6 +144,10 @@ class DialRun(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.pk} ({self.get_status_display()})"
+
+    def script_for(self, customer_id: int):
+        """The script a customer hears in this run: in a script test, half of them (by id) hear the variant."""
+        return self.variant_script if self.variant_script_id and customer_id % 2 else self.script
 
 
 class QueueEntry(models.Model):

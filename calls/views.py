@@ -51,7 +51,9 @@ def queue_call(request: HttpRequest) -> HttpResponse:
     """ "Call queued": start a dial run with the chosen script; the live block shows it at once."""
     script_id = request.POST.get("script") or None
     script = get_for_office(Script, request.office, pk=script_id) if script_id else None
-    run = dial_run_begin(office=request.office, script=script, started_by=request.user)
+    variant_id = request.POST.get("variant_script") or None
+    variant = get_for_office(Script, request.office, pk=variant_id) if variant_id and variant_id != script_id else None
+    run = dial_run_begin(office=request.office, script=script, started_by=request.user, variant_script=variant)
     run.refresh_from_db()
     if run.status == DialRun.Status.FAILED:  # the worker's queue is unreachable: the live block says why
         messages.error(request, run.status_reason)

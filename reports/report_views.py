@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from calls.models import Call
+from calls.models import Call, DialRun
+from callscripts.models import Script
+from callscripts.services import script_make_default
+from issetter.tenancy import get_for_office
 from reports.call_figures import COLUMNS, GROUPINGS, figures_by, figures_by_day, figures_total
 from reports.held_back import held_back_by_kind
+from reports.script_tests import script_tests
 from reports.turn_figures import turn_figures
 from reports.views import period_from_request
 
@@ -47,6 +53,7 @@ def _report(request: HttpRequest) -> dict:
         "days": days,
         "groups": groups,
         "agent": turn_figures(calls),
+        "script_tests": [] if everyone else script_tests(office=request.office, start=period.start, end=period.end),
         "held_back": held_back_by_kind(office=None if everyone else request.office, start=period.start, end=period.end),
         "columns": COLUMNS,
         "charts": {
@@ -91,3 +98,14 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     for kind, count in report["held_back"]:
         writer.writerow(["held back", kind, count])
     return response
+
+
+@require_POST
+def script_test_promote(request: HttpRequest, run_id: int, script_id: int) -> HttpResponse:
+    """One click: the script test's winner becomes the office's default script."""
+    run = get_for_office(DialRun, request.office, pk=run_id)
+    if script_id not in (run.script_id, run.variant_script_id):
+        raise Http404("That script was not in this test.")
+    script = script_make_default(script=get_for_office(Script, request.office, pk=script_id))
+    messages.success(request, f"{script.name} is now the office's default script.")
+    return redirect(f"{reverse('reports:index')}?{request.GET.urlencode()}")

@@ -88,6 +88,7 @@ def action_urls(customer, import_batch, call):
         "agent:script_default": reverse("agent:script_default", args=[1]),
         "agent:script_from_template": reverse("agent:script_from_template", args=["annual_review"]),
         "reports:costs_update": reverse("reports:costs_update"),
+        "reports:promote": reverse("reports:promote", args=[1, 1]),
         "office_logo": reverse("office_logo"),
         "calls:outcome_correct": reverse("calls:outcome_correct", args=[call.uuid]),
         "feedback:add": reverse("feedback:add", args=[call.uuid]),  # a GET, but 404 for an office without a logo
