@@ -31,3 +31,47 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()} on {self.call_id}"
+
+
+class Teaching(models.Model):
+    """Staff teaching the agent what a phrase means ("count me out" = not interested), or how to answer it. Each
+    is checked against the phrasing table before it goes live (agent/teaching.py); one that would change how a
+    sentence of the table is understood is refused, with that sentence. Numbered per office: its versions."""
+
+    class Meaning(models.TextChoices):
+        OPT_OUT = "opt_out", "Stop calling me (opt-out)"
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        WRONG_PERSON = "wrong_person", "Wrong number / wrong person"
+        NOT_INTERESTED = "not_interested", "Not interested"
+        CALLBACK = "callback", "Call me back later"
+        FIRST = "first", "The first time offered"
+        SECOND = "second", "The second time offered"
+        LAST = "last", "The last time offered"
+        ANSWER = "answer", "A question: answer it with…"
+
+    class Status(models.TextChoices):
+        LIVE = "live", "Live"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="teachings")
+    version = models.PositiveIntegerField()
+    phrase = models.CharField(max_length=200, help_text="As the callee says it (compared without case or punctuation).")
+    meaning = models.CharField(max_length=16, choices=Meaning.choices)
+    script = models.ForeignKey(
+        "callscripts.Script", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="For an answer: the script that gives it.",
+    )  # fmt: skip
+    answer = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    reason = models.TextField(blank=True, help_text="Why it was refused, or what the check found.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["office", "-version"]
+        constraints = [models.UniqueConstraint(fields=["office", "version"], name="teaching_version_unique")]
+
+    def __str__(self) -> str:
+        return f"v{self.version}: “{self.phrase}” = {self.get_meaning_display()} ({self.get_status_display()})"

@@ -16,6 +16,16 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def taught_meanings(*, office_id: int | None) -> tuple[tuple[str, str], ...]:
+    """What the office taught the agent phrases mean (live teachings, the latest first)."""
+    if office_id is None:
+        return ()
+    from agent.models import Teaching
+
+    live = Teaching.objects.filter(office_id=office_id, status=Teaching.Status.LIVE).exclude(meaning="answer")
+    return tuple(live.order_by("-version").values_list("phrase", "meaning"))
+
+
 def lines_for(
     *, script: Script, customer: Customer | None, office: Office, inbound: bool = False, reminder: bool = False
 ) -> Lines:
@@ -47,6 +57,7 @@ def lines_for(
         callback_number=values["callback_number"],
         recording_notice=fill(script.recording_notice),
         transfer_number=script.transfer_number,
+        taught=taught_meanings(office_id=office.pk),
         opt_out_phrases=tuple(p for p in script.opt_out_phrases or () if isinstance(p, str)),
         objection_answers={key: fill(answer) for key, answer in _answers(script.objection_answers).items()},
         facts=tuple(fill(line) for line in (script.facts or "").splitlines() if line.strip()),

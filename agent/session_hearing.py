@@ -137,7 +137,7 @@ class AudioTurns:
             "agent: heard %r (%.2f) %d ms after the turn ended",
             recognition.text, recognition.confidence, self.turns.now_ms() - ended_ms,
         )  # fmt: skip
-        unclear = understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent == "unclear"
+        unclear = self._understood(said).intent == "unclear"
         first_moments = self._first_moments()  # no answer to "Is this …?" yet: a machine's greeting going on?
         first = self.first_words
         if first_moments:
@@ -215,7 +215,9 @@ class AudioTurns:
             return False
         if guessed:
             return True
-        return understand(said, opt_out_phrases=self.policy.lines.opt_out_phrases).intent in ("unclear", "yes")
+        return understand(
+            said, opt_out_phrases=self.policy.lines.opt_out_phrases, taught=self.policy.lines.taught
+        ).intent in ("unclear", "yes")
 
     def _recognise_soon(self, samples) -> asyncio.Future:
         return asyncio.wrap_future(self.speech.ears().recognize_later(samples, self._grammar()))
@@ -232,7 +234,7 @@ class AudioTurns:
             first_name=lines.first_name,
             offered=offered,
             opt_out_phrases=tuple(lines.opt_out_phrases),
-            objections=tuple(lines.objection_answers),
+            objections=(*lines.objection_answers, *(phrase for phrase, _ in lines.taught)),  # heard as taught
             extra=APPOINTMENT_WORDS if policy.state in APPOINTMENT_STATES else (),
         )
         return self.speech.grammar(listening)
@@ -249,3 +251,7 @@ class AudioTurns:
         index = await self._callee_turn("…", started_ms, ended_ms)
         recognise = self._recognise_soon(so_far.samples)
         self.timer.spawn(self.turns.fill(index, recognise, unheard="(a recorded greeting)"))
+
+    def _understood(self, said: str):
+        lines = self.policy.lines
+        return understand(said, opt_out_phrases=lines.opt_out_phrases, taught=lines.taught)

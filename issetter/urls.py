@@ -15,6 +15,7 @@ urlpatterns = [
     path("scripts/", include("agent.urls")),
     path("calls/", include("agent.feedback_urls")),  # feedback on a call is the agent's to learn from
     path("reports/", include("reports.urls")),
+    path("improve/", include("agent.improve_urls")),
     path("accounts/login/", OfficeLoginView.as_view(), name="account_login"),  # email first, then the office's ways
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -57,6 +57,7 @@ class Lines:
     recording_notice: str = ""
     transfer_number: str = ""
     opt_out_phrases: tuple[str, ...] = ()
+    taught: tuple[tuple[str, str], ...] = ()  # (phrase, meaning) the office taught the agent
     objection_answers: dict[str, str] = field(default_factory=dict)
     facts: tuple[str, ...] = ()  # what the office lets the agent tell a callee who asks
     appointment: str = ""  # "annual review (30 minutes)"

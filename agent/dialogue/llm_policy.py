@@ -128,7 +128,11 @@ class LanguageModelPolicy:
         """The phrase rules' reading, or the model's where the rules are unsure and the model answers well.
         A model's reading is never sure enough to book on: its time is read back first (MODEL_CONFIDENCE)."""
         rules = understand(
-            text, opt_out_phrases=self.lines.opt_out_phrases, first_name=self.lines.first_name, confidence=confidence
+            text,
+            opt_out_phrases=self.lines.opt_out_phrases,
+            taught=self.lines.taught,
+            first_name=self.lines.first_name,
+            confidence=confidence,
         )
         if not self._worth_asking(rules):
             return rules

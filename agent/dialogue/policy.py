@@ -82,7 +82,11 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str, confidence: float | None = None) -> list:
         meant = understand(
-            text, opt_out_phrases=self.lines.opt_out_phrases, first_name=self.lines.first_name, confidence=confidence
+            text,
+            opt_out_phrases=self.lines.opt_out_phrases,
+            taught=self.lines.taught,
+            first_name=self.lines.first_name,
+            confidence=confidence,
         )
         return self.respond_to(meant)
 

@@ -101,9 +101,19 @@ class Understood:
         return f"{self.intent} ({refused}{', '.join(details)})" if details else self.intent
 
 
+TAUGHT_CHOICES = {"first": 0, "second": 1, "last": -1}  # taught picks among the times on offer
+
+
 def understand(
-    text: str, *, opt_out_phrases: tuple[str, ...] = (), first_name: str = "", confidence: float | None = None
+    text: str,
+    *,
+    opt_out_phrases: tuple[str, ...] = (),
+    taught: tuple[tuple[str, str], ...] = (),
+    first_name: str = "",
+    confidence: float | None = None,
 ) -> Understood:
+    """`taught`: (phrase, meaning) pairs the office taught (agent/teaching.py), tried right after the opt-out
+    (which no teaching can hide) — a taught opt-out joins the script's own opt-out phrases."""
     said = normalised(text)
 
     def meant(intent: str, **details) -> Understood:
@@ -111,9 +121,15 @@ def understand(
 
     if not said:
         return meant("unclear")
-    own = tuple(phrase for phrase in map(normalised, opt_out_phrases) if phrase)
+    taught_opt_outs = tuple(phrase for phrase, meaning in taught if meaning == "opt_out")
+    own = tuple(phrase for phrase in map(normalised, (*opt_out_phrases, *taught_opt_outs)) if phrase)
     if phrases.OPT_OUT.search(said) or any(re.search(rf"\b{re.escape(phrase)}\b", said) for phrase in own):
         return meant("opt_out")
+    for phrase, meaning in taught:
+        if meaning != "opt_out" and (phrase := normalised(phrase)) and re.search(rf"\b{re.escape(phrase)}\b", said):
+            if meaning in TAUGHT_CHOICES:
+                return meant("choose", choice=TAUGHT_CHOICES[meaning])
+            return meant(meaning, **(time_details(said) if meaning == "callback" else {}))
     when = time_details(said)
     named = any(when[key] is not None for key in TIME_KEYS) or when["next_week"]
     if phrases.DECEASED.search(said):

@@ -17,6 +17,7 @@ MENU = [
     ("Calls", "Calls"),
     ("Calendar", "Calendar"),
     ("Scripts", "Scripts"),
+    ("Improve", "Improve the agent"),
     ("Reports", "Reports"),
     ("Dashboard", "North Insurance"),
 ]

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-OUR_NAMESPACES = {"customers", "calls", "calendars", "agent", "reports", "feedback"}
+OUR_NAMESPACES = {"customers", "calls", "calendars", "agent", "reports", "feedback", "improve"}
 PUBLIC = {"healthz", "account_login", "microsoft_callback"}  # sign-in pages (allauth views)
 
 
@@ -55,6 +55,7 @@ def page_urls(customer, call, call_recording, script, import_batch, campaign):
         "agent:script_edit": reverse("agent:script_edit", args=[script.pk]),
         "agent:script_preview": reverse("agent:script_preview", args=[script.pk, "closing"]),
         "reports:index": reverse("reports:index"),
+        "improve:page": reverse("improve:page"),
         "reports:csv": reverse("reports:csv"),
         "reports:value": reverse("reports:value"),
         "reports:value_summary": reverse("reports:value_summary"),
@@ -88,6 +89,8 @@ def action_urls(customer, import_batch, call):
         "agent:script_default": reverse("agent:script_default", args=[1]),
         "agent:script_from_template": reverse("agent:script_from_template", args=["annual_review"]),
         "reports:costs_update": reverse("reports:costs_update"),
+        "improve:teach": reverse("improve:teach"),
+        "improve:withdraw": reverse("improve:withdraw", args=[1]),
         "reports:promote": reverse("reports:promote", args=[1, 1]),
         "office_logo": reverse("office_logo"),
         "calls:outcome_correct": reverse("calls:outcome_correct", args=[call.uuid]),
