@@ -1,6 +1,7 @@
 """The Queue page in a real browser: a call's progress appears live (the page is never reloaded), pausing
 the run is one click, and the waiting table refreshes itself from its own partial."""
 
+import re
 import threading
 
 import pytest
@@ -51,6 +52,7 @@ def test_the_queue_page_follows_a_call_live_and_pauses_the_run(page, live_server
     expect(row).to_have_attribute("data-status", "ringing")
     switch_event(call, "CHANNEL_ANSWER", 4)
     expect(row).to_contain_text("Answered")
+    expect(row.locator(".timer")).to_have_text(re.compile(r"^\d+:\d\d$"))  # the call's time, counting
     switch_event(
         call,
         "CHANNEL_HANGUP_COMPLETE",
