@@ -11,7 +11,7 @@ from calendars import connect
 from calendars.booking import appointment_cancel, appointment_reschedule
 from calendars.models import Appointment, CalendarAccount
 from calendars.providers import CalendarError
-from calendars.selectors import appointments_between, calendar_accounts_of, calendar_week
+from calendars.selectors import appointments_between, calendar_accounts_of, calendar_week, next_appointment_day
 from calendars.services import calendar_account_connect, calendar_account_disconnect
 from calendars.sync import calendar_sync
 
@@ -23,8 +23,8 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     try:
         week_of = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        week_of = timezone.localdate(now)
+    except ValueError:  # none asked for: the week of the next appointment, else this week
+        week_of = next_appointment_day(office=request.office, now=now) or timezone.localdate(now)
     accounts = list(calendar_accounts_of(office=request.office, user=request.user))
     context = {
         "accounts": accounts,

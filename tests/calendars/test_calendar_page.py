@@ -112,3 +112,22 @@ def test_the_worker_reads_calendars_every_ten_minutes(db):
     schedule = Schedule.objects.get(name="calendar sync")
     assert (schedule.func, schedule.schedule_type, schedule.minutes) == ("calendars.tasks.calendar_sync_task", "I", 10)
     assert calendar_sync_task() == 0  # nothing connected yet
+
+
+def test_it_opens_on_the_week_of_the_next_appointment_as_a_time_grid(colleague, office, customer):
+    today = timezone.localdate(timezone.now(), timezone=NEW_YORK)  # the office's day
+    starts = dt.datetime.combine(today + dt.timedelta(days=23), dt.time(13, 30), tzinfo=NEW_YORK)
+    Appointment.objects.create(office=office, customer=customer, title="Annual review", starts_at=starts,
+                               ends_at=starts + dt.timedelta(minutes=30))  # fmt: skip
+    page = client_for(colleague).get(reverse("calendars:index"))
+    week = page.context["week"]
+    assert week.start == starts.date() - dt.timedelta(days=starts.weekday())
+    assert (week.first_hour, week.last_hour) == (7, 19)
+    # 13:30 is 6.5 of the 12 hours shown: 54.17% down its day's column; 30 minutes are 4.17% of it
+    assert 'style="top:54.17%;height:4.17%"' in page.text
+
+
+def test_it_opens_on_this_week_when_nothing_is_booked_ahead(colleague):
+    week = client_for(colleague).get(reverse("calendars:index")).context["week"]
+    today = timezone.localdate(timezone.now(), timezone=NEW_YORK)
+    assert week.start == today - dt.timedelta(days=today.weekday())
