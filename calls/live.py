@@ -25,7 +25,7 @@ def live_context(*, office_id: int) -> dict:
     now = timezone.now()
     return {
         "counts": queue_counts(office_id=office_id, now=now),
-        "live_calls": live_calls(office_id=office_id, now=now),
+        "live_calls": live_calls(office_id=office_id, now=now, run_id=run.pk if run else None),  # the current run's
         "run": run,
         "figures": figures,
     }

@@ -89,11 +89,13 @@ LIVE_ROW_FIELDS = (
 )
 
 
-def live_calls(*, office_id: int, now: dt.datetime, recent: int = 15) -> list[Call]:
-    """Calls in progress, then the latest ended ones (for the live table)."""
+def live_calls(*, office_id: int, now: dt.datetime, recent: int = 15, run_id: int | None = None) -> list[Call]:
+    """Calls in progress, then the latest ended ones — of the current run `run_id`, when there is one (for the
+    live table)."""
     calls = Call.objects.filter(office_id=office_id).select_related("customer", "office").only(*LIVE_ROW_FIELDS)
     going = list(calls.exclude(status=Call.Status.ENDED).order_by("created_at")[:50])
-    ended = list(calls.filter(status=Call.Status.ENDED, ended_at__gte=now - dt.timedelta(hours=12))[:recent])
+    ended = calls.filter(status=Call.Status.ENDED, ended_at__gte=now - dt.timedelta(hours=12))
+    ended = list((ended.filter(dial_run_id=run_id) if run_id else ended)[:recent])
     return going + ended
 
 

@@ -84,3 +84,22 @@ def test_the_live_block_is_read_in_four_queries_without_the_calls_cdr(office, dj
         names = [str(call.customer) for call in context["live_calls"]]
     assert len(names) == 6 and context["figures"]["placed"] == 6
     assert all("cdr" in call.get_deferred_fields() for call in context["live_calls"])
+
+
+def test_the_live_table_shows_the_current_runs_ended_calls_only(office, customer):
+    from django.utils import timezone
+
+    from calls.live import live_context
+    from calls.models import Call, DialRun
+    from customers.models import Customer
+
+    earlier = DialRun.objects.create(office=office, status="completed")
+    current = DialRun.objects.create(office=office)
+    other = Customer.objects.create(office=office, first_name="Ken", phone="+12025550177")
+    now = timezone.now()
+    old = Call.objects.create(office=office, customer=customer, to_number=customer.phone, dial_run=earlier,
+                              status="ended", ended_at=now)  # fmt: skip
+    new = Call.objects.create(office=office, customer=other, to_number=other.phone, dial_run=current,
+                              status="ended", ended_at=now)  # fmt: skip
+    shown = [call.pk for call in live_context(office_id=office.pk)["live_calls"]]
+    assert shown == [new.pk] and old.pk not in shown
