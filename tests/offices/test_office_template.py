@@ -1,6 +1,6 @@
 """A new customer's office set up in one command: `office_template apply FILE --office SLUG` creates the office
 from the file, applying it again changes nothing, a dry run writes nothing, a bad file is refused whole with
-every reason, and an exported office applied elsewhere comes out the same."""
+the reason, and an exported office applied elsewhere comes out the same."""
 
 from __future__ import annotations
 
