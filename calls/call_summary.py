@@ -6,6 +6,9 @@ report dimension (its fields live in `Call.summary_facts`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from django.db import transaction
 
 from calls.models import Call, Turn
 
@@ -22,6 +25,17 @@ OBJECTIONS = {  # the callee's intents (as the agent understood them) that are o
     "opt_out_unsure": "might not want calls",
 }
 MOODS = ("positive", "neutral", "negative")
+# Called with a call's id after its summary from rules is written (on commit): a room above, such as the agent's
+# language-model summaries, may do better (registered from its AppConfig.ready, as the dashboard's figures are).
+_followers: list[Callable[[object], None]] = []
+
+
+def summary_follower(follower: Callable[[object], None]) -> Callable[[object], None]:
+    if follower not in _followers:
+        _followers.append(follower)
+    return follower
+
+
 POSITIVE = {Call.Outcome.BOOKED, Call.Outcome.APPOINTMENT_CONFIRMED, Call.Outcome.RESCHEDULED}
 NEGATIVE = {Call.Outcome.DO_NOT_CALL, Call.Outcome.DECLINED, Call.Outcome.HUNG_UP}
 DETAILS = re.compile(r"\((?P<details>[^)]*)\)")
@@ -88,4 +102,6 @@ def call_summary_write(*, call: Call) -> dict:
     line = summary_line(facts)
     Call.objects.filter(pk=call.pk).update(summary=line, summary_facts=facts)
     call.summary, call.summary_facts = line, facts
+    for follower in _followers:
+        transaction.on_commit(lambda follower=follower: follower(call.pk))
     return facts

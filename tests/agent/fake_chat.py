@@ -73,7 +73,13 @@ class FakeChat(FakeServer):
         if not messages or any(m.get("role") not in ("system", "user", "assistant") for m in messages):
             _refuse(400, "messages must be a non-empty list of system/user/assistant messages", "invalid_value")
         functions = {tool["function"]["name"]: tool["function"] for tool in body.get("tools") or []}
-        if "answer_question" in functions:
+        if "summarise_call" in functions:
+            asked = functions["summarise_call"]
+            if body.get("tool_choice") != {"type": "function", "function": {"name": "summarise_call"}}:
+                _refuse(400, "summarise_call must be chosen", "invalid_value")
+            if sorted(asked["parameters"].get("required", ())) != ["mood", "summary"]:
+                _refuse(400, "summarise_call must require summary and mood", "invalid_value")
+        elif "answer_question" in functions:
             asked = functions["answer_question"]
             if body.get("tool_choice") != {"type": "function", "function": {"name": "answer_question"}}:
                 _refuse(400, "answer_question must be chosen", "invalid_value")
