@@ -42,8 +42,15 @@ def teach(request: HttpRequest) -> HttpResponse:
     except TeachingError as problem:
         messages.error(request, str(problem))
     else:
+        teaching.refresh_from_db()  # the check on whole calls may have run already (a worker, or inline)
         if teaching.status == Teaching.Status.LIVE:
             messages.success(request, f"Taught (version {teaching.version}): {teaching.reason}")
+        elif teaching.status == Teaching.Status.CHECKING:
+            messages.success(
+                request,
+                f"Version {teaching.version} is being checked on whole calls ({teaching.reason}); it goes live when "
+                "they go as before — this page shows when.",
+            )
         else:
             messages.error(request, f"Not taught (version {teaching.version} refused): {teaching.reason}")
     return redirect("improve:page")

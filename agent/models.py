@@ -35,8 +35,8 @@ class Feedback(models.Model):
 
 class Teaching(models.Model):
     """Staff teaching the agent what a phrase means ("count me out" = not interested), or how to answer it. Each
-    is checked against the phrasing table before it goes live (agent/teaching.py); one that would change how a
-    sentence of the table is understood is refused, with that sentence. Numbered per office: its versions."""
+    is checked before it goes live (agent/teaching.py, agent/teaching_check.py): against the phrasing table, then
+    the persona suite in text; once live, in audio in the background. Numbered per office: its versions."""
 
     class Meaning(models.TextChoices):
         OPT_OUT = "opt_out", "Stop calling me (opt-out)"
@@ -51,6 +51,7 @@ class Teaching(models.Model):
         ANSWER = "answer", "A question: answer it with…"
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
         LIVE = "live", "Live"
         REFUSED = "refused", "Refused"
         WITHDRAWN = "withdrawn", "Withdrawn"
@@ -65,7 +66,8 @@ class Teaching(models.Model):
     )  # fmt: skip
     answer = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
-    reason = models.TextField(blank=True, help_text="Why it was refused, or what the check found.")
+    reason = models.TextField(blank=True, help_text="Why it was refused, or what the checks found.")
+    audio_check = models.TextField(blank=True, help_text="What the check in audio found (it runs once it is live).")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,11 +1,12 @@
 """Staff teach the agent from what went wrong: "this phrase means …" (understood from the next call on, and heard:
 its words join the recogniser's grammar) or "answer this with …" (an objection answer of a script).
 
-Every teaching is numbered (a version per office) and checked before it goes live: the phrasing table's
-sentences (agent/speech/phrasings.yaml, as callees answer the agent) are understood with and without it, and a
-teaching that would change how any sentence the agent understands today is read is refused, naming the
-sentences — a teaching can fix what is not understood, never unsettle what is. An opt-out is checked first on
-every turn, so no teaching can hide one."""
+Every teaching is numbered (a version per office) and checked before it goes live. First, at once: the phrasing
+table's sentences (agent/speech/phrasings.yaml, as callees answer the agent) are understood with and without it,
+and a teaching that would change how any sentence the agent understands today is read is refused, naming the
+sentences — a teaching can fix what is not understood, never unsettle what is. Then whole calls, in the worker
+(agent/teaching_check.py): the persona suite in text decides whether it goes live, and once live the audio
+corpus may withdraw it. An opt-out is checked first on every turn, so no teaching can hide one."""
 
 from __future__ import annotations
 
@@ -83,11 +84,21 @@ def teaching_add(
                     + ". Teach a longer phrase."
                 )
             else:
-                reason = f"Checked against {len(table_sentences())} sentences of the phrasing table: none changes."
-        return Teaching.objects.create(
+                status = Teaching.Status.CHECKING  # whole calls next (agent/teaching_check.py), in the worker
+                reason = f"The {len(table_sentences())} sentences of the phrasing table read as before."
+        teaching = Teaching.objects.create(
             office=office, version=version, phrase=words, meaning=meaning, script=script, answer=answer.strip(),
             status=status, reason=reason, author=author,
         )  # fmt: skip
+        if status == Teaching.Status.CHECKING:
+            transaction.on_commit(lambda: _check_enqueue(teaching.pk))
+        return teaching
+
+
+def _check_enqueue(teaching_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("agent.teaching_check.teaching_text_check", teaching_id, task_name=f"teaching-text-{teaching_id}")
 
 
 def teaching_withdraw(*, teaching: Teaching) -> None:

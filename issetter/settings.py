@@ -203,6 +203,9 @@ AGENT_GPU_REPLY_SECONDS = env.float("AGENT_GPU_REPLY_SECONDS", 20.0, minimum=0.5
 # scripted policy still decides. Empty LLM_BASE_URL: not configured, such scripts run scripted. A script's
 # own model name overrides LLM_MODEL.
 LLM_BASE_URL = env.str("LLM_BASE_URL", "").strip().rstrip("/")
+# What a teaching on the Improve page is checked on before it goes live (text) and once live (audio; empty: not).
+TEACHING_CHECK_TEXT_PERSONAS = env.str("TEACHING_CHECK_TEXT_PERSONAS", "simulator/personas/suite.yaml")
+TEACHING_CHECK_AUDIO_PERSONAS = env.str("TEACHING_CHECK_AUDIO_PERSONAS", "simulator/personas/audio_sample.yaml")
 LLM_API_KEY = env.str("LLM_API_KEY", "").strip()
 LLM_MODEL = env.str("LLM_MODEL", "").strip()
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0, minimum=0.1)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from agent.models import Teaching
 from agent.server_thread import AgentThread
 from calendars.booking import appointment_book
 from calendars.services import booking_calendar_of
@@ -47,6 +48,7 @@ def simulation_run(
     telephone_line: bool = True,
     time_scale: float = 1.0,
     speech_model_answers: bool = False,
+    taught: tuple[tuple[str, str], ...] = (),
 ) -> dict:
     """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
     without it one runs in this process."""
@@ -73,6 +75,10 @@ def simulation_run(
             "max_attempts": 1,
         },
     )
+    for version, (phrase, meaning) in enumerate(taught, start=1):  # what the office taught, as it would be live
+        Teaching.objects.get_or_create(
+            office=office, version=version, defaults={"phrase": phrase, "meaning": meaning, "status": "live"}
+        )
     for persona in (persona for persona in personas.values() if persona.known):
         Customer.objects.update_or_create(
             office=office,

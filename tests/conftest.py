@@ -32,9 +32,12 @@ def pytest_collection_modifyitems(config, items):
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     once = pytest.mark.skip(reason="touches no database of the run: runs in the SQLite phase")
+    simulated = pytest.mark.skip(reason="its cost is simulated calls in a database of their own: SQLite phase only")
     for item in items:
         if item.get_closest_marker("database_free"):
             item.add_marker(once)
+        elif item.get_closest_marker("simulates"):
+            item.add_marker(simulated)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "dGVzdHMtb25seS1rZXktMzItYnl0ZXMtbG9uZy4uLi4=")
 os.environ.setdefault("FREESWITCH_ESL_PASSWORD", "tests-only-esl-password")  # the default is refused outside DEBUG
 os.environ.setdefault("PLAIN_HTTP", "true")  # the test client and the test servers speak plain HTTP
+# A teaching is checked on whole calls: in tests on two people in text, and in audio only where a test asks
+os.environ.setdefault("TEACHING_CHECK_TEXT_PERSONAS", "tests/agent/teaching_personas.yaml")
+os.environ.setdefault("TEACHING_CHECK_AUDIO_PERSONAS", "")
 
 from issetter.settings import *  # noqa: E402,F403
 from issetter.settings import BASE_DIR, DATABASES  # noqa: E402

@@ -1,5 +1,6 @@
 """The learning loop in a real browser: a callee's words the agent did not understand show on the Improve page;
-staff teach what they mean; the agent understands them on the next call."""
+staff teach what they mean; the checks pass (the phrasing table, then the test personas in text); the agent
+understands them on the next call."""
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +13,8 @@ from tests.agent.conftest import NOW
 from tests.agent.test_dialogue import ended
 from tests.browser.test_navigation import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Teaching runs its check on whole calls inside the request here (the test server's worker runs tasks inline)
+pytestmark = [pytest.mark.browser, pytest.mark.simulates, pytest.mark.django_db(transaction=True)]
 
 
 def next_call_ends(office, customer, script, words: str) -> str:
@@ -37,9 +39,10 @@ def test_staff_teach_a_phrase_and_the_next_call_understands_it(page, live_server
     row = page.locator("#not-understood tr", has_text="nah count me out")
     row.get_by_label("Phrase").fill("count me out")
     row.get_by_role("combobox").first.select_option("not_interested")
-    row.get_by_role("button", name="Teach").click()
-    expect(page.locator(".messages")).to_contain_text("Taught (version 1)")
+    row.get_by_role("button", name="Teach").click(timeout=180_000)  # the phrasing table, then two simulated runs
+    expect(page.locator(".messages")).to_contain_text("Taught (version 1)", timeout=180_000)
     expect(page.locator("#teachings")).to_contain_text("“count me out”")
+    expect(page.locator("#teachings")).to_contain_text("go as before")
 
     assert next_call_ends(office, customer, script, "Nah, count me out.") == "declined"
     assert page.server_errors == []

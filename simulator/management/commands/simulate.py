@@ -49,6 +49,13 @@ class Command(BaseCommand):
             action="store_true",
             help="The script lets the speech model (AGENT_SPEECH=gpu with mini-omni) answer questions it cannot.",
         )
+        parser.add_argument(
+            "--teach",
+            action="append",
+            default=[],
+            metavar="PHRASE=MEANING",
+            help="The office has taught the agent this (repeatable), e.g. 'count me out=not_interested'.",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--concurrency", type=int, default=10, help="Calls at once (the office's limit).")
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
@@ -62,6 +69,12 @@ class Command(BaseCommand):
             personas_load(options["personas"])
         except PersonaError as problem:
             raise CommandError(str(problem)) from None
+        taught = []
+        for pair in options["teach"]:
+            phrase, _, meaning = pair.rpartition("=")
+            if not phrase.strip() or not meaning.strip():
+                raise CommandError(f"--teach {pair!r}: write PHRASE=MEANING, e.g. 'count me out=not_interested'")
+            taught.append((phrase.strip(), meaning.strip()))
         if options["inside"]:
             from simulator.simulation import simulation_run
 
@@ -75,6 +88,7 @@ class Command(BaseCommand):
                 telephone_line=not options["wideband"],
                 time_scale=options["time_scale"],
                 speech_model_answers=options["speech_model_answers"],
+                taught=tuple(taught),
             )
             self.stdout.write(json.dumps(report))
             return
@@ -108,6 +122,7 @@ class Command(BaseCommand):
             argv += ["--speech-model-answers"] if options["speech_model_answers"] else []
             argv += ["--time-scale", str(options["time_scale"])]
             argv += ["--now", options["now"].isoformat()] if options["now"] else []
+            argv += [argument for pair in options["teach"] for argument in ("--teach", pair)]
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if child.returncode != 0:
             raise CommandError(f"The simulation failed:\n{child.stderr[-3000:]}")

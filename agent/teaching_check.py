@@ -1,0 +1,113 @@
+"""The second and third checks of a teaching: whole calls. The persona corpus is simulated (`manage.py simulate`,
+in a database of its own) with the office's live teachings, and again with the new one added; a persona that
+went as expected before and does not with it is a regression.
+
+- In text, at once (the worker, a minute or two): a regression refuses the teaching, naming the personas; else it
+  goes live.
+- In audio, in the background once it is live: a regression withdraws it again, with the reason.
+
+The corpora are settings (TEACHING_CHECK_TEXT_PERSONAS, TEACHING_CHECK_AUDIO_PERSONAS); the clock is pinned to a
+weekday morning the suite is written for."""
+
+from __future__ import annotations
+
+import json
+import logging
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from agent.models import Teaching
+
+log = logging.getLogger(__name__)
+
+CHECK_NOW = "2026-11-24T09:30:00-05:00"  # a Tuesday morning before 10:00, as the suite assumes
+
+
+_baselines: dict[tuple, dict[str, bool]] = {}  # the same corpus with the same teachings: simulated once a process
+
+
+def persona_results(*, personas: str, text: bool, taught: list[tuple[str, str]]) -> dict[str, bool]:
+    """Each persona's name → whether its call went as it expects, with `taught` live in the simulated office."""
+    path = Path(settings.BASE_DIR) / personas
+    key = (personas, path.stat().st_mtime if path.exists() else 0, text, tuple(taught))
+    if key not in _baselines:
+        _baselines[key] = _simulated(personas=personas, text=text, taught=taught)
+    return _baselines[key]
+
+
+def _simulated(*, personas: str, text: bool, taught: list[tuple[str, str]]) -> dict[str, bool]:
+    out = StringIO()
+    arguments = [str(Path(settings.BASE_DIR) / personas), "--json", "--now", CHECK_NOW, "--concurrency", "4"]
+    arguments += ["--text", "--time-scale", "0.25"] if text else []
+    arguments += [argument for phrase, meaning in taught for argument in ("--teach", f"{phrase}={meaning}")]
+    try:
+        call_command("simulate", *arguments, stdout=out)
+    except CommandError:
+        if "{" not in out.getvalue():  # no report at all: the simulation itself failed
+            raise
+    report = json.loads(out.getvalue()[out.getvalue().index("{") :])
+    return {row["name"]: bool(row["passed"]) for row in report["personas"]}
+
+
+def regressions(*, teaching: Teaching, personas: str, text: bool) -> tuple[list[str], int]:
+    """The personas that go as expected without `teaching` and not with it; and how many were run."""
+    others = Teaching.objects.filter(office_id=teaching.office_id, status=Teaching.Status.LIVE).exclude(pk=teaching.pk)
+    taught = [(t.phrase, t.meaning) for t in others.exclude(meaning=Teaching.Meaning.ANSWER).order_by("version")]
+    before = persona_results(personas=personas, text=text, taught=taught)
+    after = persona_results(personas=personas, text=text, taught=[*taught, (teaching.phrase, teaching.meaning)])
+    return sorted(name for name, passed in before.items() if passed and not after.get(name, False)), len(before)
+
+
+def teaching_text_check(teaching_id: int) -> str:
+    teaching = Teaching.objects.filter(pk=teaching_id, status=Teaching.Status.CHECKING).first()
+    if teaching is None:
+        return "gone"
+    personas = settings.TEACHING_CHECK_TEXT_PERSONAS
+    try:
+        broken, run = regressions(teaching=teaching, personas=personas, text=True)
+    except Exception as problem:  # noqa: BLE001  (a check that cannot run must not put the teaching live)
+        log.exception("teaching %s: the text check could not run", teaching_id)
+        _set(
+            teaching, Teaching.Status.REFUSED, f"{teaching.reason} The check on whole calls could not run ({problem})."
+        )
+        return "refused"
+    if broken:
+        _set(teaching, Teaching.Status.REFUSED, f"{teaching.reason} In text, it breaks {', '.join(broken)} "
+             f"(of {run} personas of {personas}).")  # fmt: skip
+        return "refused"
+    _set(teaching, Teaching.Status.LIVE, f"{teaching.reason} In text, the {run} personas of {personas} go as before.")
+    if settings.TEACHING_CHECK_AUDIO_PERSONAS:
+        from django_q.tasks import async_task
+
+        async_task("agent.teaching_check.teaching_audio_check", teaching.pk, task_name=f"teaching-audio-{teaching.pk}")
+    return "live"
+
+
+def teaching_audio_check(teaching_id: int) -> str:
+    teaching = Teaching.objects.filter(pk=teaching_id, status=Teaching.Status.LIVE).first()
+    if teaching is None:
+        return "gone"
+    personas = settings.TEACHING_CHECK_AUDIO_PERSONAS
+    try:
+        broken, run = regressions(teaching=teaching, personas=personas, text=False)
+    except Exception as problem:  # noqa: BLE001
+        log.exception("teaching %s: the audio check could not run", teaching_id)
+        Teaching.objects.filter(pk=teaching.pk).update(audio_check=f"The audio check could not run ({problem}).")
+        return "not run"
+    if broken:
+        Teaching.objects.filter(pk=teaching.pk, status=Teaching.Status.LIVE).update(
+            status=Teaching.Status.WITHDRAWN,
+            audio_check=f"Withdrawn: in audio it breaks {', '.join(broken)} (of {run} personas of {personas}).",
+        )
+        return "withdrawn"
+    Teaching.objects.filter(pk=teaching.pk).update(
+        audio_check=f"In audio, the {run} personas of {personas} go as before."
+    )
+    return "as before"
+
+
+def _set(teaching: Teaching, status: str, reason: str) -> None:
+    Teaching.objects.filter(pk=teaching.pk).update(status=status, reason=reason)
