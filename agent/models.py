@@ -36,7 +36,7 @@ class Feedback(models.Model):
 class Teaching(models.Model):
     """Staff teaching the agent what a phrase means ("count me out" = not interested), or how to answer it. Each
     is checked before it goes live (agent/teaching.py, agent/teaching_check.py): against the phrasing table, then
-    the persona suite in text; once live, in audio in the background. Numbered per office: its versions."""
+    the persona suite in text, then in audio in the background. Numbered per office: its versions."""
 
     class Meaning(models.TextChoices):
         OPT_OUT = "opt_out", "Stop calling me (opt-out)"
@@ -67,7 +67,9 @@ class Teaching(models.Model):
     answer = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     reason = models.TextField(blank=True, help_text="Why it was refused, or what the checks found.")
-    audio_check = models.TextField(blank=True, help_text="What the check in audio found (it runs once it is live).")
+    audio_check = models.TextField(
+        blank=True, help_text="What the check in audio found (the last before it goes live)."
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

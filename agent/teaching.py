@@ -5,8 +5,8 @@ Every teaching is numbered (a version per office) and checked before it goes liv
 table's sentences (agent/speech/phrasings.yaml, as callees answer the agent) are understood with and without it,
 and a teaching that would change how any sentence the agent understands today is read is refused, naming the
 sentences — a teaching can fix what is not understood, never unsettle what is. Then whole calls, in the worker
-(agent/teaching_check.py): the persona suite in text decides whether it goes live, and once live the audio
-corpus may withdraw it. An opt-out is checked first on every turn, so no teaching can hide one."""
+(agent/teaching_check.py): the persona suite in text, then the audio corpus in the background; it goes live when
+both go as before. An opt-out is checked first on every turn, so no teaching can hide one."""
 
 from __future__ import annotations
 

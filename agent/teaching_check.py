@@ -1,13 +1,12 @@
 """The second and third checks of a teaching: whole calls. The persona corpus is simulated (`manage.py simulate`,
 in a database of its own) with the office's live teachings, and again with the new one added; a persona that
-went as expected before and does not with it is a regression.
+went as expected before and does not with it is a regression, and refuses the teaching, naming the personas.
 
-- In text, at once (the worker, a minute or two): a regression refuses the teaching, naming the personas; else it
-  goes live.
-- In audio, in the background once it is live: a regression withdraws it again, with the reason.
+- In text, at once (the worker, a minute or two).
+- Then in audio, in the background (several minutes); the teaching goes live when both go as before.
 
-The corpora are settings (TEACHING_CHECK_TEXT_PERSONAS, TEACHING_CHECK_AUDIO_PERSONAS); the clock is pinned to a
-weekday morning the suite is written for."""
+The corpora are settings (TEACHING_CHECK_TEXT_PERSONAS, TEACHING_CHECK_AUDIO_PERSONAS — empty: no audio check);
+the clock is pinned to a weekday morning the suite is written for."""
 
 from __future__ import annotations
 
@@ -78,35 +77,39 @@ def teaching_text_check(teaching_id: int) -> str:
         _set(teaching, Teaching.Status.REFUSED, f"{teaching.reason} In text, it breaks {', '.join(broken)} "
              f"(of {run} personas of {personas}).")  # fmt: skip
         return "refused"
-    _set(teaching, Teaching.Status.LIVE, f"{teaching.reason} In text, the {run} personas of {personas} go as before.")
-    if settings.TEACHING_CHECK_AUDIO_PERSONAS:
-        from django_q.tasks import async_task
+    reason = f"{teaching.reason} In text, the {run} personas of {personas} go as before."
+    if not settings.TEACHING_CHECK_AUDIO_PERSONAS:
+        _set(teaching, Teaching.Status.LIVE, reason)
+        return "live"
+    _set(teaching, Teaching.Status.CHECKING, reason)  # audio next, in the background
+    from django_q.tasks import async_task
 
-        async_task("agent.teaching_check.teaching_audio_check", teaching.pk, task_name=f"teaching-audio-{teaching.pk}")
-    return "live"
+    async_task("agent.teaching_check.teaching_audio_check", teaching.pk, task_name=f"teaching-audio-{teaching.pk}")
+    return "checking in audio"
 
 
 def teaching_audio_check(teaching_id: int) -> str:
-    teaching = Teaching.objects.filter(pk=teaching_id, status=Teaching.Status.LIVE).first()
+    teaching = Teaching.objects.filter(pk=teaching_id, status=Teaching.Status.CHECKING).first()
     if teaching is None:
         return "gone"
     personas = settings.TEACHING_CHECK_AUDIO_PERSONAS
     try:
         broken, run = regressions(teaching=teaching, personas=personas, text=False)
-    except Exception as problem:  # noqa: BLE001
+    except Exception as problem:  # noqa: BLE001  (a check that cannot run must not put the teaching live)
         log.exception("teaching %s: the audio check could not run", teaching_id)
-        Teaching.objects.filter(pk=teaching.pk).update(audio_check=f"The audio check could not run ({problem}).")
-        return "not run"
-    if broken:
-        Teaching.objects.filter(pk=teaching.pk, status=Teaching.Status.LIVE).update(
-            status=Teaching.Status.WITHDRAWN,
-            audio_check=f"Withdrawn: in audio it breaks {', '.join(broken)} (of {run} personas of {personas}).",
+        Teaching.objects.filter(pk=teaching.pk).update(
+            status=Teaching.Status.REFUSED, audio_check=f"The check in audio could not run ({problem})."
         )
-        return "withdrawn"
-    Teaching.objects.filter(pk=teaching.pk).update(
-        audio_check=f"In audio, the {run} personas of {personas} go as before."
-    )
-    return "as before"
+        return "refused"
+    if broken:
+        Teaching.objects.filter(pk=teaching.pk).update(
+            status=Teaching.Status.REFUSED,
+            audio_check=f"In audio, it breaks {', '.join(broken)} (of {run} personas of {personas}).",
+        )
+        return "refused"
+    found = f"In audio, the {run} personas of {personas} go as before."
+    Teaching.objects.filter(pk=teaching.pk).update(status=Teaching.Status.LIVE, audio_check=found)
+    return "live"
 
 
 def _set(teaching: Teaching, status: str, reason: str) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from agent.models import Teaching
 from agent.script_lines import taught_meanings
 from agent.teaching import teaching_add
+from agent.teaching_check import persona_results
 from calls.models import Call, Turn
 from callscripts.models import Script
 from tests.agent.test_dialogue import ended, said
@@ -92,6 +93,11 @@ def test_whole_calls_decide_whether_it_goes_live(office, colleague, django_captu
     assert (
         helps.status == "live" and "the 2 personas of tests/agent/teaching_personas.yaml go as before" in helps.reason
     )
+    personas = "tests/agent/teaching_personas.yaml"  # Ann's call: not as expected before, as expected after
+    assert persona_results(personas=personas, text=True, taught=[])["ann-counts-herself-out"] is False
+    assert persona_results(personas=personas, text=True, taught=[("count me out", "not_interested")])[
+        "ann-counts-herself-out"
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         harms = teaching_add(office=office, phrase="sure thing", meaning="no", author=colleague)
     harms.refresh_from_db()
@@ -100,12 +106,14 @@ def test_whole_calls_decide_whether_it_goes_live(office, colleague, django_captu
 
 
 @pytest.mark.simulates
-def test_once_live_it_is_checked_in_audio_too(office, settings):
+def test_after_text_it_is_checked_in_audio_before_it_goes_live(office, settings):
     from agent.teaching_check import teaching_audio_check
 
     settings.TEACHING_CHECK_AUDIO_PERSONAS = "tests/agent/teaching_audio_persona.yaml"
-    taught = live(office, "count me out", "not_interested")
-    assert teaching_audio_check(taught.pk) == "as before"
-    taught.refresh_from_db()
-    assert taught.status == "live"
-    assert taught.audio_check == "In audio, the 1 personas of tests/agent/teaching_audio_persona.yaml go as before."
+    checking = Teaching.objects.create(office=office, version=1, phrase="count me out", meaning="not_interested",
+                                       status="checking", reason="In text, the 2 personas … go as before.")  # fmt: skip
+    assert taught_meanings(office_id=office.pk) == ()  # not yet
+    assert teaching_audio_check(checking.pk) == "live"
+    checking.refresh_from_db()
+    assert checking.status == "live"
+    assert checking.audio_check == "In audio, the 1 personas of tests/agent/teaching_audio_persona.yaml go as before."

@@ -55,7 +55,7 @@ def test_it_opens_a_customer_profile_from_the_list(page, live_server_url, collea
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
     page.get_by_role("link", name="Maria Lopez").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maria Lopez")
-    expect(page.get_by_text("+12025550143")).to_be_visible()
+    expect(page.get_by_text("(202) 555-0143")).to_be_visible()  # in the office's own format
     assert page.server_errors == []
 
 

@@ -80,5 +80,5 @@ def test_staff_see_the_extension_on_the_profile_and_the_list(colleague, customer
     customer.phone_extension = "12"
     customer.save()
     client = client_for(colleague)
-    assert "+12025550143 ext. 12" in client.get(reverse("customers:detail", args=[customer.pk])).text
-    assert "+12025550143 ext. 12" in client.get(reverse("customers:list")).text
+    assert "(202) 555-0143 ext. 12" in client.get(reverse("customers:detail", args=[customer.pk])).text
+    assert "(202) 555-0143 ext. 12" in client.get(reverse("customers:list")).text
