@@ -60,28 +60,32 @@ def regressions(*, teaching: Teaching, personas: str, text: bool) -> tuple[list[
     return sorted(name for name, passed in before.items() if passed and not after.get(name, False)), len(before)
 
 
+def _whole_calls(teaching: Teaching, *, personas: str, text: bool) -> tuple[bool, str]:
+    """(whether the corpus goes as before with the teaching, what was found — in words for the page)."""
+    mode = "In text" if text else "In audio"
+    try:
+        broken, run = regressions(teaching=teaching, personas=personas, text=text)
+    except Exception as problem:  # noqa: BLE001  (a check that cannot run must not put the teaching live)
+        log.exception("teaching %s: the check on whole calls could not run", teaching.pk)
+        return False, f"{mode}, the check on whole calls could not run ({problem})."
+    if broken:
+        return False, f"{mode}, it breaks {', '.join(broken)} (of {run} personas of {personas})."
+    return True, f"{mode}, the {run} personas of {personas} go as before."
+
+
 def teaching_text_check(teaching_id: int) -> str:
     teaching = Teaching.objects.filter(pk=teaching_id, status=Teaching.Status.CHECKING).first()
     if teaching is None:
         return "gone"
-    personas = settings.TEACHING_CHECK_TEXT_PERSONAS
-    try:
-        broken, run = regressions(teaching=teaching, personas=personas, text=True)
-    except Exception as problem:  # noqa: BLE001  (a check that cannot run must not put the teaching live)
-        log.exception("teaching %s: the text check could not run", teaching_id)
-        _set(
-            teaching, Teaching.Status.REFUSED, f"{teaching.reason} The check on whole calls could not run ({problem})."
-        )
+    passed, found = _whole_calls(teaching, personas=settings.TEACHING_CHECK_TEXT_PERSONAS, text=True)
+    reason = f"{teaching.reason} {found}"
+    if not passed:
+        _set(teaching, Teaching.Status.REFUSED, reason=reason)
         return "refused"
-    if broken:
-        _set(teaching, Teaching.Status.REFUSED, f"{teaching.reason} In text, it breaks {', '.join(broken)} "
-             f"(of {run} personas of {personas}).")  # fmt: skip
-        return "refused"
-    reason = f"{teaching.reason} In text, the {run} personas of {personas} go as before."
     if not settings.TEACHING_CHECK_AUDIO_PERSONAS:
-        _set(teaching, Teaching.Status.LIVE, reason)
+        _set(teaching, Teaching.Status.LIVE, reason=reason)
         return "live"
-    _set(teaching, Teaching.Status.CHECKING, reason)  # audio next, in the background
+    _set(teaching, Teaching.Status.CHECKING, reason=reason)  # audio next, in the background
     from django_q.tasks import async_task
 
     async_task("agent.teaching_check.teaching_audio_check", teaching.pk, task_name=f"teaching-audio-{teaching.pk}")
@@ -92,25 +96,11 @@ def teaching_audio_check(teaching_id: int) -> str:
     teaching = Teaching.objects.filter(pk=teaching_id, status=Teaching.Status.CHECKING).first()
     if teaching is None:
         return "gone"
-    personas = settings.TEACHING_CHECK_AUDIO_PERSONAS
-    try:
-        broken, run = regressions(teaching=teaching, personas=personas, text=False)
-    except Exception as problem:  # noqa: BLE001  (a check that cannot run must not put the teaching live)
-        log.exception("teaching %s: the audio check could not run", teaching_id)
-        Teaching.objects.filter(pk=teaching.pk).update(
-            status=Teaching.Status.REFUSED, audio_check=f"The check in audio could not run ({problem})."
-        )
-        return "refused"
-    if broken:
-        Teaching.objects.filter(pk=teaching.pk).update(
-            status=Teaching.Status.REFUSED,
-            audio_check=f"In audio, it breaks {', '.join(broken)} (of {run} personas of {personas}).",
-        )
-        return "refused"
-    found = f"In audio, the {run} personas of {personas} go as before."
-    Teaching.objects.filter(pk=teaching.pk).update(status=Teaching.Status.LIVE, audio_check=found)
-    return "live"
+    passed, found = _whole_calls(teaching, personas=settings.TEACHING_CHECK_AUDIO_PERSONAS, text=False)
+    status = Teaching.Status.LIVE if passed else Teaching.Status.REFUSED
+    _set(teaching, status, audio_check=found)
+    return status
 
 
-def _set(teaching: Teaching, status: str, reason: str) -> None:
-    Teaching.objects.filter(pk=teaching.pk).update(status=status, reason=reason)
+def _set(teaching: Teaching, status: str, **found: str) -> None:
+    Teaching.objects.filter(pk=teaching.pk).update(status=status, **found)
