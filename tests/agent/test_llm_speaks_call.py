@@ -44,4 +44,5 @@ def test_a_question_in_the_middle_of_a_call_is_answered_from_the_facts_and_the_c
         assert answer.startswith("Yes, please bring your current policy papers.") and answer.endswith("?")
         assert call.outcome == Call.Outcome.BOOKED, said
         assert Appointment.objects.filter(source_call_uuid=call.uuid).exists()
-        assert chat.answered_ok() and len(chat.prompts()) == 2
+        conversation = [prompt for prompt in chat.prompts() if not prompt.startswith("You summarise calls")]
+        assert chat.answered_ok() and len(conversation) == 2  # (the model may also summarise the ended call)
