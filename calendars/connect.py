@@ -7,6 +7,7 @@ from django.conf import settings
 
 from calendars.providers import CalendarError
 from issetter.models import CalendarPolicy, Office
+from issetter.sign_in import tenant_refusal
 
 
 def providers_configured() -> list[str]:
@@ -54,13 +55,9 @@ def connect_finish(*, office: Office, provider: str, flow: dict, query: dict) ->
     """Returns (token data to keep, {"email", "name"}) of the signed-in calendar owner. A Microsoft account
     from another directory than the one the office pins (its `tid` claim) is refused."""
     token_data, claims = _login(provider).connect_finish(flow=flow, query=query)
-    pinned = office.entra_tenant_id.lower()
-    if provider == "microsoft" and pinned and str(claims.get("tid", "")).lower() != pinned:
-        raise CalendarError(
-            f"That Microsoft account belongs to another organisation than {office.name}'s: "
-            "connect the calendar of your work account.",
-            permanent=True,
-        )
+    refusal = tenant_refusal(office=office, tenant_id=str(claims.get("tid", ""))) if provider == "microsoft" else ""
+    if refusal:  # the same rule, and words, as the office's sign-in
+        raise CalendarError(refusal, permanent=True)
     email = claims.get("preferred_username") or claims.get("email") or claims.get("upn") or ""
     if not email:
         raise CalendarError("The sign-in did not say which account it was: please try again.", permanent=True)

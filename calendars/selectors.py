@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -58,12 +59,12 @@ class Week:
     start: dt.date
     days: list[WeekDay]
 
-    @property
+    @cached_property
     def first_hour(self) -> int:
         timed = [i.starts_at.hour for d in self.days for i in d.items if not i.all_day]
         return min([GRID_FIRST_HOUR, *timed])
 
-    @property
+    @cached_property
     def last_hour(self) -> int:
         timed = [
             i.ends_at.hour + (1 if i.ends_at.minute else 0) if i.ends_at.date() == i.starts_at.date() else 24

@@ -38,64 +38,79 @@ def alerts_sweep(*, now: dt.datetime) -> int:
     return raised
 
 
-def _raise(*, office_id: int, kind: str, key: str, message: str, link: str, **about) -> int:
-    try:
-        with transaction.atomic():
-            Alert.objects.create(office_id=office_id, kind=kind, key=key, message=message[:500], link=link, **about)
-    except IntegrityError:
-        return 0  # raised before
-    return 1
+def _raise_new(kind: str, found: list[tuple[int, str, dict]]) -> int:
+    """Raise each of `found` — (office id, key, the alert's fields) — that was not raised before: one query
+    for the keys already there, so a condition that lasts costs no failed inserts minute after minute."""
+    if not found:
+        return 0
+    keys = {key for _, key, _ in found}
+    seen = set(Alert.objects.filter(kind=kind, key__in=keys).values_list("office_id", "key"))
+    raised = 0
+    for office_id, key, fields in found:
+        if (office_id, key) in seen:
+            continue
+        try:
+            with transaction.atomic():
+                fields = {**fields, "message": fields["message"][:500]}
+                Alert.objects.create(office_id=office_id, kind=kind, key=key, **fields)
+        except IntegrityError:
+            continue  # another worker raised it a moment ago
+        raised += 1
+    return raised
 
 
 def _flagged_calls(now: dt.datetime) -> int:
     calls = Call.objects.filter(flagged=True, created_at__gte=now - LOOK_BACK).exclude(
         alerts__kind=Alert.Kind.CALL_FLAGGED
     )
-    return sum(
-        _raise(
-            office_id=call.office_id, kind=Alert.Kind.CALL_FLAGGED, key=f"call:{call.uuid}", call=call,
-            customer_id=call.customer_id, message=f"A call to {call.customer or call.to_number} was flagged: "
-            f"{call.flag_reason}", link=reverse("calls:detail", args=[call.uuid]),
-        )
+    return _raise_new(Alert.Kind.CALL_FLAGGED, [
+        (call.office_id, f"call:{call.uuid}", {
+            "call": call, "customer_id": call.customer_id, "link": reverse("calls:detail", args=[call.uuid]),
+            "message": f"A call to {call.customer or call.to_number} was flagged: {call.flag_reason}",
+        })
         for call in calls.select_related("customer")
-    )  # fmt: skip
+    ])  # fmt: skip
 
 
 def _paused_runs(now: dt.datetime) -> int:
     runs = DialRun.objects.filter(
         status=DialRun.Status.PAUSED, status_reason__startswith=BREAKER_PREFIX, created_at__gte=now - LOOK_BACK
     )
-    return sum(
-        _raise(
-            office_id=run.office_id, kind=Alert.Kind.RUN_PAUSED, key=f"run:{run.pk}",
-            message=f"Calling stopped: {run.status_reason}", link=reverse("calls:queue"),
-        )
+    return _raise_new(Alert.Kind.RUN_PAUSED, [
+        (run.office_id, f"run:{run.pk}", {"message": f"Calling stopped: {run.status_reason}",
+                                          "link": reverse("calls:queue")})
         for run in runs
-    )  # fmt: skip
+    ])  # fmt: skip
 
 
 def _calendars_to_reconnect() -> int:
     accounts = CalendarAccount.objects.filter(status=CalendarAccount.Status.NEEDS_RECONNECT).select_related("user")
-    return sum(
-        _raise(
-            office_id=account.office_id, kind=Alert.Kind.CALENDAR_RECONNECT,
-            key=f"calendar:{account.pk}:{account.status_detail[:60]}",
-            message=f"{account.get_provider_display()} calendar of {account.user} needs reconnecting: nothing is "
+    return _raise_new(Alert.Kind.CALENDAR_RECONNECT, [
+        (account.office_id, f"calendar:{account.pk}:{account.status_detail[:60]}", {
+            "message": f"{account.get_provider_display()} calendar of {account.user} needs reconnecting: nothing is "
             f"booked into it until then ({account.status_detail or 'the sign-in expired'}).",
-            link=reverse("calendars:index"),
-        )
+            "link": reverse("calendars:index"),
+        })
         for account in accounts
-    )  # fmt: skip
+    ])  # fmt: skip
 
 
 def _opt_out_spikes(now: dt.datetime) -> int:
     """Today's opt-out rate (of answered calls) against the office's last 28 days: a spike is at least
-    SPIKE_MIN_OPT_OUTS opt-outs at SPIKE_FACTOR times the usual rate (or any number where there were none)."""
-    raised = 0
-    for office in Office.objects.all():
+    SPIKE_MIN_OPT_OUTS opt-outs at SPIKE_FACTOR times the usual rate (or any number where there were none).
+    Only offices with that many opt-outs in the last 24 hours (which hold any office's today) are looked at."""
+    opt_out = Q(outcome=Call.Outcome.DO_NOT_CALL)
+    answered = Q(answered_by=Call.AnsweredBy.HUMAN)
+    busy = (
+        Call.objects.filter(opt_out, created_at__gte=now - dt.timedelta(hours=24))
+        .values("office_id")
+        .annotate(opt_outs=Count("pk"))
+        .filter(opt_outs__gte=SPIKE_MIN_OPT_OUTS)
+        .values("office_id")
+    )
+    found = []
+    for office in Office.objects.filter(pk__in=busy):
         day_start = dt.datetime.combine(now.astimezone(office.zone).date(), dt.time(0), tzinfo=office.zone)
-        answered = Q(answered_by=Call.AnsweredBy.HUMAN)
-        opt_out = Q(outcome=Call.Outcome.DO_NOT_CALL)
         calls = Call.objects.filter(office=office)
         today = calls.filter(created_at__gte=day_start).aggregate(
             answered=Count("pk", filter=answered), opt_outs=Count("pk", filter=opt_out)
@@ -111,13 +126,12 @@ def _opt_out_spikes(now: dt.datetime) -> int:
         if usual_rate and rate < SPIKE_FACTOR * usual_rate:
             continue
         usual_words = f"{usual_rate:.0%} usually" if usual_rate else "none in the 28 days before"
-        raised += _raise(
-            office_id=office.pk, kind=Alert.Kind.OPT_OUT_SPIKE, key=f"opt-outs:{day_start.date()}",
-            message=f"{today['opt_outs']} of today's {today['answered']} answered calls asked not to be called "
+        found.append((office.pk, f"opt-outs:{day_start.date()}", {
+            "message": f"{today['opt_outs']} of today's {today['answered']} answered calls asked not to be called "
             f"({rate:.0%}; {usual_words}). Listen to a few: the script or the list may be at fault.",
-            link=reverse("calls:list") + "?outcome=do_not_call",
-        )  # fmt: skip
-    return raised
+            "link": reverse("calls:list") + "?outcome=do_not_call",
+        }))  # fmt: skip
+    return _raise_new(Alert.Kind.OPT_OUT_SPIKE, found)
 
 
 def alerts_notify(*, now: dt.datetime | None = None) -> int:

@@ -26,27 +26,26 @@ def call_rows(calls: QuerySet[Call], *, office: Office) -> Iterator[list]:
     zone = office.zone
     turns = Prefetch("turns", queryset=Turn.objects.order_by("index"))
     chosen = calls.select_related("customer", "script", "dial_run").prefetch_related(turns).order_by("-created_at")
-    for offset in range(0, chosen.count(), 500):
-        for call in chosen[offset : offset + 500]:
-            transcript = "\n".join(f"{t.get_speaker_display()}: {t.text}" for t in call.turns.all())
-            yield [
-                call.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
-                call.get_direction_display(),
-                str(call.customer) if call.customer else "",
-                call.to_number if call.direction == Call.Direction.OUTBOUND else call.from_number,
-                call.get_status_display(),
-                call.get_outcome_display(),
-                call.get_answered_by_display(),
-                call.billsec if call.billsec is not None else "",
-                call.duration_seconds if call.duration_seconds is not None else "",
-                call.hangup_cause.replace("_", " ").capitalize(),
-                call.script.name if call.script else "",
-                f"Run {call.dial_run_id}" if call.dial_run_id else "",
-                "yes" if call.flagged else "",
-                call.flag_reason,
-                call.summary,
-                transcript,
-            ]
+    for call in chosen.iterator(chunk_size=500):  # the turns are fetched a chunk at a time too
+        transcript = "\n".join(f"{t.get_speaker_display()}: {t.text}" for t in call.turns.all())
+        yield [
+            call.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+            call.get_direction_display(),
+            str(call.customer) if call.customer else "",
+            call.to_number if call.direction == Call.Direction.OUTBOUND else call.from_number,
+            call.get_status_display(),
+            call.get_outcome_display(),
+            call.get_answered_by_display(),
+            call.billsec if call.billsec is not None else "",
+            call.duration_seconds if call.duration_seconds is not None else "",
+            call.hangup_cause_words,
+            call.script.name if call.script else "",
+            f"Run {call.dial_run_id}" if call.dial_run_id else "",
+            "yes" if call.flagged else "",
+            call.flag_reason,
+            call.summary,
+            transcript,
+        ]
 
 
 def call_csv_lines(calls: QuerySet[Call], *, office: Office) -> Iterator[str]:

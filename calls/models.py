@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from calls.alert_models import Alert  # noqa: F401  (a model of this app, in a module of its own)
 from calls.campaign_models import Campaign
+from calls.hangup_causes import hangup_cause_words
 from customers.models import ConsentStatus, Customer
 from issetter.models import Office
 from issetter.time_defaults import eight_am, nine_pm
@@ -329,8 +330,6 @@ class Call(models.Model):
 
     @property
     def hangup_cause_words(self) -> str:
-        from calls.hangup_causes import hangup_cause_words
-
         return hangup_cause_words(self.hangup_cause)
 
 

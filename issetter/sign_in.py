@@ -63,5 +63,5 @@ def tenant_refusal(*, office: Office | None, tenant_id: str) -> str:
         return ""
     return (
         f"That Microsoft account belongs to another organisation than {office.name}'s: "
-        "sign in with your work account of the office."
+        "use your work account of the office."
     )

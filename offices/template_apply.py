@@ -19,11 +19,10 @@ from callscripts.library import library_script
 from callscripts.models import Script
 from callscripts.services import EDITABLE, script_make_default, script_update
 from issetter.branding import logo_content_type
-from issetter.models import Office, OfficeHours
+from issetter.models import OFFICE_SETTINGS, Office, OfficeHours
 from issetter.services import WEEKDAYS_9_TO_5, office_logo_set
 from offices.template_fields import (
     LISTS,
-    OFFICE_FIELDS,
     SECTIONS,
     SINGLETONS,
     VERSION,
@@ -97,10 +96,10 @@ def _office(section: Any, slug: str, changes: list[str]) -> Office:
     if not isinstance(section, dict):
         raise TemplateProblemError("office: expected keys and values")
     hours, logo = section.pop("hours", None), section.pop("logo", ...)
-    unknown = sorted(set(section) - set(OFFICE_FIELDS))
+    unknown = sorted(set(section) - set(OFFICE_SETTINGS))
     if unknown:
         raise TemplateProblemError(
-            f"office: {', '.join(unknown)} — not an office setting (known: {', '.join(OFFICE_FIELDS)})"
+            f"office: {', '.join(unknown)} — not an office setting (known: {', '.join(OFFICE_SETTINGS)})"
         )
     values = {name: parsed(Office._meta.get_field(name), raw, "office") for name, raw in section.items()}
     office = Office.objects.filter(slug=slug).first()

@@ -8,13 +8,13 @@ from typing import Any
 
 from callscripts.models import Script
 from callscripts.services import EDITABLE
-from issetter.models import Office
-from offices.template_fields import LISTS, OFFICE_FIELDS, SINGLETONS, VERSION, WEEKDAYS, carried_fields, plain
+from issetter.models import OFFICE_SETTINGS, Office
+from offices.template_fields import LISTS, SINGLETONS, VERSION, WEEKDAYS, carried_fields, plain
 
 
 def office_template_export(*, office: Office) -> dict[str, Any]:
     office = Office.objects.get(pk=office.pk)  # with the logo's bytes, which signed-in pages leave out
-    section: dict[str, Any] = {name: plain(getattr(office, name)) for name in OFFICE_FIELDS}
+    section: dict[str, Any] = {name: plain(getattr(office, name)) for name in OFFICE_SETTINGS}
     section["hours"] = [
         {"weekday": WEEKDAYS[h.weekday], "opens": plain(h.opens), "closes": plain(h.closes)} for h in office.hours.all()
     ]

@@ -12,11 +12,9 @@ from django.db import models
 
 from calendars.models import BookingPolicy
 from calls.models import CallingRule, DialingPolicy, OfficeHoliday
-from issetter.models import OFFICE_SETTINGS
 from reports.models import CostSettings
 
 VERSION = 1
-OFFICE_FIELDS = OFFICE_SETTINGS
 SINGLETONS: dict[str, type[models.Model]] = {
     "dialing_policy": DialingPolicy,
     "booking_policy": BookingPolicy,
