@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from agent.dialogue.actions import DialoguePolicy, ModelAnswer
+from agent.dialogue.actions import DialoguePolicy, ModelAnswer, ModelReply
 from agent.dialogue.model_answers import model_words_allowed
 from agent.dialogue.policy import Hangup, Say, Transfer, Wait
 from agent.dialogue.states import DialogueState
@@ -237,20 +237,49 @@ class CallSession(AudioTurns):
                 self.speaking.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
             if self.hearing is not None and self.policy.state != DialogueState.WAITING_HELLO:
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn
-            for action in actions:
-                if isinstance(action, Say):
-                    await self._speak(action.text, answered_at=answered_at)
-                    answered_at = None
-                elif isinstance(action, Hangup):
-                    await self._finish(action.outcome)
-                elif isinstance(action, Transfer):
-                    await self._finish(Call.Outcome.TRANSFERRED, transfer_to=action.number)
-                elif isinstance(action, Wait):  # "hold on": listen on quietly
-                    self._status(Call.AgentStatus.LISTENING)
-                    self.timer.after(self.timing.answer, self._silence)
-                elif isinstance(action, ModelAnswer):
-                    await self._model_answer(action, answered_at)
-                    answered_at = None
+            await self._carry_out(actions, answered_at)
+
+    async def _carry_out(self, actions: list, answered_at: int | None) -> None:
+        for action in actions:
+            if isinstance(action, Say):
+                await self._speak(action.text, answered_at=answered_at)
+                answered_at = None
+            elif isinstance(action, Hangup):
+                await self._finish(action.outcome)
+            elif isinstance(action, Transfer):
+                await self._finish(Call.Outcome.TRANSFERRED, transfer_to=action.number)
+            elif isinstance(action, Wait):  # "hold on": listen on quietly
+                self._status(Call.AgentStatus.LISTENING)
+                self.timer.after(self.timing.answer, self._silence)
+            elif isinstance(action, ModelAnswer):
+                await self._model_answer(action, answered_at)
+                answered_at = None
+            elif isinstance(action, ModelReply):
+                await self._model_reply(action.turn, answered_at)
+                answered_at = None
+
+    async def _model_reply(self, turn, answered_at: int | None) -> None:
+        """The language model's reply, said sentence by sentence as it streams; then the actions it led to. In
+        text mode its sentences go with the first scripted line after them, as one turn. A callee who talks
+        over it is answered next: the rest of the reply is not said."""
+        said: list[str] = []
+        while isinstance(part := await in_thread(turn.next_part), str):
+            if self.speaking.mouth is None:
+                said.append(part)
+                continue
+            if said and self.speaking.mouth.stopped:
+                turn.cancel()
+                return
+            said.append(part)
+            await self._speak(part, answered_at=answered_at)
+            answered_at = None
+        actions = list(part)
+        if self.speaking.mouth is None and said:
+            if actions and isinstance(actions[0], Say):
+                actions[0] = Say(" ".join([*said, actions[0].text]))
+            else:
+                actions.insert(0, Say(" ".join(said)))
+        await self._carry_out(actions, answered_at)  # what the tools did (a booking, a goodbye) is said
 
     async def _model_answer(self, action: ModelAnswer, answered_at: int | None) -> None:
         """The speech model answers the callee's last words in its own voice, its words checked as they come;

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from agent.customer_profile import customer_profile
 from agent.dialogue.choice import policy_for
 from agent.pipeline.recording import CallRecorder
 from agent.script_lines import lines_for
@@ -49,7 +50,9 @@ def call_policy(call: Call, clock: Callable):
     inbound = call.direction == Call.Direction.INBOUND
     reminder = bool(call.queue_entry_id and call.queue_entry.reason == QueueEntry.Reason.REMINDER)
     lines = lines_for(script=script, customer=call.customer, office=call.office, inbound=inbound, reminder=reminder)
-    policy = policy_for(script=script, lines=lines, tools=tools)
+    policy = policy_for(
+        script=script, lines=lines, tools=tools, profile=lambda: customer_profile(call.customer, zone=tools.zone)
+    )
     policy.speech_model_answers = bool(script is not None and script.speech_model_answers)
     return policy, chosen.voice
 

@@ -55,12 +55,21 @@ class Script(models.Model):
     facts = models.TextField(
         blank=True,
         help_text="Facts the agent may tell a callee who asks, one per line (what to bring, how long it takes, "
-        'where to park). With the dialogue "Language model speaks", the model answers questions from these only.',
+        "where to park). When the language model answers questions or conducts the call, it tells only these.",
     )
     dialogue_policy = models.CharField(
         max_length=16,
-        choices=[("scripted", "Scripted"), ("llm", "Language model"), ("llm_speaks", "Language model speaks")],
+        choices=[
+            ("scripted", "Scripted"),
+            ("llm", "Language model interprets"),
+            ("llm_speaks", "Language model answers questions"),
+            ("llm_conducts", "Language model conducts the call"),
+        ],
         default="scripted",
+        help_text="Scripted: the script's rules decide every turn. The language model can interpret what the callee "
+        "said, also answer their questions from the facts, or conduct the whole call in its own words — always "
+        "inside the script's rules: the greeting, the opt-out, the read-back before booking and the voicemail "
+        "stay scripted.",
     )
     llm_model = models.CharField(
         "language model", max_length=100, blank=True, help_text="Model name for this script; empty: LLM_MODEL."

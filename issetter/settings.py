@@ -209,6 +209,9 @@ TEACHING_CHECK_AUDIO_PERSONAS = env.str("TEACHING_CHECK_AUDIO_PERSONAS", "simula
 LLM_API_KEY = env.str("LLM_API_KEY", "").strip()
 LLM_MODEL = env.str("LLM_MODEL", "").strip()
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0, minimum=0.1)
+# With the dialogue "Language model conducts": the longest the callee waits for the model's first words (and
+# between two of its sentences) before the scripted policy answers that turn instead.
+LLM_TURN_BUDGET_SECONDS = env.float("LLM_TURN_BUDGET_SECONDS", 1.0, minimum=0.1)
 
 # Calendars: staff connect Microsoft (through msal) or Google; the local calendar needs nothing. The same
 # app registrations as sign-in (MICROSOFT_CLIENT_ID/SECRET, GOOGLE_CLIENT_ID/SECRET). Base URLs are settings

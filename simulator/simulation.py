@@ -48,6 +48,7 @@ def simulation_run(
     telephone_line: bool = True,
     time_scale: float = 1.0,
     speech_model_answers: bool = False,
+    policy: str = "scripted",
     taught: tuple[tuple[str, str], ...] = (),
 ) -> dict:
     """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
@@ -63,9 +64,9 @@ def simulation_run(
     )
     member_ensure(office=office, email="staff@simulation.example", role=Membership.Role.SUPERVISOR)
     script = script_ensure_default(office=office)
-    if script.speech_model_answers != speech_model_answers:
-        script.speech_model_answers = speech_model_answers
-        script.save(update_fields=["speech_model_answers"])
+    if (script.speech_model_answers, script.dialogue_policy) != (speech_model_answers, policy):
+        script.speech_model_answers, script.dialogue_policy = speech_model_answers, policy
+        script.save(update_fields=["speech_model_answers", "dialogue_policy"])
     DialingPolicy.objects.update_or_create(
         office=office,
         defaults={

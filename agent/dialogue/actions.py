@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from agent.dialogue.states import DialogueState
@@ -40,6 +40,14 @@ class ModelAnswer:
 
     fallback: str
     then: str
+
+
+@dataclass(frozen=True)
+class ModelReply:
+    """The language model's reply to the callee, streaming (agent/dialogue/conducted_turn.py): say each sentence
+    `turn.next_part()` gives as it comes; the list it gives last is the actions that follow."""
+
+    turn: Any
 
 
 @dataclass(frozen=True)

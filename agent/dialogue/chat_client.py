@@ -89,7 +89,7 @@ def _post(endpoint: ChatEndpoint, path: str, payload: dict) -> Any:
         with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:  # noqa: S310 (checked above)
             body = response.read()
     except urllib.error.HTTPError as error:
-        detail = endpoint.redact(_error_text(error))
+        detail = endpoint.redact(error_text(error))
         raise ChatError(
             f"The language model answered HTTP {error.code}: {detail[:300]}",
             permanent=error.code in (400, 401, 403, 404),
@@ -115,7 +115,9 @@ def _arguments_of(answer: Any, name: str) -> dict[str, Any]:
     except (KeyError, IndexError, TypeError, AttributeError):
         raise ChatError("The language model's answer has no message.") from None
     if not calls:  # an engine that ignores a forced tool choice (Ollama) may answer the arguments as JSON text
-        written = _json_in_text(message.get("content"))
+        written = json_in_text(message.get("content"))
+        if isinstance(written, dict) and isinstance(written.get("arguments"), dict):
+            written = written["arguments"]  # {"name": ..., "arguments": {...}}, as some templates write a call
         if written is not None:
             return written
     for call in calls:
@@ -132,7 +134,7 @@ def _arguments_of(answer: Any, name: str) -> dict[str, Any]:
     raise ChatError(f"The language model did not call {name}.")
 
 
-def _json_in_text(content: Any) -> dict[str, Any] | None:
+def json_in_text(content: Any) -> dict[str, Any] | None:
     """A JSON object written as the message's text, bare or in a ``` fence; its fields are checked by the caller
     exactly as a tool call's arguments are."""
     if not isinstance(content, str):
@@ -144,12 +146,10 @@ def _json_in_text(content: Any) -> dict[str, Any] | None:
         written = json.loads(text)
     except ValueError:
         return None
-    if isinstance(written, dict) and isinstance(written.get("arguments"), dict):
-        written = written["arguments"]  # {"name": ..., "arguments": {...}}, as some templates write a call
     return written if isinstance(written, dict) else None
 
 
-def _error_text(error: urllib.error.HTTPError) -> str:
+def error_text(error: urllib.error.HTTPError) -> str:
     try:
         return error.read(2000).decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 (the status is enough when the body cannot be read)

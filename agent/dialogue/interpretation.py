@@ -97,7 +97,7 @@ def messages_for(*, history: list[tuple[str, str]], words: str, context: Context
     lines.append(f"The assistant is waiting for: {context.waiting_for}")
     if context.offered:
         lines.append("Times on offer (choice_index: time):")
-        lines += [f"{index}: {_when(moment, context.zone)}" for index, moment in enumerate(context.offered)]
+        lines += [f"{index}: {when_said(moment, context.zone)}" for index, moment in enumerate(context.offered)]
     else:
         lines.append("No times are on offer yet.")
     lines.append(f'The customer\'s latest words: "{words}"')
@@ -109,7 +109,7 @@ def understood_from(arguments: dict, *, words: str, offered: int) -> Understood:
     intent = arguments.get("intent")
     if intent not in INTENTS:
         raise InterpretationError(f"intent {intent!r} is not one of {', '.join(INTENTS)}")
-    choice = _whole(arguments, "choice_index", 0, offered - 1)
+    choice = whole(arguments, "choice_index", 0, offered - 1)
     weekday_name = arguments.get("weekday")
     if weekday_name is not None and str(weekday_name).lower() not in WEEKDAYS:
         raise InterpretationError(f"weekday {weekday_name!r} is not a day of the week")
@@ -125,15 +125,15 @@ def understood_from(arguments: dict, *, words: str, offered: int) -> Understood:
         intent,
         words,
         weekday=WEEKDAYS.index(str(weekday_name).lower()) if weekday_name is not None else None,
-        day_offset=_whole(arguments, "day_offset", 0, MAX_DAY_OFFSET),
-        hour=_whole(arguments, "hour", 0, 23),
-        minute=_whole(arguments, "minute", 0, 59) or 0,
+        day_offset=whole(arguments, "day_offset", 0, MAX_DAY_OFFSET),
+        hour=whole(arguments, "hour", 0, 23),
+        minute=whole(arguments, "minute", 0, 59) or 0,
         part=part,
         next_week=bool(next_week),
     )
 
 
-def _whole(arguments: dict, name: str, lowest: int, highest: int) -> int | None:
+def whole(arguments: dict, name: str, lowest: int, highest: int) -> int | None:
     value = arguments.get(name)
     if value is None:
         return None
@@ -144,7 +144,7 @@ def _whole(arguments: dict, name: str, lowest: int, highest: int) -> int | None:
     return int(value)
 
 
-def _when(moment: dt.datetime, zone: dt.tzinfo) -> str:
+def when_said(moment: dt.datetime, zone: dt.tzinfo) -> str:
     local = moment.astimezone(zone)
     hour = local.hour % 12 or 12
     return f"{local:%A %d %B}, {local:%H:%M} ({hour}:{local:%M} {'AM' if local.hour < 12 else 'PM'})"

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from tests.agent.fake_chat_stream import CONDUCTING_TOOLS, Spoken, streamed_reply
 from tests.calendars.fakes.server import FakeServer, RecordedRequest, Refusal, Reply, Route
 
 KEY = "sk-test-7d1f0c2e9b8a4c6d"
@@ -36,15 +37,16 @@ class FakeChat(FakeServer):
     def __init__(self, *, key: str = KEY, model: str = MODEL) -> None:
         super().__init__(tls=False)
         self.key, self.model = key, model
-        self.answers: list[Answer] = []
+        self.answers: list[Answer | Spoken] = []
+        self.brain = None  # answers streamed requests when nothing is queued: messages → Spoken
 
     @property
     def base_url(self) -> str:
         return f"{self.base}/v1"
 
-    def answer(self, *answers: Answer | dict) -> None:
+    def answer(self, *answers: Answer | Spoken | dict) -> None:
         with self.lock:
-            self.answers += [item if isinstance(item, Answer) else Answer(arguments=item) for item in answers]
+            self.answers += [item if isinstance(item, Answer | Spoken) else Answer(arguments=item) for item in answers]
 
     def routes(self) -> list[Route]:
         return [Route("POST", r"/v1/chat/completions", self._complete)]
@@ -73,6 +75,8 @@ class FakeChat(FakeServer):
         if not messages or any(m.get("role") not in ("system", "user", "assistant") for m in messages):
             _refuse(400, "messages must be a non-empty list of system/user/assistant messages", "invalid_value")
         functions = {tool["function"]["name"]: tool["function"] for tool in body.get("tools") or []}
+        if body.get("stream") is True:
+            return self._stream(body, functions)
         if "summarise_call" in functions:
             asked = functions["summarise_call"]
             if body.get("tool_choice") != {"type": "function", "function": {"name": "summarise_call"}}:
@@ -127,6 +131,22 @@ class FakeChat(FakeServer):
                 "usage": {"prompt_tokens": 200, "completion_tokens": 20, "total_tokens": 220},
             },
         )
+
+    def _stream(self, body: dict, functions: dict) -> Reply:
+        """The conducting model: the seven tools declared, the model free to choose ("auto"), every message's
+        content a string (the tools' results come back as the agent's words, never as tool messages)."""
+        if set(functions) != CONDUCTING_TOOLS or body.get("tool_choice") != "auto":
+            _refuse(400, "the conducting tools must be declared and the choice left to the model", "invalid_value")
+        if any(not isinstance(m.get("content"), str) for m in body["messages"]):
+            _refuse(400, "every message needs its content", "invalid_value")
+        if body["messages"][0]["role"] != "system" or body["messages"][-1]["role"] != "user":
+            _refuse(400, "the instructions first, the callee's words last", "invalid_value")
+        with self.lock:
+            queued = self.answers.pop(0) if self.answers and isinstance(self.answers[0], Spoken) else None
+        spoken = queued or (
+            self.brain(body["messages"]) if self.brain else Spoken(text="Sorry, could you say that again?")
+        )
+        return streamed_reply(spoken, model=self.model, number=len(self.requests))
 
 
 def _refuse(status: int, message: str, code: str) -> None:

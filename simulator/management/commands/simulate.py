@@ -50,6 +50,12 @@ class Command(BaseCommand):
             help="The script lets the speech model (AGENT_SPEECH=gpu with mini-omni) answer questions it cannot.",
         )
         parser.add_argument(
+            "--policy",
+            choices=["scripted", "llm", "llm_speaks", "llm_conducts"],
+            default="scripted",
+            help="The script's dialogue policy; the language model ones need LLM_BASE_URL and LLM_MODEL.",
+        )
+        parser.add_argument(
             "--teach",
             action="append",
             default=[],
@@ -88,6 +94,7 @@ class Command(BaseCommand):
                 telephone_line=not options["wideband"],
                 time_scale=options["time_scale"],
                 speech_model_answers=options["speech_model_answers"],
+                policy=options["policy"],
                 taught=tuple(taught),
             )
             self.stdout.write(json.dumps(report))
@@ -120,7 +127,7 @@ class Command(BaseCommand):
             argv += ["--text"] if options["text"] else []
             argv += ["--wideband"] if options["wideband"] else []
             argv += ["--speech-model-answers"] if options["speech_model_answers"] else []
-            argv += ["--time-scale", str(options["time_scale"])]
+            argv += ["--time-scale", str(options["time_scale"]), "--policy", options["policy"]]
             argv += ["--now", options["now"].isoformat()] if options["now"] else []
             argv += [argument for pair in options["teach"] for argument in ("--teach", pair)]
             child = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)

@@ -73,6 +73,14 @@ class Reply:
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
 
 
+@dataclass
+class Streamed:
+    """A body sent as it comes (chunked): each piece after its delay in seconds, e.g. server-sent events."""
+
+    pieces: list[tuple[float, bytes]]
+    content_type: str = "text/event-stream"
+
+
 class Refusal(Exception):  # noqa: N818 (a reply, not a bug)
     """Raised by a handler to answer an error reply."""
 
@@ -129,6 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply is None:  # a silent request: the connection closes with no answer at all
             self.close_connection = True
             return
+        if isinstance(reply.body, Streamed):
+            self._stream(reply)
+            return
         payload, content_type = reply.encode()
         self.send_response(reply.status)
         if content_type and "content-type" not in {name.lower() for name in reply.headers}:
@@ -138,6 +149,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _stream(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.body.content_type)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for delay, piece in reply.body.pieces:
+                if delay:
+                    time.sleep(delay)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):  # the client stopped reading: as a real server, let it go
+            self.close_connection = True
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve  # noqa: N815 (BaseHTTPRequestHandler names)
 
