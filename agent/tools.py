@@ -84,15 +84,7 @@ class CallTools(AppointmentTools):
         return found
 
     def _free(self, rules, busy, now, *, count, day, part, not_before) -> list[dt.datetime]:
-        if part is not None:  # a few times across that part of the day, not three in a row
-            free = slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=50)
-            return _spread(free, count, apart=dt.timedelta(minutes=90))
-        if day is not None or not_before is not None:
-            first = dt.datetime.combine(day or not_before, dt.time(0), tzinfo=self.zone)
-            end = first + dt.timedelta(days=1) if day is not None else None
-            free = slots_available(rules=rules, busy=busy, now=now, start=first, end=end)
-            return _spread(free, count, apart=dt.timedelta(hours=2) if day is not None else dt.timedelta(days=1))
-        return slots_proposed(rules=rules, busy=busy, now=now, count=count)
+        return free_times(rules, busy, now, zone=self.zone, count=count, day=day, part=part, not_before=not_before)
 
     def offers_release(self) -> None:
         if self.calendar is not None:
@@ -146,6 +138,19 @@ class CallTools(AppointmentTools):
             source=DoNotCallEntry.Source.CALL,
             reason="Asked on a call",
         )
+
+
+def free_times(rules, busy, now, *, zone, count, day, part, not_before) -> list[dt.datetime]:
+    """Up to `count` free times: spread over a part of the day, over a day, from a day on, or the first free."""
+    if part is not None:  # a few times across that part of the day, not three in a row
+        free = slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=50)
+        return _spread(free, count, apart=dt.timedelta(minutes=90))
+    if day is not None or not_before is not None:
+        first = dt.datetime.combine(day or not_before, dt.time(0), tzinfo=zone)
+        end = first + dt.timedelta(days=1) if day is not None else None
+        free = slots_available(rules=rules, busy=busy, now=now, start=first, end=end)
+        return _spread(free, count, apart=dt.timedelta(hours=2) if day is not None else dt.timedelta(days=1))
+    return slots_proposed(rules=rules, busy=busy, now=now, count=count)
 
 
 def _spread(moments: list[dt.datetime], count: int, *, apart: dt.timedelta) -> list[dt.datetime]:

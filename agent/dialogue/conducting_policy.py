@@ -33,8 +33,10 @@ from agent.dialogue.chat_client import ChatEndpoint
 from agent.dialogue.chat_stream import ToolCall, chat_stream
 from agent.dialogue.conducted_turn import ConductedTurn
 from agent.dialogue.conducting_prompt import TOOLS, CallState, ToolError, instructions, state_note, understood_from_tool
+from agent.dialogue.model_answers import asks_a_question
 from agent.dialogue.model_reply_checks import reply_problem
 from agent.dialogue.policy import Lines, ScriptedPolicy, Tools
+from agent.dialogue.policy_hearing import UNCLEAR_BEFORE_GIVING_UP
 from agent.dialogue.question_answers import NOT_IN_THE_FACTS
 from agent.dialogue.states import DialogueState
 from agent.dialogue.understanding import Understood, understand
@@ -134,6 +136,8 @@ class ConductingPolicy:
         if not calls:
             if not said:
                 return self._instead("its reply was empty", said)
+            if self._not_understood_again():
+                return self._scripted(self.scripted._unclear(), said)  # as the rules would: a callback
             prompt = self.scripted._prompt()
             ending = [self.scripted._say(prompt)] if prompt and not said[-1].endswith("?") else []
             self.scripted.said_last = " ".join(said)
@@ -153,7 +157,38 @@ class ConductingPolicy:
         except ToolError as error:
             log.warning("agent: the language model's tool call was not carried out: %s", error)
             return self._scripted(self.scripted.respond_to(self.rules), said)
+        if self._rules_agree(call, meant):
+            meant = self.rules  # their reading books a clear pick heard with confidence (said back, not read back)
         return self._scripted(self.scripted.respond_to(meant), said)
+
+    def _rules_agree(self, call: ToolCall, meant: Understood) -> bool:
+        """The model checks the very time the phrase rules heard picked or named (the same offer, or the same
+        day and hour), so the rules' own reading — with its confidence — decides whether to read it back."""
+        rules = self.rules
+        if call.name != "check_time" or rules.intent != "choose" or rules.refused:
+            return False
+        if meant.choice is not None:
+            return rules.choice is not None and self.scripted._offered_at(rules.choice) == self.scripted._offered_at(
+                meant.choice
+            )
+        same_day = (rules.weekday, rules.day_offset, rules.month_day) == (
+            meant.weekday,
+            meant.day_offset,
+            meant.month_day,
+        )
+        return rules.choice is None and same_day and (rules.hour, rules.minute) == (meant.hour, meant.minute)
+
+    def _not_understood_again(self) -> bool:
+        """Words neither the rules nor (by its lack of a tool) the model could use, and no question: counted as
+        the rules count them, so a callee nobody understands gets a callback rather than endless re-asks."""
+        rules, scripted = self.rules, self.scripted
+        if rules.intent != "unclear" or asks_a_question(rules, guessed=scripted._guessed(rules)):
+            return False
+        scripted.unclear += 1
+        if scripted.unclear <= UNCLEAR_BEFORE_GIVING_UP:
+            return False
+        scripted.unclear -= 1  # counted again where the rules give up
+        return True
 
     def replaced(self, reason: str, said: list[str]) -> list:
         log.warning("agent: the language model's words were not said: %s", reason)
