@@ -42,3 +42,25 @@ def test_it_creates_a_script_and_plays_its_greeting(page, live_server_url, super
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "script.png"), full_page=True)
     assert not page.server_errors
+
+
+def test_staff_try_a_script_by_talking_with_the_agent(page, live_server_url, supervisor, script):
+    sign_in(page, live_server_url)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Scripts").click()
+    page.get_by_role("link", name=script.name).click()
+    try_it = page.locator("#script-try")
+    expect(try_it.get_by_role("status")).to_contain_text("Ready: Scripted", timeout=10000)
+    words = try_it.get_by_label("What you say")
+    words.fill("Hello?")
+    words.press("Enter")
+    expect(try_it.locator(".try-agent").first).to_contain_text("Alex")
+    words.fill("Yes, that's me.")
+    try_it.get_by_role("button", name="Say", exact=True).click()
+    expect(try_it.locator(".try-tool").first).to_contain_text("offer")
+    expect(try_it.locator(".try-agent").nth(1)).to_contain_text("Which time works best for you?")
+    words.fill("I'm not interested, thanks.")
+    words.press("Enter")
+    expect(try_it.locator(".try-ended")).to_contain_text("declined")
+    expect(try_it.get_by_role("status")).to_contain_text("The call ended")
+    page.screenshot(path=str(SCREENSHOTS / "script_try.png"), full_page=True)
+    assert not page.server_errors
