@@ -85,6 +85,12 @@ class ScriptForm(forms.Form):
         help_text=Script._meta.get_field("facts").help_text,
     )
     dialogue_policy = forms.ChoiceField(label="Dialogue", choices=Script._meta.get_field("dialogue_policy").choices)
+    tone = forms.CharField(
+        label="Tone",
+        required=False,
+        max_length=200,
+        help_text=Script._meta.get_field("tone").help_text,
+    )
     llm_model = forms.CharField(
         label="Language model",
         required=False,
@@ -168,6 +174,7 @@ def script_initial(script: Script) -> dict:
         else "",
         "voice": script.voice or BUNDLED_VOICE,
         "dialogue_policy": script.dialogue_policy,
+        "tone": script.tone,
         "llm_model": script.llm_model,
         "speech_model_answers": script.speech_model_answers,
         "facts": script.facts,

@@ -61,6 +61,7 @@ def lines_for(
         opt_out_phrases=tuple(p for p in script.opt_out_phrases or () if isinstance(p, str)),
         objection_answers={key: fill(answer) for key, answer in _answers(script.objection_answers).items()},
         facts=tuple(fill(line) for line in (script.facts or "").splitlines() if line.strip()),
+        tone=fill(script.tone or ""),
         appointment=f"{script.appointment_type} ({script.appointment_minutes} minutes)",
         appointment_type=script.appointment_type,
         inbound=("known" if customer else "unknown") if inbound else "",

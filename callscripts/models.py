@@ -71,6 +71,11 @@ class Script(models.Model):
         "inside the script's rules: the greeting, the opt-out, the read-back before booking and the voicemail "
         "stay scripted.",
     )
+    tone = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When the language model conducts the call: how it speaks (e.g. warm and brief, first names).",
+    )
     llm_model = models.CharField(
         "language model", max_length=100, blank=True, help_text="Model name for this script; empty: LLM_MODEL."
     )

@@ -28,6 +28,7 @@ EDITABLE = (
     "opt_out_phrases",
     "voice",
     "dialogue_policy",
+    "tone",
     "llm_model",
     "speech_model_answers",
     "facts",

@@ -68,6 +68,7 @@ class Lines:
     taught: tuple[tuple[str, str], ...] = ()  # (phrase, meaning) the office taught the agent
     objection_answers: dict[str, str] = field(default_factory=dict)
     facts: tuple[str, ...] = ()  # what the office lets the agent tell a callee who asks
+    tone: str = ""  # how the language model speaks when it conducts the call
     appointment: str = ""  # "annual review (30 minutes)"
     appointment_type: str = ""  # "annual review"
     inbound: str = ""  # they called us: "known" (a customer, by their number) or "unknown"; "" when we called

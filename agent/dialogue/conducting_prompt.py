@@ -124,6 +124,7 @@ def instructions(lines: Lines, *, profile: str = "") -> str:
             "read-back. If they want no more calls use do_not_call; for a person, transfer; to end, end_call; "
             "to be called another time, callback. Never promise a price, a discount or anything the facts below "
             "do not say; if you do not know, say the office will tell them.",
+            f"Tone: {lines.tone}" if lines.tone else "",
             f"Facts the office lets you tell:\n{facts}",
             f"Answers the office wrote for objections:\n{answers}" if answers else "",
             f"About {lines.first_name}: {profile}" if profile else "",

@@ -134,7 +134,7 @@ def test_a_model_that_books_when_the_callee_said_no_to_the_read_back_only_reads_
     policy = agent()
     greeted(policy)
     chat.answer(Spoken("", [("check_time", {"choice_index": 0})]), Spoken("Done!", [("book", {})]))
-    run(policy.heard("The first one."))
+    assert "Just to confirm" in said(run(policy.heard("Put me down for whatever is earliest."))[1])
     sentences, after = run(policy.heard("Hmm, let me think about whether that suits me."))
     assert not Appointment.objects.exists()
     assert said(after).startswith("Sorry, was that a yes for")
@@ -287,3 +287,33 @@ def test_the_model_is_told_the_script_and_the_customer_not_their_number(agent, c
     assert customer.phone not in str(request["messages"])
     roles = [message["role"] for message in request["messages"]]
     assert roles[:3] == ["system", "user", "assistant"] and roles[-1] == "user"  # the scripted greeting is in it
+
+
+def test_a_model_that_would_skip_the_disclosure_is_never_asked_before_the_scripted_greeting_and_identification(
+    agent, chat
+):
+    chat.brain = lambda messages: Spoken("Hi Maria! Great news: you're booked for Friday at 9.")
+    policy = agent(tone="Warm and brief.")
+    greeting = said(policy.heard("Hello?"))
+    assert "automated assistant" in greeting and "North Insurance" in greeting
+    assert "Which time works best" in said(policy.heard("Yes, speaking."))
+    assert chat.requests == []
+    run(policy.heard("What would it be about?"))
+    system = chat.requests[0].json["messages"][0]["content"]
+    assert "Tone: Warm and brief." in system and "already greeted" in system
+
+
+@pytest.mark.parametrize(("model_pick", "booked"), [(0, True), (1, False)], ids=["agree", "disagree"])
+def test_a_clear_pick_the_rules_heard_too_is_booked_and_said_back_and_any_disagreement_is_read_back(
+    agent, chat, model_pick, booked
+):
+    policy = agent()
+    greeted(policy)
+    first, second = policy.offered[0], policy.offered[1]
+    chat.answer(Spoken("", [("check_time", {"choice_index": model_pick})]))
+    _, after = run(policy.heard("The first one."))
+    if booked:
+        assert ended(after) == "booked" and Appointment.objects.get().starts_at == first
+    else:
+        assert not Appointment.objects.exists() and policy.scripted.pending == second
+        assert said(after).startswith("Just to confirm")

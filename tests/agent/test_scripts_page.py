@@ -302,4 +302,8 @@ def test_staff_write_facts_and_let_the_models_speak(colleague, script):
     assert (script.dialogue_policy, script.speech_model_answers) == ("llm_speaks", True)
     assert script.facts.splitlines() == ["Bring your policy papers.", "Parking is free."]
     page = client.get(reverse("agent:script_detail", args=[script.pk])).content.decode()
-    assert "Language model answers questions" in page and "Parking is free." in page and "mini-omni answers questions" in page
+    assert (
+        "Language model answers questions" in page
+        and "Parking is free." in page
+        and "mini-omni answers questions" in page
+    )
