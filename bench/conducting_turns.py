@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("--words-per-second", type=float, default=40)
     parser.add_argument("--budget", type=float, default=1.0, help="LLM_TURN_BUDGET_SECONDS")
     parser.add_argument("--text", action="store_true", help="in text instead of audio")
+    parser.add_argument("--policies", default="scripted,llm_conducts", help="which, in this order")
+    parser.add_argument("--save", default="", help="a folder to write each policy's simulate report to (JSON)")
     options = parser.parse_args()
 
     import django
@@ -58,7 +60,7 @@ def main() -> None:
     rows = []
     with FakeChat() as chat:
         chat.brain = paced
-        for policy in ("scripted", "llm_conducts"):
+        for policy in options.policies.split(","):
             env = {
                 **os.environ, "LLM_BASE_URL": chat.base_url, "LLM_API_KEY": KEY, "LLM_MODEL": MODEL,
                 "LLM_TURN_BUDGET_SECONDS": str(options.budget),
@@ -74,6 +76,9 @@ def main() -> None:
                 sys.exit(f"simulate failed for {policy}:\n{child.stderr[-3000:]}")
             report = json.JSONDecoder().raw_decode(out[out.index("{") :])[0]
             rows.append((policy, report, len(chat.requests) - asked))
+            if options.save:
+                Path(options.save).mkdir(parents=True, exist_ok=True)
+                (Path(options.save) / f"{policy}.json").write_text(json.dumps(report, indent=1))
     print(
         f"people: {options.personas}; {options.concurrency} calls at once; {'text' if options.text else 'audio, 8 kHz leg'}; "
         f"model: first token {options.first_token_ms:g} ms, {options.words_per_second:g} words/s; budget {options.budget:g} s"

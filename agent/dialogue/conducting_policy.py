@@ -244,8 +244,12 @@ class ConductingPolicy:
 
     def _scripted(self, actions: list, said: list[str] = ()) -> list:
         """Actions that follow, remembered for the model with what it said itself; the times they put on
-        offer become times the model may name."""
+        offer become times the model may name. A scripted line that opens with the model's last sentence
+        ("No problem.") does not say it twice."""
         self._known()
+        if said and actions and isinstance(actions[0], Say) and actions[0].text.startswith(said[-1]):
+            rest = actions[0].text[len(said[-1]) :].strip()
+            actions = [Say(rest), *actions[1:]] if rest else actions[1:]
         words = [*said, *(action.text for action in actions if isinstance(action, Say))]
         if words:
             self._remember("assistant", " ".join(words))

@@ -27,7 +27,7 @@ def talk(headers, script_pk: int, lines: list) -> tuple[bool, int | None, list[l
         for line in lines:
             await socket.send_json_to(line if isinstance(line, dict) else {"say": line})
             got = []
-            while not await socket.receive_nothing(timeout=0.8):  # (a receive that times out ends the app)
+            while not await socket.receive_nothing(timeout=0.4):  # (a receive that times out ends the app)
                 got.append(await socket.receive_json_from())
             replies.append(got)
         await socket.disconnect()
