@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,33 +77,8 @@ def chat_function_call(*, endpoint: ChatEndpoint, messages: list[dict], function
 
 
 def _post(endpoint: ChatEndpoint, path: str, payload: dict) -> Any:
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if endpoint.api_key:
-        headers["Authorization"] = f"Bearer {endpoint.api_key}"
-    if urlsplit(endpoint.base_url).scheme not in ("http", "https"):
-        raise ChatError(
-            f"LLM_BASE_URL must be an http(s) URL; got {endpoint.redact(endpoint.base_url)!r}.", permanent=True
-        )
-    request = urllib.request.Request(  # noqa: S310 (http or https, checked above)
-        endpoint.base_url + path, data=json.dumps(payload).encode(), headers=headers, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:  # noqa: S310 (checked above)
-            body = response.read()
-    except urllib.error.HTTPError as error:
-        detail = endpoint.redact(error_text(error))
-        raise ChatError(
-            f"The language model answered HTTP {error.code}: {detail[:300]}",
-            permanent=error.code in (400, 401, 403, 404),
-        ) from None
-    except TimeoutError:
-        raise ChatError(f"The language model did not answer within {endpoint.timeout:g} s.") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise ChatError(f"The language model did not answer within {endpoint.timeout:g} s.") from None
-        raise ChatError(f"The language model is unreachable: {endpoint.redact(str(error.reason))}") from None
-    except (OSError, ValueError) as error:  # a connection reset mid-answer, an odd URL
-        raise ChatError(f"The language model request failed: {endpoint.redact(str(error))}") from None
+    with requested(endpoint, path, payload, accept="application/json") as response:
+        body = read_or_fail(endpoint, response.read)
     try:
         return json.loads(body)
     except ValueError:
@@ -132,6 +109,45 @@ def _arguments_of(answer: Any, name: str) -> dict[str, Any]:
                 raise ChatError(f"The language model called {name} without an object of arguments.")
             return arguments
     raise ChatError(f"The language model did not call {name}.")
+
+
+@contextmanager
+def requested(endpoint: ChatEndpoint, path: str, payload: dict, *, accept: str):
+    """POST `payload` to the endpoint and give the open response (its headers read, its body not yet); every
+    failure to get one is a `ChatError` without the key."""
+    headers = {"Content-Type": "application/json", "Accept": accept}
+    if endpoint.api_key:
+        headers["Authorization"] = f"Bearer {endpoint.api_key}"
+    if urlsplit(endpoint.base_url).scheme not in ("http", "https"):
+        raise ChatError(
+            f"LLM_BASE_URL must be an http(s) URL; got {endpoint.redact(endpoint.base_url)!r}.", permanent=True
+        )
+    request = urllib.request.Request(  # noqa: S310 (http or https, checked above)
+        endpoint.base_url + path, data=json.dumps(payload).encode(), headers=headers, method="POST"
+    )
+    response = read_or_fail(endpoint, lambda: urllib.request.urlopen(request, timeout=endpoint.timeout))  # noqa: S310
+    with response:
+        yield response
+
+
+def read_or_fail(endpoint: ChatEndpoint, read: Callable[[], Any]) -> Any:
+    """`read()` (opening the request, or reading its answer), its failures made `ChatError`s without the key."""
+    try:
+        return read()
+    except urllib.error.HTTPError as error:
+        detail = endpoint.redact(error_text(error))
+        raise ChatError(
+            f"The language model answered HTTP {error.code}: {detail[:300]}",
+            permanent=error.code in (400, 401, 403, 404),
+        ) from None
+    except TimeoutError:
+        raise ChatError(f"The language model did not answer within {endpoint.timeout:g} s.") from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise ChatError(f"The language model did not answer within {endpoint.timeout:g} s.") from None
+        raise ChatError(f"The language model is unreachable: {endpoint.redact(str(error.reason))}") from None
+    except (OSError, ValueError) as error:  # a connection reset mid-answer, an odd URL
+        raise ChatError(f"The language model request failed: {endpoint.redact(str(error))}") from None
 
 
 def json_in_text(content: Any) -> dict[str, Any] | None:

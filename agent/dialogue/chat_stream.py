@@ -11,14 +11,11 @@ the end — text that starts like JSON is held back, never spoken.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from agent.dialogue.chat_client import ChatEndpoint, ChatError, error_text, json_in_text
+from agent.dialogue.chat_client import ChatEndpoint, ChatError, json_in_text, requested
 
 LONGEST_STREAM = 64_000  # bytes of events: a reply that goes on past this is cut
 
@@ -46,10 +43,6 @@ def chat_stream(*, endpoint: ChatEndpoint, messages: list[dict], tools: list[dic
     problem = endpoint.missing()
     if problem:
         raise ChatError(f"The language model is not configured: {problem}.", permanent=True)
-    if urlsplit(endpoint.base_url).scheme not in ("http", "https"):
-        raise ChatError(
-            f"LLM_BASE_URL must be an http(s) URL; got {endpoint.redact(endpoint.base_url)!r}.", permanent=True
-        )
     payload = {
         "model": endpoint.model,
         "messages": messages,
@@ -58,29 +51,7 @@ def chat_stream(*, endpoint: ChatEndpoint, messages: list[dict], tools: list[dic
         "stream": True,
         "temperature": 0,
     }
-    headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
-    if endpoint.api_key:
-        headers["Authorization"] = f"Bearer {endpoint.api_key}"
-    request = urllib.request.Request(  # noqa: S310 (http or https, checked above)
-        endpoint.base_url + "/chat/completions", data=json.dumps(payload).encode(), headers=headers, method="POST"
-    )
-    try:
-        response = urllib.request.urlopen(request, timeout=endpoint.timeout)  # noqa: S310 (checked above)
-    except urllib.error.HTTPError as error:
-        detail = endpoint.redact(error_text(error))
-        raise ChatError(
-            f"The language model answered HTTP {error.code}: {detail[:300]}",
-            permanent=error.code in (400, 401, 403, 404),
-        ) from None
-    except TimeoutError:
-        raise ChatError(f"The language model did not answer within {endpoint.timeout:g} s.") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise ChatError(f"The language model did not answer within {endpoint.timeout:g} s.") from None
-        raise ChatError(f"The language model is unreachable: {endpoint.redact(str(error.reason))}") from None
-    except (OSError, ValueError) as error:
-        raise ChatError(f"The language model request failed: {endpoint.redact(str(error))}") from None
-    with response:
+    with requested(endpoint, "/chat/completions", payload, accept="text/event-stream") as response:
         yield from _events(response, endpoint)
 
 
