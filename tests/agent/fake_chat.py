@@ -97,7 +97,11 @@ class FakeChat(FakeServer):
             intent = interpret["parameters"]["properties"]["intent"]
             if set(intent.get("enum", ())) != THE_INTENTS or interpret["parameters"].get("required") != ["intent"]:
                 _refuse(400, "interpret's intent must be required and enumerate the intents", "invalid_value")
-        answer = self.answers.pop(0) if self.answers else Answer({"intent": "unclear"})
+        with self.lock:  # a streamed reply queued for the conducting model is left for it
+            queued = next((item for item in self.answers if isinstance(item, Answer)), None)
+            if queued is not None:
+                self.answers.remove(queued)
+        answer = queued or Answer({"intent": "unclear"})
         if answer.delay:
             time.sleep(answer.delay)
         if answer.reply is not None:
