@@ -19,6 +19,7 @@ from agent.dialogue.chat_client import ChatError
 from agent.dialogue.chat_stream import Called, ToolCall, Words
 
 LONGEST_WORDS = 45  # words the model may say in one turn; the rest is not said
+CLAUSE_WORDS = 12  # a sentence this long so far is said up to its last comma, not held for its end
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 _ENDED = re.compile(r"[.!?][\"')\]]*$")  # a sentence's end at the end of what came so far: said without waiting
 _NOT_YET = re.compile(r"(\b[A-Za-z]|\bMrs?|\bMs|\bDr|\bSt|\d)\.$")  # "p.", "Dr.", "3.": maybe more to come
@@ -89,6 +90,9 @@ class ConductedTurn:
                     *whole, pending = _SENTENCE_END.split(pending)
                     if _ENDED.search(pending) and not _NOT_YET.search(pending):
                         whole, pending = [*whole, pending], ""
+                    elif len(pending.split()) >= CLAUSE_WORDS and ", " in pending:  # a long sentence: by clauses
+                        clause, _, pending = pending.rpartition(", ")
+                        whole = [*whole, clause + ","]
                     for sentence in whole:
                         if sentence.strip():
                             self._events.put(("sentence", sentence.strip()))

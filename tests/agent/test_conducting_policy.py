@@ -317,3 +317,16 @@ def test_a_clear_pick_the_rules_heard_too_is_booked_and_said_back_and_any_disagr
     else:
         assert not Appointment.objects.exists() and policy.scripted.pending == second
         assert said(after).startswith("Just to confirm")
+
+
+def test_a_long_first_sentence_is_said_clause_by_clause_as_it_streams(agent, chat):
+    policy = agent(facts="Reviews take about half an hour and cover your home, auto and life policies.")
+    greeted(policy)
+    words = (
+        "Reviews take about half an hour and cover your home, auto and life policies, "
+        "so we can check nothing has changed since last year and that you are not paying for cover you do not need."
+    )
+    chat.answer(Spoken(words, rate=30))  # 30 words a second: the sentence's end comes after the turn's budget
+    sentences, after = run(policy.heard("How long does it take and what is it for?"))
+    assert sentences[0] == "Reviews take about half an hour and cover your home," and len(sentences) >= 3
+    assert " ".join(sentences) == words
