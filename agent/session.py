@@ -237,9 +237,9 @@ class CallSession(AudioTurns):
                 self.speaking.prepare([self.policy.lines.purpose, self.policy.lines.voicemail, HOLD_ON])
             if self.hearing is not None and self.policy.state != DialogueState.WAITING_HELLO:
                 self.hearing.endpointer.end_silence = self.timing.end_of_turn
-            await self._carry_out(actions, answered_at)
+            await self._carry_out(actions, answered_at, turn)
 
-    async def _carry_out(self, actions: list, answered_at: int | None) -> None:
+    async def _carry_out(self, actions: list, answered_at: int | None, turn: int | None = None) -> None:
         for action in actions:
             if isinstance(action, Say):
                 await self._speak(action.text, answered_at=answered_at)
@@ -257,6 +257,8 @@ class CallSession(AudioTurns):
             elif isinstance(action, ModelReply):
                 await self._model_reply(action.turn, answered_at)
                 answered_at = None
+                if turn is not None:  # what the model made of it, beside the rules' reading
+                    self.timer.spawn(self._note_understood(turn))
 
     async def _model_reply(self, turn, answered_at: int | None) -> None:
         """The language model's reply, said sentence by sentence as it streams; then the actions it led to. In
@@ -302,7 +304,8 @@ class CallSession(AudioTurns):
     async def _note_understood(self, index: int) -> None:
         meant = self.policy.last_understood
         if meant is not None:
-            await self.turns.understood(index, meant.label)
+            note = getattr(self.policy, "turn_note", "")  # the conducting model's part in the turn
+            await self.turns.understood(index, (f"{meant.label} · {note}" if note else meant.label)[:120])
 
     async def _speak(self, text: str, answered_at: int | None = None, remember: bool = True) -> None:
         if self.speaking.mouth is not None and self._first_moments() and self._callee_speaking():

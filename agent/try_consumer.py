@@ -6,7 +6,8 @@ configured); its tools find real free times in the person's own calendar and wri
 Only a signed-in member of the script's office may open one (4403 otherwise). Messages in: `{"say": words}`,
 `{"silence": true}`, `{"restart": true}`. Messages out, each `{"kind": …}`: `ready` (the policy, the customer's
 stand-in name), `agent` (words, `by` "script" or "model"; the model's sentence by sentence as they stream),
-`understood`, `tool` (name and what it did), `waiting` (the agent holds quietly), `ended` (the outcome).
+`understood`, `model` (what the language model did with the turn), `tool` (name and what it did), `waiting`
+(the agent holds quietly), `ended` (the outcome).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ class ScriptTryConsumer(AsyncJsonWebsocketConsumer):
                 next_part = database_sync_to_async(action.turn.next_part, thread_sensitive=False)
                 while isinstance(part := await next_part(), str):  # each sentence as the model streams it
                     await self.send_json({"kind": "agent", "text": part, "by": "model"})
+                if getattr(self.policy, "turn_note", ""):
+                    await self.send_json({"kind": "model", "note": self.policy.turn_note})
                 await self._carry_out(part)
             elif isinstance(action, Wait):
                 await self.send_json({"kind": "waiting"})

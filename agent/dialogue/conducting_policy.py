@@ -63,6 +63,7 @@ class ConductingPolicy:
         self.failures = 0
         self.model_off = False
         self.model_turns = 0
+        self.turn_note = ""  # the model's part in the latest turn, for the call page ("" when it had none)
 
     # ---- the scripted policy's face ------------------------------------------------------------------
     lines = property(lambda self: self.scripted.lines)
@@ -94,6 +95,7 @@ class ConductingPolicy:
             confidence=confidence,
         )
         self._remember("user", text)
+        self.turn_note = ""
         if not self._models_turn(rules):
             return self._scripted(self.scripted.respond_to(rules))
         self.rules = rules
@@ -133,6 +135,7 @@ class ConductingPolicy:
 
     def finished(self, calls: tuple[ToolCall, ...], said: list[str]) -> list:
         self.failures = 0
+        self.turn_note = f"language model: {', '.join(call.name for call in calls) or 'words'}"
         if not calls:
             if not said:
                 return self._instead("its reply was empty", said)
@@ -192,6 +195,7 @@ class ConductingPolicy:
 
     def replaced(self, reason: str, said: list[str]) -> list:
         log.warning("agent: the language model's words were not said: %s", reason)
+        self.turn_note = f"language model stopped: {reason}"
         if "promises" in reason:
             prompt = self.scripted._prompt()
             return self._scripted([self.scripted._say(f"{NOT_IN_THE_FACTS} {prompt}".strip())], said)
@@ -205,6 +209,7 @@ class ConductingPolicy:
         question again so the call goes on)."""
         self.failures += 1
         self.model_off = permanent or self.failures >= FAILURES_BEFORE_GIVING_UP
+        self.turn_note = "language model late or failed: the script answered"
         log.warning(
             "agent: the language model %r did not answer a turn, the scripted policy did%s: %s",
             self.endpoint.model, " (and answers the rest of this call)" if self.model_off else "",

@@ -48,6 +48,8 @@
       add("agent", message.text, message.by === "model" ? "the language model's words" : "");
     } else if (message.kind === "understood") {
       add("understood", message.label);
+    } else if (message.kind === "model") {
+      add("understood", message.note);
     } else if (message.kind === "tool") {
       add("tool", message.name + " — " + message.detail);
     } else if (message.kind === "waiting") {

@@ -39,6 +39,8 @@ def test_the_models_words_reach_the_callee_mid_call_and_her_clear_pick_is_booked
         said = list(call.turns.values_list("speaker", "text"))
         assert ("agent", "Yes, please bring your current policy papers. Which of those times suits you?") in said, said
         assert said[-1][1].startswith("Good choice. You're all set for") and call.outcome == Call.Outcome.BOOKED
+        understood = list(call.turns.filter(speaker="callee").values_list("understood", flat=True))
+        assert understood[-1] == "choose (offer 2) · language model: check_time", understood  # the call page's note
         assert Appointment.objects.filter(source_call_uuid=call.uuid).exists()
         assert chat.answered_ok()
 

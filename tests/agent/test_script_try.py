@@ -84,3 +84,4 @@ def test_with_the_model_conducting_its_words_come_marked_and_its_tools_show(scri
     assert words(replies[3], by="model") == "Sure, let me see what I have in the morning."
     assert any(r["kind"] == "tool" and r["name"] == "offer" and "part morning" in r["detail"] for r in replies[3])
     assert "AM" in words(replies[3], by="script")
+    assert {"kind": "model", "note": "language model: offer_times"} in replies[3]
