@@ -34,7 +34,7 @@ def _simulate(chat: FakeChat, personas: str, now: str) -> subprocess.CompletedPr
         "LLM_BASE_URL": chat.base_url, "LLM_API_KEY": KEY, "LLM_MODEL": MODEL, "LLM_TURN_BUDGET_SECONDS": "2",
     }  # fmt: skip
     argv = [sys.executable, "manage.py", "simulate", personas, "--text", "--json", "--now", now]
-    argv += ["--policy", "llm_conducts", "--concurrency", "20", "--time-scale", "0.25"]
+    argv += ["--policy", "llm_conducts", "--concurrency", "20", "--time-scale", "0.1"]
     return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 

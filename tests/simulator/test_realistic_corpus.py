@@ -31,7 +31,7 @@ pytestmark = pytest.mark.database_free  # simulate uses a database of its own
 
 
 def _run(personas):
-    return simulate(personas, "--text", "--json", "--now", NOW, "--concurrency", "20", "--time-scale", "0.25")
+    return simulate(personas, "--text", "--json", "--now", NOW, "--concurrency", "20", "--time-scale", "0.1")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def runs(request):
     """The selected sets start together, four at a time, each with twenty calls at once: a run spends much
     of its time waiting on its scaled clock, so four share the machine's two cores well. Measured here: two
     at a time with ten calls each took about 9 minutes for the eight sets, four at a time with twenty each
-    about 4.5 (2026-12-07, docs/benchmarks.md "CI's time")."""
+    about 4.5 (2026-12-07, docs/benchmarks.md "CI's time"). The people's own waits are scaled by 0.1 (one set:
+    100 s at 0.25, 74 s at 0.1, the same 205 / 206; forty calls at once instead of twenty gained nothing)."""
     chosen = [item.callspec.params["personas"] for item in request.session.items if item.module is request.module]
     with ThreadPoolExecutor(max_workers=4) as pool:
         yield {personas: pool.submit(_run, personas) for personas in chosen}
