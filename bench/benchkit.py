@@ -18,6 +18,7 @@ def prepare(*, default_database_url: str) -> None:
     os.environ.setdefault("ENV_FILE", "")
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("FREESWITCH_ESL_PASSWORD", "bench-only-" + os.urandom(12).hex())  # no switch is reached
     os.environ.setdefault("DATABASE_URL", default_database_url)
     ensure_postgres_database(os.environ["DATABASE_URL"])
     import django

@@ -17,6 +17,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from customers.import_columns import columns_guess, mapping_check
+from customers.import_copy import customer_tags_insert, customers_insert
 from customers.import_files import Table, read_table
 from customers.import_rows import CustomerRow, RowError, row_parse
 from customers.models import ConsentStatus, Customer, DoNotCallEntry, ImportBatch, Tag
@@ -207,13 +208,13 @@ class _ChunkWriter:
                 new.append(self._new_customer(line, row))
             elif self._fill(customer, line, row):
                 changed.append(customer)
-        Customer.objects.bulk_create(new)
+        customers_insert(new, office=self.office)
         if changed:
             Customer.objects.bulk_update(
                 changed, [*FILLABLE, "consent_status", "consent_source", "consent_at", "do_not_call"]
             )
         by_phone = {customer.phone: customer for customer in [*new, *existing.values()]}
-        self._tag(by_phone, chunk)
+        self._tag(by_phone, chunk, {customer.phone for customer in new})
         stateless = [
             {"line": line, "reason": row.state_unknown_because or "no state"}
             for line, row in chunk
@@ -255,15 +256,15 @@ class _ChunkWriter:
         customer.consent_source = f"Imported from {self.batch.file_name}, line {line}"[:200]
         customer.consent_at = row.consent_at or timezone.now()
 
-    def _tag(self, by_phone: dict[str, Customer], chunk: list[tuple[int, CustomerRow]]) -> None:
+    def _tag(self, by_phone: dict[str, Customer], chunk: list[tuple[int, CustomerRow]], new_phones: set[str]) -> None:
         names = {name for _, row in chunk for name in row.tags}
         missing = names - self.tag_ids.keys()
         if missing:
             Tag.objects.bulk_create([Tag(office=self.office, name=name) for name in missing], ignore_conflicts=True)
             self.tag_ids.update(Tag.objects.filter(office=self.office, name__in=missing).values_list("name", "id"))
-        links = [
-            Customer.tags.through(customer_id=by_phone[row.phone].pk, tag_id=self.tag_ids[name])
-            for _, row in chunk
-            for name in row.tags
-        ]
-        Customer.tags.through.objects.bulk_create(links, ignore_conflicts=True)
+        pairs = {True: [], False: []}  # by whether the customer was created in this chunk
+        for _, row in chunk:
+            customer = by_phone[row.phone]
+            pairs[customer.phone in new_phones] += [(customer.pk, self.tag_ids[name]) for name in row.tags]
+        customer_tags_insert(pairs[True], new_customers=True)
+        customer_tags_insert(pairs[False], new_customers=False)

@@ -164,6 +164,8 @@ def name_split(full: str) -> tuple[str, str]:
 
 def date_from_text(text: str, office: Office) -> dt.datetime | None:
     text = text.strip()
+    if not text:  # most files have no consent dates: five failed parses a row were a tenth of an import
+        return None
     for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
         try:
             moment = dt.datetime.strptime(text, pattern)
