@@ -29,6 +29,7 @@ from functools import partial
 from django.conf import settings
 
 from agent.dialogue.actions import ModelReply, Say
+from agent.dialogue.beside_the_script import BesideTheScript
 from agent.dialogue.chat_client import ChatEndpoint
 from agent.dialogue.chat_stream import ToolCall, chat_stream
 from agent.dialogue.conducted_turn import ConductedTurn
@@ -49,7 +50,7 @@ FAILURES_BEFORE_GIVING_UP = 2
 HISTORY_MESSAGES = 30
 
 
-class ConductingPolicy:
+class ConductingPolicy(BesideTheScript):
     def __init__(
         self, *, lines: Lines, tools: Tools, endpoint: ChatEndpoint, profile: str = "", budget: float | None = None
     ) -> None:
@@ -64,16 +65,6 @@ class ConductingPolicy:
         self.model_off = False
         self.model_turns = 0
         self.turn_note = ""  # the model's part in the latest turn, for the call page ("" when it had none)
-
-    # ---- the scripted policy's face ------------------------------------------------------------------
-    lines = property(lambda self: self.scripted.lines)
-    tools = property(lambda self: self.scripted.tools)
-    state = property(lambda self: self.scripted.state)
-    openings = property(lambda self: self.scripted.openings)
-    outcome = property(lambda self: self.scripted.outcome)
-    voicemail_message = property(lambda self: self.scripted.voicemail_message)
-    offered = property(lambda self: self.scripted.offered)
-    last_understood = property(lambda self: self.scripted.last_understood)
 
     @property
     def speech_model_answers(self) -> bool:
@@ -108,19 +99,6 @@ class ConductingPolicy:
         ]
         stream = partial(chat_stream, endpoint=self.endpoint, messages=messages, tools=TOOLS)
         return [ModelReply(ConductedTurn(stream=stream, ends=self, budget=self.budget))]
-
-    def pressed(self, key: str) -> list:
-        self._remember("user", f"(pressed {key})")
-        return self._scripted(self.scripted.pressed(key))
-
-    def silence(self) -> list:
-        return self._scripted(self.scripted.silence())
-
-    def machine(self) -> list:
-        return self._scripted(self.scripted.machine())
-
-    def hung_up(self) -> bool:
-        return self.scripted.hung_up()
 
     def _models_turn(self, rules: Understood) -> bool:
         scripted = self.scripted
@@ -259,6 +237,12 @@ class ConductingPolicy:
         if words:
             self._remember("assistant", " ".join(words))
         return actions
+
+    def _remember_callee(self, text: str) -> None:
+        self._remember("user", text)
+
+    def _after_the_script(self, actions: list) -> list:
+        return self._scripted(actions)
 
     def _remember(self, role: str, text: str) -> None:
         if self.history and self.history[-1]["role"] == role:

@@ -27,6 +27,7 @@ import logging
 from dataclasses import replace
 
 from agent.dialogue.actions import ModelAnswer
+from agent.dialogue.beside_the_script import BesideTheScript
 from agent.dialogue.chat_client import ChatEndpoint, ChatError, chat_function_call
 from agent.dialogue.interpretation import INTERPRET, Context, InterpretationError, messages_for, understood_from
 from agent.dialogue.policy import Lines, Say, ScriptedPolicy, Tools
@@ -41,7 +42,7 @@ MODEL_CONFIDENCE = 0.0  # under the policy's SURE: a time the model read into th
 HISTORY_TURNS = 20
 
 
-class LanguageModelPolicy:
+class LanguageModelPolicy(BesideTheScript):
     def __init__(self, *, lines: Lines, tools: Tools, endpoint: ChatEndpoint, speaks: bool = False) -> None:
         """`speaks`: the model also answers, from the script's facts, questions the script holds no answer for
         (agent/dialogue/question_answers.py), in the script's voice."""
@@ -52,35 +53,6 @@ class LanguageModelPolicy:
         self.history: list[tuple[str, str]] = []  # ("agent" | "callee", words)
         self.failures = 0
         self.model_off = False  # set after a permanent failure, or too many in a row
-
-    # ---- the scripted policy's face ------------------------------------------------------------------
-    @property
-    def lines(self) -> Lines:
-        return self.scripted.lines
-
-    @property
-    def tools(self) -> Tools:
-        return self.scripted.tools
-
-    @property
-    def state(self) -> str:
-        return self.scripted.state
-
-    @property
-    def openings(self) -> tuple[str, ...]:
-        return self.scripted.openings  # the model's own words vary; its safety lines are the scripted ones
-
-    @property
-    def outcome(self) -> str:
-        return self.scripted.outcome
-
-    @property
-    def voicemail_message(self) -> str:
-        return self.scripted.voicemail_message
-
-    @property
-    def offered(self) -> list:
-        return self.scripted.offered
 
     @property
     def speech_model_answers(self) -> bool:
@@ -98,19 +70,11 @@ class LanguageModelPolicy:
         self._remember("callee", text)
         return self._remembered(self.scripted.respond_to(meant))
 
-    def pressed(self, key: str) -> list:
-        """A key the callee pressed: the script's rules answer it (a key needs no interpreting)."""
-        self._remember("callee", f"(pressed {key})")
-        return self._remembered(self.scripted.pressed(key))
+    def _remember_callee(self, text: str) -> None:
+        self._remember("callee", text)
 
-    def silence(self) -> list:
-        return self._remembered(self.scripted.silence())
-
-    def machine(self) -> list:
-        return self._remembered(self.scripted.machine())
-
-    def hung_up(self) -> bool:
-        return self.scripted.hung_up()
+    def _after_the_script(self, actions: list) -> list:
+        return self._remembered(actions)
 
     def _answered(self, asked: ModelAnswer) -> Say:
         """The question the script cannot answer, answered by the model from the facts (or a scripted line),
@@ -120,10 +84,6 @@ class LanguageModelPolicy:
         return Say(f"{answer} {asked.then}".strip())
 
     # ---- understanding ------------------------------------------------------------------------------
-    @property
-    def last_understood(self) -> Understood | None:
-        return self.scripted.last_understood
-
     def understood(self, text: str, confidence: float | None = None) -> Understood:
         """The phrase rules' reading, or the model's where the rules are unsure and the model answers well.
         A model's reading is never sure enough to book on: its time is read back first (MODEL_CONFIDENCE)."""
