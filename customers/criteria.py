@@ -10,21 +10,23 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from django import forms
-from django.db.models import F
 from django.utils.http import urlencode
 
+from customers.keyset import Key
 from customers.models import ConsentStatus
 
 # Never contacted/answered (NULL) sorts the same on every database: last when newest first, first when
-# "longest since contact" (PostgreSQL and SQLite disagree on NULLs otherwise).
-SORTS = {
-    "name": ("last_name", "first_name", "id"),
-    "-last_contacted": (F("last_contacted_at").desc(nulls_last=True), "id"),
-    "last_contacted": (F("last_contacted_at").asc(nulls_first=True), "id"),
-    "-last_answered": (F("last_answered_at").desc(nulls_last=True), "id"),
-    "attempts": ("attempt_count", "id"),
-    "-created": ("-created_at", "-id"),
+# "longest since contact" (PostgreSQL and SQLite disagree on NULLs otherwise). The id last makes each order total,
+# which the list's keyset pages need (customers/keyset.py).
+SORT_KEYS = {
+    "name": (Key("last_name"), Key("first_name"), Key("id")),
+    "-last_contacted": (Key("last_contacted_at", descending=True, nulls="last"), Key("id")),
+    "last_contacted": (Key("last_contacted_at", nulls="first"), Key("id")),
+    "-last_answered": (Key("last_answered_at", descending=True, nulls="last"), Key("id")),
+    "attempts": (Key("attempt_count"), Key("id")),
+    "-created": (Key("created_at", descending=True), Key("id", descending=True)),
 }
+SORTS = {name: tuple(key.order for key in keys) for name, keys in SORT_KEYS.items()}
 APPOINTMENT_CHOICES = [("", "Any"), ("active", "Has an upcoming appointment"), ("none", "Has none")]
 
 

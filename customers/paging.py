@@ -1,41 +1,72 @@
-"""Pages of a large customer list. Counting stops at a cap, so a million matches cost no more than
-ten thousand; pages reach at most `PAGEABLE` rows deep (100 pages of 50), beyond which a person narrows
-the criteria or exports — export and "add all to queue" always take the whole set. Deeper OFFSETs cost
-more than 150 ms at a million customers (docs/benchmarks.md); keyset pages would lift this limit."""
+"""Pages of a large customer list. Counting stops at a cap, so a million matches cost no more than ten thousand
+("10,000+"); the pages themselves are keyset pages (customers/keyset.py): each starts right after the last row
+of the one before, so every page costs what the first does and any page can be reached. (OFFSET pages cost more
+than 150 ms past the 5,000th match at a million customers and stopped there; docs/benchmarks.md.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+from customers.keyset import Key, after, link_of, reversed_keys, values_of
 
 COUNT_CAP = 10_000
-PAGEABLE = 5_000
 
 
-class CappedPaginator(Paginator):
-    """Counts at most `cap` rows (then shows "10,000+"); pages reach the first `pageable` rows."""
+class KeysetPage:
+    """One page: its rows, where it starts in the list (1-based, as carried by its link), and the links to the
+    next and the previous page ("" where there is none). `rows(reverse)` gives the matching rows in the list's
+    order, or in the reverse order to walk back from a page."""
 
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, pageable: int = PAGEABLE, **kwargs) -> None:
-        super().__init__(object_list, per_page, **kwargs)
-        self.cap, self.pageable = cap, pageable
+    def __init__(
+        self, rows: Callable[[bool], QuerySet], keys: tuple[Key, ...], *, per_page: int, after_link: str = "",
+        before_link: str = "", start: int = 1, cap: int = COUNT_CAP,
+    ) -> None:  # fmt: skip
+        self._rows, self.keys, self.per_page, self.cap = rows, keys, per_page, cap
+        self.start = max(start, 1)
+        going_back = values_of(before_link, keys) if before_link else None
+        going_on = values_of(after_link, keys) if after_link and going_back is None else None
+        if going_back is not None:
+            found = list(rows(True).filter(after(reversed_keys(keys), going_back))[: per_page + 1])
+            self.has_previous, self.has_next = len(found) > per_page, True
+            self.object_list = found[:per_page][::-1]
+            if not self.has_previous:
+                self.start = 1
+        else:
+            query = rows(False) if going_on is None else rows(False).filter(after(keys, going_on))
+            found = list(query[: per_page + 1])
+            self.has_previous, self.has_next = going_on is not None, len(found) > per_page
+            self.object_list = found[:per_page]
+            if going_on is None:
+                self.start = 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.object_list) - 1
+
+    @property
+    def next_link(self) -> str:
+        return link_of(self.object_list[-1], self.keys) if self.has_next and self.object_list else ""
+
+    @property
+    def previous_link(self) -> str:
+        return link_of(self.object_list[0], self.keys) if self.has_previous and self.object_list else ""
+
+    @property
+    def previous_start(self) -> int:
+        return max(self.start - self.per_page, 1)
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list.order_by()[: self.cap + 1].count()  # COUNT over a LIMITed subquery
+        found = self._rows(False).order_by()[: self.cap + 1].count()  # COUNT over a LIMITed subquery
         self.is_capped = found > self.cap
         return min(found, self.cap)
-
-    @cached_property
-    def num_pages(self) -> int:
-        pages = -(-min(self.count, self.pageable) // self.per_page)
-        return max(pages, 1) if self.allow_empty_first_page else pages
 
     @property
     def count_label(self) -> str:
         return f"{self.count:,}+" if self.count and getattr(self, "is_capped", False) else f"{self.count:,}"
-
-    @property
-    def is_truncated(self) -> bool:
-        """More matches than the pages show."""
-        return self.count > self.pageable

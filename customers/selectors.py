@@ -9,8 +9,9 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.criteria import SORTS, CustomerCriteria
+from customers.criteria import SORT_KEYS, SORTS, CustomerCriteria
 from customers.import_rows import RowError, phone_read
+from customers.keyset import Key, reversed_keys
 from customers.models import Customer, ImportBatch
 from issetter.models import Office
 
@@ -45,15 +46,22 @@ def customers_matching(
     return customers.order_by(*SORTS.get(criteria.sort, SORTS["name"]))
 
 
-def customers_listing(*, office: Office, criteria: CustomerCriteria) -> QuerySet[Customer]:
-    """The list page's rows. With a text search the sort keys are wrapped in COALESCE(x, x) — the same
-    order, but one no index can serve — so PostgreSQL finds the matches through the trigram indexes and
-    sorts them, instead of walking the name index through most of the office because it misjudges how
-    many rows match '%text%' (500 ms vs under 100 ms at a million customers)."""
+def customers_listing(*, office: Office, criteria: CustomerCriteria, reverse: bool = False) -> QuerySet[Customer]:
+    """The list page's rows, in the chosen order (`reverse`: backwards, to walk back from a page). With a text
+    search the sort keys are wrapped in COALESCE(x, x) — the same order, but one no index can serve — so
+    PostgreSQL finds the matches through the trigram indexes and sorts them, instead of walking the name index
+    through most of the office because it misjudges how many rows match '%text%' (500 ms vs under 100 ms at a
+    million customers)."""
     matching = customers_matching(office=office, criteria=criteria)
-    if not criteria.search.strip():
-        return matching
-    return matching.order_by(*(_unindexable(key) for key in SORTS.get(criteria.sort, SORTS["name"])))
+    keys = list_keys(criteria)
+    order = [key.order for key in (reversed_keys(keys) if reverse else keys)]
+    if criteria.search.strip():
+        order = [_unindexable(key) for key in order]
+    return matching.order_by(*order)
+
+
+def list_keys(criteria: CustomerCriteria) -> tuple[Key, ...]:
+    return SORT_KEYS.get(criteria.sort, SORT_KEYS["name"])
 
 
 def _unindexable(key):

@@ -6,12 +6,13 @@ from django.views.decorators.http import require_GET
 from customers.criteria import CriteriaForm
 from customers.csv_export import customers_csv_lines
 from customers.models import Customer, Tag
-from customers.paging import CappedPaginator
+from customers.paging import KeysetPage
 from customers.selectors import (
     SETTLED_DAYS,
     customers_listing,
     customers_matching,
     import_batches_recent,
+    list_keys,
     outcomes_seen,
     recently_settled_count,
 )
@@ -24,8 +25,16 @@ PAGE_SIZE = 50
 def customer_index(request: HttpRequest) -> HttpResponse:
     form = CriteriaForm(request.GET)
     criteria = form.criteria()
-    customers = customers_listing(office=request.office, criteria=criteria).prefetch_related("tags")
-    page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysetPage(
+        lambda reverse: customers_listing(office=request.office, criteria=criteria, reverse=reverse).prefetch_related(
+            "tags"
+        ),
+        list_keys(criteria),
+        per_page=PAGE_SIZE,
+        after_link=request.GET.get("after", ""),
+        before_link=request.GET.get("before", ""),
+        start=_whole(request.GET.get("from")),
+    )
     context = {
         "form": form,
         "criteria": criteria,
@@ -37,6 +46,10 @@ def customer_index(request: HttpRequest) -> HttpResponse:
         "settled_days": SETTLED_DAYS,
     }
     return render(request, "customers/customer_list.html", context)
+
+
+def _whole(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 10 else 1
 
 
 @require_GET
