@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from agent.dialogue.actions import ModelReply
 from agent.dialogue.choice import policy_for
-from agent.dialogue.policy import Hangup, Say, Transfer, Wait
+from agent.dialogue.policy import Hangup, Say, ScriptedPolicy, Transfer, Wait
 from agent.script_lines import lines_for
 from agent.try_tools import TryTools
 from callscripts.models import Script
@@ -52,7 +52,7 @@ class ScriptTryConsumer(AsyncJsonWebsocketConsumer):
     async def _start(self) -> None:
         self.policy = await database_sync_to_async(self._policy)()
         label = self.script.get_dialogue_policy_display()
-        if type(self.policy).__name__ == "ScriptedPolicy" and self.script.dialogue_policy != "scripted":
+        if isinstance(self.policy, ScriptedPolicy) and self.script.dialogue_policy != "scripted":
             label += " (no language model is configured: the scripted policy answers)"
         await self.send_json({"kind": "ready", "policy": label, "callee": STAND_IN})
 
@@ -96,15 +96,13 @@ class ScriptTryConsumer(AsyncJsonWebsocketConsumer):
                 await self._carry_out(part)
             elif isinstance(action, Wait):
                 await self.send_json({"kind": "waiting"})
-            elif isinstance(action, Transfer):
+            elif isinstance(action, Transfer):  # the agent's part ends: the call would go on with the office
                 detail = f"would put them through to {action.number}"
                 await self.send_json({"kind": "tool", "name": "transfer", "detail": detail})
+                await self.send_json({"kind": "ended", "outcome": "transferred"})
             elif isinstance(action, Hangup):
                 await self.send_json({"kind": "ended", "outcome": action.outcome or self.policy.outcome})
         await self._tools_used()
-        if self.policy.state == "closed" and not any(isinstance(action, Hangup) for action in actions):
-            if any(isinstance(action, Transfer) for action in actions):
-                await self.send_json({"kind": "ended", "outcome": "transferred"})
 
     async def _tools_used(self) -> None:
         used, self.tools.used = self.tools.used, []

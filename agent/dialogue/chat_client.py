@@ -62,18 +62,17 @@ def chat_endpoint(*, model: str = "") -> ChatEndpoint:
 def chat_function_call(*, endpoint: ChatEndpoint, messages: list[dict], function: dict[str, Any]) -> dict[str, Any]:
     """Ask the model to answer `messages` by calling `function` (a JSON-schema function declaration) and
     return the arguments it called it with."""
-    problem = endpoint.missing()
-    if problem:
-        raise ChatError(f"The language model is not configured: {problem}.", permanent=True)
-    payload = {
-        "model": endpoint.model,
-        "messages": messages,
-        "tools": [{"type": "function", "function": function}],
-        "tool_choice": {"type": "function", "function": {"name": function["name"]}},
-        "temperature": 0,
-    }
+    payload = payload_for(
+        endpoint, messages, [function], tool_choice={"type": "function", "function": {"name": function["name"]}}
+    )
     answer = _post(endpoint, "/chat/completions", payload)
     return _arguments_of(answer, function["name"])
+
+
+def payload_for(endpoint: ChatEndpoint, messages: list[dict], functions: list[dict], **choices: Any) -> dict:
+    """A chat-completions request offering `functions` as tools; `choices`: tool_choice, stream."""
+    tools = [{"type": "function", "function": function} for function in functions]
+    return {"model": endpoint.model, "messages": messages, "tools": tools, **choices, "temperature": 0}
 
 
 def _post(endpoint: ChatEndpoint, path: str, payload: dict) -> Any:
@@ -115,6 +114,9 @@ def _arguments_of(answer: Any, name: str) -> dict[str, Any]:
 def requested(endpoint: ChatEndpoint, path: str, payload: dict, *, accept: str):
     """POST `payload` to the endpoint and give the open response (its headers read, its body not yet); every
     failure to get one is a `ChatError` without the key."""
+    problem = endpoint.missing()
+    if problem:
+        raise ChatError(f"The language model is not configured: {problem}.", permanent=True)
     headers = {"Content-Type": "application/json", "Accept": accept}
     if endpoint.api_key:
         headers["Authorization"] = f"Bearer {endpoint.api_key}"

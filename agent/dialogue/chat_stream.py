@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from agent.dialogue.chat_client import ChatEndpoint, ChatError, json_in_text, requested
+from agent.dialogue.chat_client import ChatEndpoint, ChatError, json_in_text, payload_for, requested
 
 LONGEST_STREAM = 64_000  # bytes of events: a reply that goes on past this is cut
 
@@ -40,17 +40,7 @@ def chat_stream(*, endpoint: ChatEndpoint, messages: list[dict], tools: list[dic
     """Ask the model for a reply to `messages`, free to speak and to call `tools` (JSON-schema function
     declarations), and yield its words as they come, then `Called`. Every failure is a `ChatError` raised from
     the iteration; the caller stops reading (closing the generator closes the connection) when it has enough."""
-    problem = endpoint.missing()
-    if problem:
-        raise ChatError(f"The language model is not configured: {problem}.", permanent=True)
-    payload = {
-        "model": endpoint.model,
-        "messages": messages,
-        "tools": [{"type": "function", "function": function} for function in tools],
-        "tool_choice": "auto",
-        "stream": True,
-        "temperature": 0,
-    }
+    payload = payload_for(endpoint, messages, tools, tool_choice="auto", stream=True)
     with requested(endpoint, "/chat/completions", payload, accept="text/event-stream") as response:
         yield from _events(response, endpoint)
 

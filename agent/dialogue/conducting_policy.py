@@ -40,7 +40,7 @@ from agent.dialogue.policy import Lines, ScriptedPolicy, Tools
 from agent.dialogue.policy_hearing import UNCLEAR_BEFORE_GIVING_UP
 from agent.dialogue.question_answers import NOT_IN_THE_FACTS
 from agent.dialogue.states import DialogueState
-from agent.dialogue.understanding import Understood, understand
+from agent.dialogue.understanding import Understood
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,6 @@ class ConductingPolicy(BesideTheScript):
         self.rules: Understood | None = None  # the phrase rules' reading of the turn the model answers
         self.failures = 0
         self.model_off = False
-        self.model_turns = 0
         self.turn_note = ""  # the model's part in the latest turn, for the call page ("" when it had none)
 
     @property
@@ -78,20 +77,13 @@ class ConductingPolicy(BesideTheScript):
     def heard(self, text: str, confidence: float | None = None) -> list:
         if self.state == DialogueState.CLOSED:
             return []
-        rules = understand(
-            text,
-            opt_out_phrases=self.lines.opt_out_phrases,
-            taught=self.lines.taught,
-            first_name=self.lines.first_name,
-            confidence=confidence,
-        )
+        rules = self.scripted.rules_reading(text, confidence)
         self._remember("user", text)
         self.turn_note = ""
         if not self._models_turn(rules):
             return self._scripted(self.scripted.respond_to(rules))
         self.rules = rules
         self.scripted.last_understood, self.scripted.silences = rules, 0
-        self.model_turns += 1
         messages = [
             {"role": "system", "content": self.system},
             *self.history[:-1],
@@ -165,11 +157,10 @@ class ConductingPolicy(BesideTheScript):
         rules, scripted = self.rules, self.scripted
         if rules.intent != "unclear" or asks_a_question(rules, guessed=scripted._guessed(rules)):
             return False
+        if scripted.unclear >= UNCLEAR_BEFORE_GIVING_UP:
+            return True  # the rules' _unclear counts this one and gives up
         scripted.unclear += 1
-        if scripted.unclear <= UNCLEAR_BEFORE_GIVING_UP:
-            return False
-        scripted.unclear -= 1  # counted again where the rules give up
-        return True
+        return False
 
     def replaced(self, reason: str, said: list[str]) -> list:
         log.warning("agent: the language model's words were not said: %s", reason)

@@ -33,7 +33,7 @@ from agent.dialogue.interpretation import INTERPRET, Context, InterpretationErro
 from agent.dialogue.policy import Lines, Say, ScriptedPolicy, Tools
 from agent.dialogue.question_answers import answer_from_facts
 from agent.dialogue.states import DialogueState
-from agent.dialogue.understanding import Understood, understand
+from agent.dialogue.understanding import Understood
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +87,7 @@ class LanguageModelPolicy(BesideTheScript):
     def understood(self, text: str, confidence: float | None = None) -> Understood:
         """The phrase rules' reading, or the model's where the rules are unsure and the model answers well.
         A model's reading is never sure enough to book on: its time is read back first (MODEL_CONFIDENCE)."""
-        rules = understand(
-            text,
-            opt_out_phrases=self.lines.opt_out_phrases,
-            taught=self.lines.taught,
-            first_name=self.lines.first_name,
-            confidence=confidence,
-        )
+        rules = self.scripted.rules_reading(text, confidence)
         if not self._worth_asking(rules):
             return rules
         try:

@@ -81,14 +81,18 @@ class ScriptedPolicy(TimeChoice, HearingRepairs, InboundCalls, AppointmentChange
 
     # ---- what happened on the call ------------------------------------------------------------------
     def heard(self, text: str, confidence: float | None = None) -> list:
-        meant = understand(
+        return self.respond_to(self.rules_reading(text, confidence))
+
+    def rules_reading(self, text: str, confidence: float | None = None) -> Understood:
+        """The phrase rules' reading of the callee's words, with the script's opt-out phrases and what the
+        office taught (every policy reads a turn this way first)."""
+        return understand(
             text,
             opt_out_phrases=self.lines.opt_out_phrases,
             taught=self.lines.taught,
             first_name=self.lines.first_name,
             confidence=confidence,
         )
-        return self.respond_to(meant)
 
     def respond_to(self, meant: Understood) -> list:
         """What to do about words already understood (by the phrase rules, or by a language model whose

@@ -13,16 +13,11 @@ import zoneinfo
 import pytest
 
 from agent.dialogue.actions import ModelReply
-from agent.dialogue.choice import policy_for
 from agent.dialogue.conducting_policy import ConductingPolicy
 from agent.dialogue.policy import Hangup, Say, Transfer
 from agent.dialogue.question_answers import NOT_IN_THE_FACTS
-from agent.script_lines import lines_for
-from agent.tools import CallTools
 from calendars.models import Appointment
-from calls.models import QueueEntry
 from customers.models import DoNotCallEntry
-from tests.agent.fake_chat import KEY, MODEL, FakeChat
 from tests.agent.fake_chat_stream import Spoken
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -32,27 +27,10 @@ THURSDAY_AFTER_LUNCH = dt.datetime(2026, 11, 26, 13, 30, tzinfo=NEW_YORK)
 
 
 @pytest.fixture
-def chat():
-    with FakeChat() as fake:
-        yield fake
-
-
-@pytest.fixture
-def agent(call, script, office, customer, colleague, settings, chat):
-    settings.LLM_BASE_URL, settings.LLM_API_KEY, settings.LLM_MODEL = chat.base_url, KEY, MODEL
-    settings.LLM_TIMEOUT_SECONDS = 2.0
-    settings.LLM_TURN_BUDGET_SECONDS = 0.6
-    call.queue_entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
-    call.save()
-
-    def make(**script_fields) -> ConductingPolicy:
-        script.dialogue_policy = "llm_conducts"
-        for name, value in script_fields.items():
-            setattr(script, name, value)
-        tools = CallTools(call=call, script=script, clock=lambda: NOW)
-        return policy_for(script=script, lines=lines_for(script=script, customer=customer, office=office), tools=tools)
-
-    return make
+def agent(agent, configured):
+    """The policy with the dialogue "Language model conducts the call", a 0.6 s turn budget."""
+    configured.LLM_TURN_BUDGET_SECONDS = 0.6
+    return lambda **script_fields: agent(**{"dialogue_policy": "llm_conducts", **script_fields})
 
 
 def run(actions) -> tuple[list[str], list]:

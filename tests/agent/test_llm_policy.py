@@ -12,15 +12,11 @@ import zoneinfo
 import pytest
 
 from agent.dialogue import choice
-from agent.dialogue.choice import policy_for
 from agent.dialogue.llm_policy import LanguageModelPolicy
 from agent.dialogue.policy import Hangup, Say, ScriptedPolicy
-from agent.script_lines import lines_for
-from agent.tools import CallTools
 from calendars.models import Appointment
-from calls.models import QueueEntry
 from customers.models import DoNotCallEntry
-from tests.agent.fake_chat import KEY, MODEL, Answer, FakeChat
+from tests.agent.fake_chat import KEY, Answer
 from tests.calendars.fakes.server import Reply
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -30,33 +26,9 @@ THURSDAY_AFTER_LUNCH = dt.datetime(2026, 11, 26, 13, 30, tzinfo=NEW_YORK)
 
 
 @pytest.fixture
-def chat():
-    with FakeChat() as fake:
-        yield fake
-
-
-@pytest.fixture
-def configured(settings, chat):
-    settings.LLM_BASE_URL = chat.base_url
-    settings.LLM_API_KEY = KEY
-    settings.LLM_MODEL = MODEL
-    settings.LLM_TIMEOUT_SECONDS = 2.0
-    return settings
-
-
-@pytest.fixture
-def agent(call, script, office, customer, colleague, configured):
-    call.queue_entry = QueueEntry.objects.create(office=office, customer=customer, status=QueueEntry.Status.CALLING)
-    call.save()
-
-    def make(**script_fields):
-        script.dialogue_policy = "llm"
-        for name, value in script_fields.items():
-            setattr(script, name, value)
-        tools = CallTools(call=call, script=script, clock=lambda: NOW)
-        return policy_for(script=script, lines=lines_for(script=script, customer=customer, office=office), tools=tools)
-
-    return make
+def agent(agent, configured):
+    """The policy with the dialogue "Language model interprets" (other script fields may be set too)."""
+    return lambda **script_fields: agent(**{"dialogue_policy": "llm", **script_fields})
 
 
 def said(actions) -> str:
