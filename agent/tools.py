@@ -10,16 +10,16 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from agent.appointment_tools import AppointmentTools
+from agent.calendar_times import CalendarTimes
 from agent.dialogue.policy import Booked
 from agent.offers_on_the_table import offers_elsewhere, offers_made, offers_withdrawn
-from calendars.availability import availability_of, slot_answer
 from calendars.booking import appointment_book
 from calendars.models import Appointment
 from calendars.services import booking_calendar_of
-from calendars.slots import Interval, slots_available, slots_in_part_of_day, slots_proposed
+from calendars.slots import Interval
 from calls.call_record import call_booked_record, call_wrong_number_record, callback_schedule
 from calls.inbound import caller_message_record
-from calls.models import Call, OfficeHoliday
+from calls.models import Call
 from customers.do_not_call import dnc_add
 from customers.models import DoNotCallEntry
 
@@ -37,27 +37,12 @@ def _staff_member_of(call: Call):
     return None
 
 
-class CallTools(AppointmentTools):
+class CallTools(AppointmentTools, CalendarTimes):
     def __init__(self, *, call: Call, script=None, clock: Callable[[], dt.datetime] = timezone.now) -> None:
-        self.call, self.script, self.clock = call, script, clock
-        self.office = call.office
-        self.zone = self.office.zone
-        starter = _staff_member_of(call)
-        self.calendar = booking_calendar_of(office=self.office, user=starter)
-        self.minutes = script.appointment_minutes if script else None
-        self.appointment_type = script.appointment_type if script else ""
+        self.call = call
+        calendar = booking_calendar_of(office=call.office, user=_staff_member_of(call))
+        super().__init__(office=call.office, calendar=calendar, script=script, clock=clock)
         self._offers: dict[tuple, tuple[dt.datetime, list[dt.datetime]]] = {}
-
-    def now(self) -> dt.datetime:
-        return self.clock()
-
-    def _holidays(self) -> frozenset[dt.date]:
-        return frozenset(OfficeHoliday.objects.filter(office=self.office).values_list("date", flat=True))
-
-    def _rules_and_busy(self):
-        now = self.now()
-        rules, busy = availability_of(account=self.calendar, now=now, minutes=self.minutes, holidays=self._holidays())
-        return rules, busy, now
 
     def offer(self, *, count=3, day=None, part=None, not_before=None) -> list[dt.datetime]:
         """Free times to offer. Worked out once per question for a couple of minutes (the session asks for
@@ -83,19 +68,9 @@ class CallTools(AppointmentTools):
         offers_made(calendar_id=self.calendar.pk, call=str(self.call.uuid), times=found)
         return found
 
-    def _free(self, rules, busy, now, *, count, day, part, not_before) -> list[dt.datetime]:
-        return free_times(rules, busy, now, zone=self.zone, count=count, day=day, part=part, not_before=not_before)
-
     def offers_release(self) -> None:
         if self.calendar is not None:
             offers_withdrawn(calendar_id=self.calendar.pk, call=str(self.call.uuid))
-
-    def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]:
-        if self.calendar is None:
-            return False, []
-        return slot_answer(
-            account=self.calendar, wanted=wanted, now=self.now(), minutes=self.minutes, holidays=self._holidays()
-        )
 
     def book(self, starts_at: dt.datetime) -> Booked:
         self._offers.clear()  # whatever happens, the calendar has changed or was found to differ
@@ -138,27 +113,3 @@ class CallTools(AppointmentTools):
             source=DoNotCallEntry.Source.CALL,
             reason="Asked on a call",
         )
-
-
-def free_times(rules, busy, now, *, zone, count, day, part, not_before) -> list[dt.datetime]:
-    """Up to `count` free times: spread over a part of the day, over a day, from a day on, or the first free."""
-    if part is not None:  # a few times across that part of the day, not three in a row
-        free = slots_in_part_of_day(rules=rules, busy=busy, now=now, part=part, day=day, count=50)
-        return _spread(free, count, apart=dt.timedelta(minutes=90))
-    if day is not None or not_before is not None:
-        first = dt.datetime.combine(day or not_before, dt.time(0), tzinfo=zone)
-        end = first + dt.timedelta(days=1) if day is not None else None
-        free = slots_available(rules=rules, busy=busy, now=now, start=first, end=end)
-        return _spread(free, count, apart=dt.timedelta(hours=2) if day is not None else dt.timedelta(days=1))
-    return slots_proposed(rules=rules, busy=busy, now=now, count=count)
-
-
-def _spread(moments: list[dt.datetime], count: int, *, apart: dt.timedelta) -> list[dt.datetime]:
-    """Up to `count` of `moments` at least `apart` from each other (ascending)."""
-    chosen: list[dt.datetime] = []
-    for moment in moments:
-        if not chosen or moment - chosen[-1] >= apart:
-            chosen.append(moment)
-        if len(chosen) == count:
-            break
-    return chosen

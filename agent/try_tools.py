@@ -9,32 +9,26 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from agent.calendar_times import CalendarTimes
 from agent.dialogue.actions import Booked
 from agent.dialogue.calendar_words import spoken
-from agent.tools import CALLBACK_DEFAULT, free_times
-from calendars.availability import availability_of, slot_answer
+from agent.tools import CALLBACK_DEFAULT
 from calendars.services import booking_calendar_of
-from calls.models import OfficeHoliday
 
 
-class TryTools:
+class TryTools(CalendarTimes):
     def __init__(self, *, office, user, script, clock: Callable[[], dt.datetime] = timezone.now) -> None:
-        self.office, self.clock = office, clock
-        self.zone = office.zone
-        self.calendar = booking_calendar_of(office=office, user=user)
-        self.minutes = script.appointment_minutes
+        super().__init__(
+            office=office, calendar=booking_calendar_of(office=office, user=user), script=script, clock=clock
+        )
         self.used: list[tuple[str, str]] = []  # (tool, what it did), taken by the page after each turn
-
-    def now(self) -> dt.datetime:
-        return self.clock()
 
     def offer(self, *, count=3, day=None, part=None, not_before=None) -> list[dt.datetime]:
         if self.calendar is None:
             self._note("offer", "no calendar to book into")
             return []
-        now = self.now()
-        rules, busy = availability_of(account=self.calendar, now=now, minutes=self.minutes, holidays=self._holidays())
-        found = free_times(rules, busy, now, zone=self.zone, count=count, day=day, part=part, not_before=not_before)
+        rules, busy, now = self._rules_and_busy()
+        found = self._free(rules, busy, now, count=count, day=day, part=part, not_before=not_before)
         asked = ", ".join(
             f"{name} {value}" for name, value in (("day", day), ("part", part), ("from", not_before)) if value
         )
@@ -42,14 +36,10 @@ class TryTools:
         return found
 
     def check(self, wanted: dt.datetime) -> tuple[bool, list[dt.datetime]]:
-        if self.calendar is None:
-            return False, []
-        free, nearest = slot_answer(
-            account=self.calendar, wanted=wanted, now=self.now(), minutes=self.minutes, holidays=self._holidays()
-        )
-        self._note(
-            "check", f"{self._times([wanted])}: {'free' if free else 'not free; nearest ' + self._times(nearest)}"
-        )
+        free, nearest = super().check(wanted)
+        if self.calendar is not None:
+            said = "free" if free else "not free; nearest " + self._times(nearest)
+            self._note("check", f"{self._times([wanted])}: {said}")
         return free, nearest
 
     def book(self, starts_at: dt.datetime) -> Booked:
@@ -86,6 +76,3 @@ class TryTools:
 
     def _times(self, moments) -> str:
         return ", ".join(spoken(moment, zone=self.zone, now=self.now()) for moment in moments)
-
-    def _holidays(self) -> frozenset[dt.date]:
-        return frozenset(OfficeHoliday.objects.filter(office=self.office).values_list("date", flat=True))

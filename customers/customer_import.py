@@ -262,9 +262,10 @@ class _ChunkWriter:
         if missing:
             Tag.objects.bulk_create([Tag(office=self.office, name=name) for name in missing], ignore_conflicts=True)
             self.tag_ids.update(Tag.objects.filter(office=self.office, name__in=missing).values_list("name", "id"))
-        pairs = {True: [], False: []}  # by whether the customer was created in this chunk
+        fresh, older = [], []  # (customer, tag) pairs of customers created in this chunk, and of the others
         for _, row in chunk:
             customer = by_phone[row.phone]
-            pairs[customer.phone in new_phones] += [(customer.pk, self.tag_ids[name]) for name in row.tags]
-        customer_tags_insert(pairs[True], new_customers=True)
-        customer_tags_insert(pairs[False], new_customers=False)
+            pairs = fresh if customer.phone in new_phones else older
+            pairs += [(customer.pk, self.tag_ids[name]) for name in row.tags]
+        customer_tags_insert(fresh, new_customers=True)
+        customer_tags_insert(older, new_customers=False)

@@ -62,11 +62,14 @@ class KeysetPage:
         return max(self.start - self.per_page, 1)
 
     @cached_property
+    def _counted(self) -> int:
+        """Matches counted up to one past the cap (COUNT over a LIMITed subquery)."""
+        return self._rows(False).order_by()[: self.cap + 1].count()
+
+    @property
     def count(self) -> int:
-        found = self._rows(False).order_by()[: self.cap + 1].count()  # COUNT over a LIMITed subquery
-        self.is_capped = found > self.cap
-        return min(found, self.cap)
+        return min(self._counted, self.cap)
 
     @property
     def count_label(self) -> str:
-        return f"{self.count:,}+" if self.count and getattr(self, "is_capped", False) else f"{self.count:,}"
+        return f"{self.count:,}+" if self._counted > self.cap else f"{self.count:,}"

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from agent.dialogue.chat_client import ChatError
 from agent.dialogue.chat_stream import Called, ToolCall, Words
@@ -25,7 +26,7 @@ _ENDED = re.compile(r"[.!?][\"')\]]*$")  # a sentence's end at the end of what c
 _NOT_YET = re.compile(r"(\b[A-Za-z]|\bMrs?|\bMs|\bDr|\bSt|\d)\.$")  # "p.", "Dr.", "3.": maybe more to come
 
 
-class TurnEnds:
+class TurnEnds(Protocol):
     """What the policy does at each end of a model turn; every method returns the actions that follow."""
 
     def finished(self, calls: tuple[ToolCall, ...], said: list[str]) -> list: ...
@@ -38,39 +39,35 @@ class ConductedTurn:
     def __init__(self, *, stream: Callable[[], Iterator[Words | Called]], ends: TurnEnds, budget: float) -> None:
         self.ends, self.budget = ends, budget
         self.said: list[str] = []
-        self.words = 0
-        self._events: queue.Queue = queue.Queue()
+        self._events: queue.Queue = queue.Queue()  # (kind, value, permanent) from the reading thread
         self._cancelled = threading.Event()
-        self._over = False
         self._deadline = time.monotonic() + budget
         threading.Thread(target=self._read, args=(stream,), daemon=True, name="model-turn").start()
 
     def next_part(self) -> str | list:
         """The next sentence to say, or (last) the list of actions that end the turn. Blocks at most the
         turn's budget; call it off the event loop."""
-        if self._over:
+        if self._cancelled.is_set():
             return []
         try:
-            kind, value, *permanent = self._events.get(timeout=max(0.0, self._deadline - time.monotonic()))
+            kind, value, permanent = self._events.get(timeout=max(0.0, self._deadline - time.monotonic()))
         except queue.Empty:
             return self._end(self.ends.too_late(f"no words within {self.budget:g} s", self.said))
         if kind == "sentence":
             reason = self.ends.problem(value)
             if reason:
                 return self._end(self.ends.replaced(reason, self.said))
-            self.words += len(value.split())
-            if self.words > LONGEST_WORDS:
+            if sum(len(sentence.split()) for sentence in [*self.said, value]) > LONGEST_WORDS:
                 return self._end(self.ends.replaced(f"longer than {LONGEST_WORDS} words", self.said))
             self.said.append(value)
             self._deadline = time.monotonic() + self.budget  # no longer gap between two sentences either
             return value
         if kind == "called":
             return self._end(self.ends.finished(value, self.said))
-        return self._end(self.ends.too_late(value, self.said, permanent=bool(permanent and permanent[0])))
+        return self._end(self.ends.too_late(value, self.said, permanent=permanent))
 
     def cancel(self) -> None:
-        """The turn is over early (the callee talked over it): stop reading the model."""
-        self._over = True
+        """The turn is over (or over early: the callee talked over it): stop reading the model."""
         self._cancelled.set()
 
     def _end(self, actions: list) -> list:
@@ -95,17 +92,17 @@ class ConductedTurn:
                         whole = [*whole, clause + ","]
                     for sentence in whole:
                         if sentence.strip():
-                            self._events.put(("sentence", sentence.strip()))
+                            self._events.put(("sentence", sentence.strip(), False))
                 else:
                     if pending.strip():
-                        self._events.put(("sentence", pending.strip()))
-                    self._events.put(("called", event.calls))
+                        self._events.put(("sentence", pending.strip(), False))
+                    self._events.put(("called", event.calls, False))
                     return
-            self._events.put(("failed", "the model's reply ended without its last event"))
+            self._events.put(("failed", "the model's reply ended without its last event", False))
         except ChatError as error:
             self._events.put(("failed", str(error), error.permanent))
         except Exception as error:  # noqa: BLE001 (a model must never end a call)
-            self._events.put(("failed", f"{type(error).__name__}: {error}"))
+            self._events.put(("failed", f"{type(error).__name__}: {error}", False))
         finally:
             if events is not None and hasattr(events, "close"):
                 events.close()  # the connection goes with it
