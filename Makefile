@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrate venv clean env-file
+.PHONY: run test lint migrate venv clean env-file bench-pipecat-env
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed"'
@@ -20,6 +20,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-gpu.txt requirements-dev.t
 	touch $@ $(VENV)/.runtime-installed
 
 venv: $(VENV)/.runtime-installed
+
+# bench/peer_pipecat.py's own environment: the product and Pipecat (bench/requirements-pipecat.txt), apart
+bench-pipecat-env: .venv-pipecat/.installed
+
+.venv-pipecat/.installed: requirements.txt bench/requirements-pipecat.txt
+	$(PYTHON) -m venv .venv-pipecat
+	.venv-pipecat/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	.venv-pipecat/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-pipecat.txt
+	touch $@
 
 env-file: | $(BIN)/python
 	$(BIN)/python scripts/write_env_file.py .env

@@ -118,8 +118,11 @@ def level_run(
     now: str = NOW,
     wideband: bool = True,
     keep: str = "",
+    agent_command: list[str] | None = None,
 ) -> dict:
-    """`people`: a persona file's people to call instead of the five-sentence caller (their own words)."""
+    """`people`: a persona file's people to call instead of the five-sentence caller (their own words);
+    `agent_command`: what serves the fork instead of `manage.py agent` (given `--port` and `--now`; it prints one
+    line once it listens) — bench/peer_pipecat.py's Pipecat pipeline."""
     if people is None:
         people = [  # picking up after one to four rings, as people do: calls at once do not speak in lockstep
             {"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON, "rings": 1 + n % 4}
@@ -140,9 +143,10 @@ def level_run(
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = free_port()
+    command = agent_command or [sys.executable, "manage.py", "agent"]
     agent = subprocess.Popen(
-        [sys.executable, "manage.py", "agent", "--port", str(port), "--now", now],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [*command, "--port", str(port), "--now", now],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=(folder / "agent.log").open("a"), text=True,
     )  # fmt: skip
     agent.stdout.readline()  # "Agent: listening on port …"
     time.sleep(1.0)
@@ -199,6 +203,8 @@ def level_run(
         "agent_cpu_s": cpu,
         "simulator_cpu_s": simulator_cpu,
         "wall_s": wall,
+        "talk_overs": sum(row.get("talk_overs", 0) for row in rows),
+        "barge_in_stops_ms": [b["agent_stopped_after_ms"] for row in rows for b in row.get("barge_ins", [])],
     }
 
 

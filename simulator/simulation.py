@@ -27,6 +27,7 @@ from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure
 from phonify.personas import Persona, personas_load
 from phonify.thread import SwitchThread
+from phonify.voice import voiced_seconds
 from simulator.judge import simulation_report
 
 # People per staff member: each group is called in a run of its own, started by its own staff member, so its
@@ -130,8 +131,10 @@ def simulation_run(
         said_turns=said_turns,
     )
     barge_ins = {channel.number: channel.barge_ins for channel in channels}
+    talk_overs = {channel.number: talked_over(channel) for channel in channels}
     for row, persona in zip(report["personas"], personas.values(), strict=True):
         row["barge_ins"] = barge_ins.get(persona.number, [])  # how soon the agent stopped when talked over
+        row["talk_overs"] = talk_overs.get(persona.number, 0)  # the agent began while the person was speaking
     return report
 
 
@@ -181,6 +184,20 @@ def _reply_gaps(channels) -> dict[str, list[int]]:
         for channel in channels
         if channel.persona is not None and channel.persona.answer == "human"
     }
+
+
+def talked_over(channel, *, pause: float = 0.2) -> int:
+    """How often the agent began to speak (its first audio after `pause` s without) while the person's voice was
+    sounding — from the first to the last voiced moment of each thing they said."""
+    spans = [
+        (segment.start, segment.start + voiced_seconds(segment.samples)) for segment in channel.callee_audio.segments
+    ]
+    starts, last = [], None
+    for at, _, _ in channel.agent_frames:
+        if last is None or at - last > pause:
+            starts.append(at)
+        last = at
+    return sum(any(begin < at < end for begin, end in spans) for at in starts)
 
 
 def first_name_of(persona: Persona) -> str:

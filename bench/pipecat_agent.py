@@ -1,0 +1,439 @@
+"""The peer for bench/peer_pipecat.py: a Pipecat pipeline serving the audio fork, built from the agent's own parts
+so that only the pipeline differs.
+
+    .venv-pipecat/bin/python bench/pipecat_agent.py --port 8092 [--now ISO]   (the environment as `manage.py agent`)
+
+Ours, wrapped as Pipecat services: the recogniser (pocketsphinx in its worker processes, with the grammar of the
+dialogue's state, as `agent/session_hearing.py` asks for it), the Piper voice and its sentence cache, the scripted
+dialogue policy and its calendar tools, the turn log the simulator judges. Pipecat's, at its documented defaults:
+Silero VAD (confidence 0.7, start 0.2 s, min volume 0.6), the user-turn strategies (a turn starts on voice or a
+transcript, and ends when the smart-turn v3 model — shipped in its wheel — calls it complete, or after its 3 s),
+interruptions (a user turn that starts while the bot speaks clears the audio: `killAudio`), the segmented
+speech-to-text (the utterance with 1 s before it and 0.5 s of silence after) and the output's real-time pacing.
+The VAD's end-of-speech wait is ours: 0.2 s for the first hello, 0.35 s after (`agent.session.Timing`).
+
+Not carried over, being the agent's and not the pipeline's: the answering-machine detection, saying again what a
+cough cut short, recognising at pauses before the turn ends, "One moment." when the calendar is slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issetter.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+import websockets  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from loguru import logger  # noqa: E402
+from pipecat.audio.vad.silero import SileroVADAnalyzer  # noqa: E402
+from pipecat.audio.vad.vad_analyzer import VADParams  # noqa: E402
+from pipecat.frames.frames import (  # noqa: E402
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    Frame,
+    InputAudioRawFrame,
+    InputTransportMessageFrame,
+    InterruptionFrame,
+    OutputAudioRawFrame,
+    OutputTransportMessageFrame,
+    OutputTransportMessageUrgentFrame,
+    StartFrame,
+    TranscriptionFrame,
+    TTSAudioRawFrame,
+    TTSSpeakFrame,
+    UserStartedSpeakingFrame,
+    UserStoppedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.pipeline.pipeline import Pipeline  # noqa: E402
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker  # noqa: E402
+from pipecat.processors.audio.vad_processor import VADProcessor  # noqa: E402
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor  # noqa: E402
+from pipecat.serializers.base_serializer import FrameSerializer  # noqa: E402
+from pipecat.services.settings import STTSettings, TTSSettings  # noqa: E402
+from pipecat.services.stt_service import SegmentedSTTService  # noqa: E402
+from pipecat.services.tts_service import TTSService  # noqa: E402
+from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport  # noqa: E402
+from pipecat.turns.user_turn_processor import UserTurnProcessor  # noqa: E402
+from pipecat.utils.time import time_now_iso8601  # noqa: E402
+from pipecat.workers.runner import WorkerRunner  # noqa: E402
+from starlette.websockets import WebSocketState  # noqa: E402
+from websockets.asyncio.server import serve  # noqa: E402
+from websockets.protocol import State  # noqa: E402
+
+from agent.dialogue.policy import Hangup, Say, Transfer, Wait  # noqa: E402
+from agent.dialogue.states import DialogueState  # noqa: E402
+from agent.session import CallSession, Timing, speech_warm_up  # noqa: E402
+from agent.session_hearing import AudioTurns, speaking_work  # noqa: E402
+from agent.session_records import call_load, call_policy, in_thread  # noqa: E402
+from agent.session_timer import TurnTimer  # noqa: E402
+from agent.session_turns import TurnLog  # noqa: E402
+from agent.speech.backend import speech_backend  # noqa: E402
+from agent.speech.recognition import Recognition  # noqa: E402
+from agent.speech.tts import sentences_of  # noqa: E402
+from calls.call_record import call_agent_end_record  # noqa: E402
+from calls.models import Call, Turn  # noqa: E402
+from calls.telephony.fork_protocol import (  # noqa: E402
+    GOODBYE,
+    SUBPROTOCOL,
+    ForkOpening,
+    Message,
+    ToAgent,
+    ToSwitch,
+    to_switch,
+)
+from issetter.pinned_clock import pinned_moment_parse  # noqa: E402
+
+RATE = 16000
+GOODBYE_MARK = "goodbye"
+log = logging.getLogger("bench.pipecat_agent")
+logger.remove()
+logger.add(sys.stderr, level=os.environ.get("PIPECAT_LOG_LEVEL", "WARNING"))
+
+
+class SocketAsStarlette:
+    """The part of starlette's WebSocket that Pipecat's FastAPI transport uses, over a `websockets` connection
+    (one server, one pipeline per call, the fork's subprotocol answered)."""
+
+    def __init__(self, socket) -> None:
+        self._socket = socket
+        self.headers = socket.request.headers
+
+    async def receive(self) -> dict:
+        try:
+            message = await self._socket.recv()
+        except websockets.ConnectionClosed:
+            return {"type": "websocket.disconnect"}
+        key = "bytes" if isinstance(message, bytes) else "text"
+        return {"type": "websocket.receive", key: message}
+
+    async def send_bytes(self, data: bytes) -> None:
+        await self._socket.send(data)
+
+    async def send_text(self, data: str) -> None:
+        await self._socket.send(data)
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+        await self._socket.close(code, reason or "")
+
+    @property
+    def client_state(self) -> WebSocketState:
+        return WebSocketState.CONNECTED if self._socket.state is State.OPEN else WebSocketState.DISCONNECTED
+
+    application_state = client_state
+
+
+class ForkSerializer(FrameSerializer):
+    """mod_audio_fork's words: binary L16 both ways, JSON text for the rest; an interruption is `killAudio`."""
+
+    async def serialize(self, frame: Frame) -> str | bytes | None:
+        if isinstance(frame, OutputTransportMessageFrame | OutputTransportMessageUrgentFrame):
+            return frame.message["fork"]  # the fork's JSON, as the agent writes it
+        if isinstance(frame, OutputAudioRawFrame):
+            return frame.audio
+        if isinstance(frame, InterruptionFrame):
+            return to_switch(ToSwitch.KILL_AUDIO)
+        return None
+
+    async def deserialize(self, data: str | bytes) -> Frame | None:
+        if isinstance(data, bytes | bytearray):
+            return InputAudioRawFrame(audio=bytes(data), sample_rate=RATE, num_channels=1)
+        return InputTransportMessageFrame(message=data)
+
+
+def to_fork(kind: ToSwitch, *, urgent: bool = False, **data) -> Frame:
+    """A message to the switch, in order after the audio before it (or at once, `urgent`)."""
+    message = {"fork": to_switch(kind, **data)}  # a dict, as Pipecat's transports expect
+    return (
+        OutputTransportMessageUrgentFrame(message=message) if urgent else OutputTransportMessageFrame(message=message)
+    )
+
+
+class OurEars(SegmentedSTTService):
+    """The agent's recogniser as a segmented speech-to-text service: each utterance Pipecat's VAD cut, heard with
+    the grammar of the dialogue's state now. The recognition rides on the transcription (`result`)."""
+
+    def __init__(self, grammar, **kwargs) -> None:
+        super().__init__(settings=STTSettings(model=None, language=None), ttfs_p99_latency=0.5, **kwargs)
+        self._grammar = grammar
+
+    @property
+    def wants_wav_segments(self) -> bool:
+        return False
+
+    async def run_stt(self, audio: bytes):
+        samples = np.frombuffer(audio, dtype=np.int16)
+        ears = speech_backend().ears()
+        recognition = await asyncio.wrap_future(ears.recognize_later(samples, self._grammar()))
+        # a transcript Pipecat's turn strategy can finish on, also when nothing was understood
+        yield TranscriptionFrame(
+            text=recognition.text or "…", user_id="", timestamp=time_now_iso8601(), result=recognition
+        )
+
+
+class OurVoice(TTSService):
+    """The agent's Piper voice (and its sentence cache) as a Pipecat text-to-speech service."""
+
+    def __init__(self, voice, **kwargs) -> None:
+        super().__init__(
+            push_start_frame=True, push_stop_frames=True, sample_rate=RATE,
+            settings=TTSSettings(model=None, voice=None, language=None), **kwargs,
+        )  # fmt: skip
+        self._voice = voice
+
+    async def run_tts(self, text: str, context_id: str):
+        audio = await asyncio.get_running_loop().run_in_executor(speaking_work, self._voice.audio, text)
+        yield TTSAudioRawFrame(audio=audio.tobytes(), sample_rate=RATE, num_channels=1, context_id=context_id)
+
+
+class ScriptedDialogue(FrameProcessor):
+    """In the place of an LLM: the user turn Pipecat decided → the agent's scripted policy → one TTSSpeakFrame a
+    sentence, then a mark carrying the words (the simulated callee reads them, as from the agent). Keeps the turn
+    log as the agent does (the callee's words end where the VAD's stop began; the agent's turn starts with its
+    first audio out), the silence waits, and the goodbye: the mark, then `disconnect` once it played."""
+
+    def __init__(self, *, call, policy, vad: SileroVADAnalyzer, timing: Timing) -> None:
+        super().__init__()
+        self.call, self.policy, self.vad, self.timing = call, policy, vad, timing
+        self.timer = TurnTimer(call.pk)
+        self.turns = TurnLog(call.pk, self.timer)
+        self.heard: list[Recognition] = []
+        self.turn_over = False  # Pipecat ended the user's turn; its transcript may still be on its way
+        self.words_ended = self.words_began = 0.0
+        self.unspoken: list[str] = []
+        self.marks = 0
+        self.closing = False
+        self.offers_ready = False
+        self._lock = asyncio.Lock()
+        self._silence_wait: asyncio.Task | None = None
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, InputTransportMessageFrame):
+            await self._message(frame.message)
+            return
+        if isinstance(frame, TranscriptionFrame):  # it may come just after the turn's end (the turn processor
+            if isinstance(frame.result, Recognition):  # ends the turn on it, then passes it on)
+                self.heard.append(frame.result)
+            if self.turn_over:
+                self._turn_answered()
+            return
+        await self.push_frame(frame, direction)
+        if isinstance(frame, StartFrame):
+            self._wait_silence(self.timing.hello)
+        elif isinstance(frame, UserStartedSpeakingFrame):
+            self._quiet()
+            self.words_began, self.turn_over = time.monotonic(), False
+        elif isinstance(frame, VADUserStoppedSpeakingFrame):
+            self.words_ended = time.monotonic() - frame.stop_secs
+        elif isinstance(frame, UserStoppedSpeakingFrame):
+            self.turn_over = True
+            if self.heard:
+                self._turn_answered()
+        elif isinstance(frame, BotStartedSpeakingFrame) and self.unspoken:
+            at = self.turns.now_ms()
+            text, self.unspoken = " ".join(self.unspoken), []
+            await self.turns.add(Turn.Speaker.AGENT, text, at, at)
+        elif isinstance(frame, BotStoppedSpeakingFrame) and not self.closing:
+            self._wait_silence(self.timing.answer)
+        elif isinstance(frame, InterruptionFrame):
+            self.unspoken = []  # what was queued is dropped unsaid
+
+    def _turn_answered(self) -> None:
+        heard, self.heard, self.turn_over = self.heard, [], False
+        self._spawn(self._answer(heard))
+
+    async def _answer(self, heard: list[Recognition]) -> None:
+        ended_ms = round((self.words_ended - self.turns.began) * 1000)
+        started_ms = min(ended_ms, round((self.words_began - self.turns.began) * 1000))
+        said = " ".join(recognition.understood for recognition in heard if recognition.understood)
+        text = " ".join(recognition.text for recognition in heard if recognition.text)
+        confidence = min(recognition.confidence for recognition in heard)
+        shown = Recognition(text=text, confidence=confidence, open=all(r.open for r in heard))
+        await self.turns.add(Turn.Speaker.CALLEE, text, started_ms, ended_ms, shown, wait=False)
+        if self.policy.state == DialogueState.WAITING_HELLO:
+            await self._act(lambda: self.policy.heard("hello"))
+        else:
+            await self._act(lambda: self.policy.heard(said, confidence))
+
+    async def _act(self, decide) -> None:
+        async with self._lock:
+            if self.closing:
+                return
+            actions = await in_thread(decide)
+            if self.policy.state != DialogueState.WAITING_HELLO and not self.offers_ready:
+                self.offers_ready = True  # while the greeting plays, the times to offer (as the agent does)
+                self.vad.set_params(VADParams(stop_secs=self.timing.end_of_turn))
+                self.timer.spawn(in_thread(self.policy.tools.offer, count=3))
+            for action in actions:
+                if isinstance(action, Say):
+                    await self._say(action.text)
+                elif isinstance(action, Hangup | Transfer):
+                    await self._finish(action)
+                elif isinstance(action, Wait):
+                    self._wait_silence(self.timing.answer)
+
+    async def _say(self, text: str) -> None:
+        self.unspoken.append(text)
+        for sentence in sentences_of(text):
+            await self.push_frame(TTSSpeakFrame(sentence, append_to_context=False))
+        self.marks += 1
+        await self.push_frame(to_fork(ToSwitch.MARK, name=f"said-{self.marks}", text=text))
+
+    async def _finish(self, action) -> None:
+        self.closing = True
+        self._quiet()
+        outcome = Call.Outcome.TRANSFERRED if isinstance(action, Transfer) else action.outcome
+        await in_thread(
+            call_agent_end_record, call_id=self.call.pk, outcome=outcome,
+            voicemail_message=self.policy.voicemail_message, machine=False,
+        )  # fmt: skip
+        if isinstance(action, Transfer):
+            await self.push_frame(to_fork(ToSwitch.TRANSFER, number=action.number))
+        await self.push_frame(to_fork(ToSwitch.MARK, name=GOODBYE_MARK))
+
+    async def _message(self, text: str) -> None:
+        message = Message.decode(text)
+        if message is None or message.kind != ToAgent.MARK:
+            return  # a beep or a key: the peer has no machine detection nor keys (people only)
+        if message.data.get("name") == GOODBYE_MARK and message.data.get("event") == "playout":
+            await self.push_frame(to_fork(ToSwitch.DISCONNECT, urgent=True, reason=GOODBYE))
+
+    def _wait_silence(self, seconds: float) -> None:
+        self._quiet()
+        self._silence_wait = self._spawn(self._silence_after(seconds))
+
+    def _spawn(self, work) -> asyncio.Task:
+        task = asyncio.ensure_future(work)
+        task.add_done_callback(_logged)
+        return task
+
+    def _quiet(self) -> None:
+        if self._silence_wait is not None:
+            self._silence_wait.cancel()
+            self._silence_wait = None
+
+    async def _silence_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self._silence_wait = None
+        await self._act(self.policy.silence)
+
+    async def hung_up(self) -> None:
+        """The fork closed: as the agent, a callee asked "stop calling you?" who hung up is not called again."""
+        self._quiet()
+        self.timer.stop()
+        if not self.closing and self.policy.state == DialogueState.CONFIRM_OPT_OUT:
+            if await in_thread(self.policy.hung_up):
+                await in_thread(call_agent_end_record, call_id=self.call.pk, outcome=Call.Outcome.DO_NOT_CALL)
+        await in_thread(self.policy.tools.offers_release)
+
+
+def _logged(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("pipecat agent: %r", task.exception(), exc_info=task.exception())
+
+
+def grammar_of(policy):
+    """The grammar the agent's recogniser gets in the policy's state — the agent's own way of asking for it."""
+    shim = types.SimpleNamespace(policy=policy, speech=speech_backend())
+    return lambda: AudioTurns._grammar(shim)
+
+
+class PipecatAgent:
+    def __init__(self, port: int, clock) -> None:
+        self.port, self.clock = port, clock
+        self.calls = 0
+
+    async def serve(self) -> None:
+        await asyncio.to_thread(speech_warm_up)
+        SileroVADAnalyzer()  # load the VAD's model once before the first call
+        async with serve(self._handle, "127.0.0.1", self.port, subprotocols=[SUBPROTOCOL], compression=None) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            print(f"Pipecat agent: listening on port {port}", flush=True)
+            await asyncio.Future()
+
+    async def _handle(self, socket) -> None:
+        try:
+            opening = ForkOpening.decode(await socket.recv())
+            if opening is None or not opening.trusted():
+                return
+            if opening.prepare:  # the greeting made while it rings, into the same voice cache as the agent's
+                await CallSession.prepare(opening.call, clock=self.clock)
+                return
+            call = await in_thread(call_load, opening.call)
+            if call is None or call.status != Call.Status.ANSWERED:
+                return
+            self.calls += 1
+            await self._converse(socket, call)
+        except Exception:  # noqa: BLE001 (one call's failure never touches another)
+            log.exception("pipecat agent: a call failed")
+
+    async def _converse(self, socket, call) -> None:
+        policy, voice_name = await in_thread(call_policy, call, self.clock)
+        timing = Timing()
+        vad = SileroVADAnalyzer(sample_rate=RATE, params=VADParams(stop_secs=timing.end_of_hello))
+        dialogue = ScriptedDialogue(call=call, policy=policy, vad=vad, timing=timing)
+        transport = FastAPIWebsocketTransport(
+            SocketAsStarlette(socket),
+            FastAPIWebsocketParams(
+                audio_in_enabled=True,
+                audio_in_sample_rate=RATE,
+                audio_out_enabled=True,
+                audio_out_sample_rate=RATE,
+                audio_out_10ms_chunks=2,
+                audio_out_end_silence_secs=0,
+                serializer=ForkSerializer(),
+            ),
+        )  # fmt: skip  (20 ms out, as the agent sends; no silence added at the end)
+        pipeline = Pipeline([
+            transport.input(),
+            VADProcessor(vad_analyzer=vad),
+            OurEars(grammar_of(policy)),
+            UserTurnProcessor(),  # Pipecat's default user-turn strategies
+            dialogue,
+            OurVoice(speech_backend().voice(voice_name)),
+            transport.output(),
+        ])  # fmt: skip
+        worker = PipelineWorker(
+            pipeline, params=PipelineParams(audio_in_sample_rate=RATE, audio_out_sample_rate=RATE),
+            enable_rtvi=False, idle_timeout_secs=None,
+        )  # fmt: skip
+
+        @transport.event_handler("on_client_disconnected")
+        async def ended(_transport, _socket) -> None:
+            await worker.cancel()
+
+        runner = WorkerRunner(handle_sigint=False)
+        await runner.add_workers(worker)
+        try:
+            await runner.run()
+        finally:
+            await dialogue.hung_up()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=8092)
+    parser.add_argument("--now", type=pinned_moment_parse, help="Pin the clock (ISO-8601 with offset).")
+    options = parser.parse_args()
+    pinned = options.now
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(PipecatAgent(options.port, (lambda: pinned) if pinned else timezone.now).serve())
+
+
+if __name__ == "__main__":
+    main()
