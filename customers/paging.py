@@ -1,12 +1,12 @@
-"""Pages of a large customer list. Counting stops at a cap, so a million matches cost no more than ten thousand
-("10,000+"); the pages themselves are keyset pages (customers/keyset.py): each starts right after the last row
-of the one before, so every page costs what the first does and any page can be reached. (OFFSET pages cost more
-than 150 ms past the 5,000th match at a million customers and stopped there; docs/benchmarks.md.)"""
+"""Pages of a large customer list: keyset pages (customers/keyset.py) — each starts right after the last row of
+the one before, so every page costs what the first does and any page can be reached (OFFSET pages cost more than
+150 ms past the 5,000th match at a million customers and stopped there; docs/benchmarks.md) — and the count of
+matches, which stops at a cap, so a million matches cost no more than ten thousand ("10,000+"). The page does
+not wait for the count: it comes in a request of its own (the view `customer_match_count`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -22,9 +22,9 @@ class KeysetPage:
 
     def __init__(
         self, rows: Callable[[bool], QuerySet], keys: tuple[Key, ...], *, per_page: int, after_link: str = "",
-        before_link: str = "", start: int = 1, cap: int = COUNT_CAP,
+        before_link: str = "", start: int = 1,
     ) -> None:  # fmt: skip
-        self._rows, self.keys, self.per_page, self.cap = rows, keys, per_page, cap
+        self._rows, self.keys, self.per_page = rows, keys, per_page
         self.start = max(start, 1)
         going_back = values_of(before_link, keys) if before_link else None
         going_on = values_of(after_link, keys) if after_link and going_back is None else None
@@ -61,15 +61,18 @@ class KeysetPage:
     def previous_start(self) -> int:
         return max(self.start - self.per_page, 1)
 
-    @cached_property
-    def _counted(self) -> int:
-        """Matches counted up to one past the cap (COUNT over a LIMITed subquery)."""
-        return self._rows(False).order_by()[: self.cap + 1].count()
+
+class MatchCount:
+    """How many rows `matching` holds, counted up to one past `cap` (COUNT over a LIMITed subquery)."""
+
+    def __init__(self, matching: QuerySet, cap: int = COUNT_CAP) -> None:
+        self.cap = cap
+        self._counted = matching.order_by()[: cap + 1].count()
 
     @property
     def count(self) -> int:
         return min(self._counted, self.cap)
 
     @property
-    def count_label(self) -> str:
+    def label(self) -> str:
         return f"{self.count:,}+" if self._counted > self.cap else f"{self.count:,}"

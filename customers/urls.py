@@ -5,6 +5,7 @@ from customers import do_not_call_views, import_views, views
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_index, name="list"),
+    path("count/", views.customer_match_count, name="match_count"),
     path("export.csv", views.customer_export, name="export"),
     path("import/", import_views.upload, name="import_upload"),
     path("import/<int:pk>/", import_views.detail, name="import_detail"),

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from customers.criteria import CriteriaForm
 from customers.csv_export import customers_csv_lines
 from customers.models import Customer, Tag
-from customers.paging import KeysetPage
+from customers.paging import KeysetPage, MatchCount
 from customers.selectors import (
     SETTLED_DAYS,
     customers_listing,
@@ -42,10 +42,22 @@ def customer_index(request: HttpRequest) -> HttpResponse:
         "tags": Tag.objects.filter(office=request.office).values_list("name", flat=True),
         "outcomes": outcomes_seen(office=request.office),
         "imports": import_batches_recent(office=request.office),
+    }
+    return render(request, "customers/customer_list.html", context)
+
+
+@require_GET
+def customer_match_count(request: HttpRequest) -> HttpResponse:
+    """How many customers match the list's criteria and "Add all" for them: the list page asks for it once its rows
+    are shown."""
+    criteria = CriteriaForm(request.GET).criteria()
+    context = {
+        "criteria": criteria,
+        "matches": MatchCount(customers_matching(office=request.office, criteria=criteria)),
         "recently_settled": recently_settled_count(office=request.office, criteria=criteria),
         "settled_days": SETTLED_DAYS,
     }
-    return render(request, "customers/customer_list.html", context)
+    return render(request, "customers/_match_count.html", context)
 
 
 def _whole(text: str | None) -> int:

@@ -82,9 +82,29 @@ def test_it_keeps_the_criteria_on_the_next_page(colleague, office):
         Customer.objects.create(office=office, first_name=f"P{number:02d}", phone=f"+120255501{number:02d}").tags.add(
             tag
         )
-    page = client_for(colleague).get(reverse("customers:list"), {"tag": "vip"}).text
-    assert "tag=vip&amp;after=" in page and "1–50 of 60" in page
-    assert "60</strong> customers match" in page
+    client = client_for(colleague)
+    page = client.get(reverse("customers:list"), {"tag": "vip"}).text
+    assert "tag=vip&amp;after=" in page and "1–50" in page
+    assert f'hx-get="{reverse("customers:match_count")}?tag=vip"' in page  # the count follows, same criteria
+    count = client.get(reverse("customers:match_count"), {"tag": "vip"}).text
+    assert "60</strong> customers match" in count
+    assert "of 60" in count  # beside "1–50" on the page
+
+
+def test_the_page_shows_its_rows_without_counting_and_the_count_comes_in_its_own_request(colleague, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(3):
+        Customer.objects.create(office=office, first_name=f"P{number}", phone=f"+120255501{number:02d}")
+    client = client_for(colleague)
+    with CaptureQueriesContext(connection) as page_queries:
+        page = client.get(reverse("customers:list"), {"q": "P"}).text
+    assert "Counting matches…" in page and "P0" in page
+    assert not any("COUNT(" in query["sql"].upper() for query in page_queries.captured_queries)
+    count = client.get(reverse("customers:match_count"), {"q": "P"}).text
+    assert "3</strong> customers match" in count and "Add all 3 to the queue" in count
+    assert "Counting" not in count  # the swap leaves nothing to fetch again
 
 
 def test_it_marks_do_not_call_and_offers_no_queue_button_for_them(colleague, people):
@@ -118,11 +138,11 @@ def test_it_offers_each_last_outcome_once(colleague, office):
 def test_it_counts_up_to_a_cap_and_adds_the_whole_set_to_the_queue(colleague, office, monkeypatch):
     import customers.paging
 
-    monkeypatch.setitem(customers.paging.KeysetPage.__init__.__kwdefaults__, "cap", 120)
+    monkeypatch.setattr(customers.paging.MatchCount.__init__, "__defaults__", (120,))
     for number in range(130):
         Customer.objects.create(office=office, first_name=f"P{number:03d}", phone=f"+1202555{number:04d}")
     client = client_for(colleague)
-    first = client.get(reverse("customers:list")).text
+    first = client.get(reverse("customers:match_count")).text
     assert "120+</strong> customers match" in first
     assert "Add all 120+ to the queue" in first
     client.post(reverse("calls:queue_add_all"), {})
@@ -168,7 +188,8 @@ def test_every_page_is_reached_by_next_and_back_by_previous_each_customer_once_i
     expected = 61 if "q" in query else 123  # the search matches the odd ones
     assert len(everyone) == len(set(everyone)) == expected and everyone[:50] == whole
     response = client.get(reverse("customers:list"), {**query, **last})
-    assert f"{expected - len(forward[-1]) + 1}–{expected} of {expected}" in response.text
+    assert f"{expected - len(forward[-1]) + 1}–{expected} <" in response.text  # "101–123 of 123" once counted
+    assert f"of {expected}<" in client.get(reverse("customers:match_count"), query).text
     backward, _ = walk(client, query, "← Previous", start=last)
     assert [name for page in reversed(backward) for name in page] == everyone
 
@@ -198,8 +219,8 @@ def test_it_warns_before_queueing_again_people_who_just_booked_or_declined(colle
                             last_contacted_at=now - dt.timedelta(days=30))  # fmt: skip
     Customer.objects.create(office=office, first_name="Cy", phone="+12025550103", last_outcome="no_answer",
                             last_contacted_at=now - dt.timedelta(days=1))  # fmt: skip
-    page = client_for(colleague).get(reverse("customers:list")).text
+    page = client_for(colleague).get(reverse("customers:match_count")).text  # beside "Add all", on the list
     assert "1 of these booked or declined in the last 14 days" in page
     assert "confirm('1 of them booked or declined in the last 14 days. Queue them again anyway?')" in page
-    quiet = client_for(colleague).get(reverse("customers:list"), {"q": "Cy"}).text
+    quiet = client_for(colleague).get(reverse("customers:match_count"), {"q": "Cy"}).text
     assert "booked or declined in the last" not in quiet

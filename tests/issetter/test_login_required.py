@@ -30,6 +30,7 @@ def page_urls(customer, call, call_recording, script, import_batch, campaign):
     return {
         "home": reverse("home"),
         "customers:list": reverse("customers:list"),
+        "customers:match_count": reverse("customers:match_count"),
         "customers:detail": reverse("customers:detail", args=[customer.pk]),
         "customers:export": reverse("customers:export"),
         "customers:import_detail": reverse("customers:import_detail", args=[import_batch.pk]),
