@@ -127,8 +127,12 @@ def main() -> None:
     device = options.device
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
     levels = [int(level) for level in options.calls.split(",")]
-    name = torch.cuda.get_device_name(device) if device.startswith("cuda") else f"CPU, {torch.get_num_threads()} threads"
-    print(f"device: {name}; torch {torch.__version__}; {'tiny' if options.tiny else 'full-size'} random weights, {dtype}")
+    name = (
+        torch.cuda.get_device_name(device) if device.startswith("cuda") else f"CPU, {torch.get_num_threads()} threads"
+    )
+    print(
+        f"device: {name}; torch {torch.__version__}; {'tiny' if options.tiny else 'full-size'} random weights, {dtype}"
+    )
     parts = random_mini_omni_parts("tiny-test" if options.tiny else "full", device, dtype)
     print(f"\nSNAC chunk (4 frames + 2 of context): {snac_chunk(parts):.1f} ms\n")
     print("| calls at once | first audio p50 / max ms | + end-of-turn wait | step ms | real-time factor | memory GB |")

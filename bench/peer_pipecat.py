@@ -30,12 +30,14 @@ from agent_turns import NOW, TURNS_PER_CALL, level_run
 ROOT = Path(__file__).resolve().parents[1]
 AGENTS = {
     "agent": [sys.executable, "manage.py", "agent"],
-    "pipecat": [sys.executable, str(ROOT / "bench" / "pipecat_agent.py")],
+    "pipecat": [sys.executable, str(ROOT / "bench" / "pipecat_agent.py")],  # its defaults: smart-turn v3
+    "pipecat-vad": [sys.executable, str(ROOT / "bench" / "pipecat_agent.py"), "--turn-end", "vad"],  # no turn model
 }
 SETTINGS = """Pipecat 1.14.0 as bench/pipecat_agent.py sets it up: Silero VAD at its defaults (confidence 0.7, start 0.2 s,
 min volume 0.6) with the agent's end-of-speech wait (stop 0.2 s before the first hello, 0.35 s after);
 UserTurnProcessor with the default UserTurnStrategies (start: VAD or transcription; stop: smart-turn v3 on the
-CPU, its 3 s fallback); interruptions on (a user turn starting while the bot speaks sends killAudio);
+CPU, its 3 s fallback) — and, as "pipecat-vad", with the turn ended by the VAD's stop alone (a speech-timeout
+stop strategy at 0 s), as the agent's is; interruptions on (a user turn starting while the bot speaks sends killAudio);
 SegmentedSTTService (1 s before the utterance, 0.5 s of silence after) around the agent's recogniser and the
 state's grammar; TTSService around the agent's Piper voice, one TTSSpeakFrame a sentence; output 20 ms chunks
 paced in real time, no end silence; 16 kHz in and out."""
@@ -57,6 +59,7 @@ def main() -> None:
     parser.add_argument("--now", default=NOW, help="the pinned clock")
     parser.add_argument("--telephone", action="store_true", help="through the 8 kHz μ-law leg (default wideband)")
     parser.add_argument("--only", default="", help="one of: " + ", ".join(AGENTS))
+    parser.add_argument("--keep", default="", help="write each run's `simulate --json` report to KEEP-AGENT-N.json")
     options = parser.parse_args()
     people = None
     if options.personas:
@@ -77,6 +80,7 @@ def main() -> None:
                 result = level_run(
                     len(people) if people else calls, level, Path(folder), people=people, now=options.now,
                     wideband=not options.telephone, agent_command=command,
+                    keep=f"{options.keep}-{name}" if options.keep else "",
                 )  # fmt: skip
                 result["agent"] = name
                 results.append(result)

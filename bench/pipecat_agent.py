@@ -43,7 +43,6 @@ from pipecat.audio.vad.silero import SileroVADAnalyzer  # noqa: E402
 from pipecat.audio.vad.vad_analyzer import VADParams  # noqa: E402
 from pipecat.frames.frames import (  # noqa: E402
     BotStartedSpeakingFrame,
-    BotStoppedSpeakingFrame,
     Frame,
     InputAudioRawFrame,
     InputTransportMessageFrame,
@@ -68,7 +67,11 @@ from pipecat.services.settings import STTSettings, TTSSettings  # noqa: E402
 from pipecat.services.stt_service import SegmentedSTTService  # noqa: E402
 from pipecat.services.tts_service import TTSService  # noqa: E402
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport  # noqa: E402
+from pipecat.turns.user_stop.speech_timeout_user_turn_stop_strategy import (  # noqa: E402
+    SpeechTimeoutUserTurnStopStrategy,
+)
 from pipecat.turns.user_turn_processor import UserTurnProcessor  # noqa: E402
+from pipecat.turns.user_turn_strategies import UserTurnStrategies  # noqa: E402
 from pipecat.utils.time import time_now_iso8601  # noqa: E402
 from pipecat.workers.runner import WorkerRunner  # noqa: E402
 from starlette.websockets import WebSocketState  # noqa: E402
@@ -204,7 +207,8 @@ class ScriptedDialogue(FrameProcessor):
     """In the place of an LLM: the user turn Pipecat decided → the agent's scripted policy → one TTSSpeakFrame a
     sentence, then a mark carrying the words (the simulated callee reads them, as from the agent). Keeps the turn
     log as the agent does (the callee's words end where the VAD's stop began; the agent's turn starts with its
-    first audio out), the silence waits, and the goodbye: the mark, then `disconnect` once it played."""
+    first audio out), the silence waits (from the playout of the last words' mark, as the agent), and the
+    goodbye: the mark, then `disconnect` once it played."""
 
     def __init__(self, *, call, policy, vad: SileroVADAnalyzer, timing: Timing) -> None:
         super().__init__()
@@ -248,8 +252,6 @@ class ScriptedDialogue(FrameProcessor):
             at = self.turns.now_ms()
             text, self.unspoken = " ".join(self.unspoken), []
             await self.turns.add(Turn.Speaker.AGENT, text, at, at)
-        elif isinstance(frame, BotStoppedSpeakingFrame) and not self.closing:
-            self._wait_silence(self.timing.answer)
         elif isinstance(frame, InterruptionFrame):
             self.unspoken = []  # what was queued is dropped unsaid
 
@@ -310,8 +312,13 @@ class ScriptedDialogue(FrameProcessor):
         message = Message.decode(text)
         if message is None or message.kind != ToAgent.MARK:
             return  # a beep or a key: the peer has no machine detection nor keys (people only)
-        if message.data.get("name") == GOODBYE_MARK and message.data.get("event") == "playout":
+        name, played = message.data.get("name"), message.data.get("event") == "playout"
+        if played and name == GOODBYE_MARK:
             await self.push_frame(to_fork(ToSwitch.DISCONNECT, urgent=True, reason=GOODBYE))
+        elif played and name == f"said-{self.marks}" and not self.closing:
+            # the agent's last words have played (the switch says so; Pipecat's BotStoppedSpeaking comes when
+            # the words are handed to the transport): their turn, waited for as the agent waits
+            self._wait_silence(self.timing.answer)
 
     def _wait_silence(self, seconds: float) -> None:
         self._quiet()
@@ -354,8 +361,8 @@ def grammar_of(policy):
 
 
 class PipecatAgent:
-    def __init__(self, port: int, clock) -> None:
-        self.port, self.clock = port, clock
+    def __init__(self, port: int, clock, turn_end: str = "smart") -> None:
+        self.port, self.clock, self.turn_end = port, clock, turn_end
         self.calls = 0
 
     async def serve(self) -> None:
@@ -403,7 +410,7 @@ class PipecatAgent:
             transport.input(),
             VADProcessor(vad_analyzer=vad),
             OurEars(grammar_of(policy)),
-            UserTurnProcessor(),  # Pipecat's default user-turn strategies
+            UserTurnProcessor(user_turn_strategies=self._turn_strategies()),
             dialogue,
             OurVoice(speech_backend().voice(voice_name)),
             transport.output(),
@@ -424,15 +431,24 @@ class PipecatAgent:
         finally:
             await dialogue.hung_up()
 
+    def _turn_strategies(self) -> UserTurnStrategies | None:
+        """Pipecat's defaults (smart-turn v3 ends the turn), or `vad`: the turn ends when the VAD's stop does, as
+        the agent's does — the pipeline without the turn model."""
+        if self.turn_end == "vad":
+            return UserTurnStrategies(stop=[SpeechTimeoutUserTurnStopStrategy(user_speech_timeout=0.0)])
+        return None
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8092)
     parser.add_argument("--now", type=pinned_moment_parse, help="Pin the clock (ISO-8601 with offset).")
+    parser.add_argument("--turn-end", choices=("smart", "vad"), default="smart", help="what ends the user's turn")
     options = parser.parse_args()
     pinned = options.now
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(PipecatAgent(options.port, (lambda: pinned) if pinned else timezone.now).serve())
+    clock = (lambda: pinned) if pinned else timezone.now
+    asyncio.run(PipecatAgent(options.port, clock, options.turn_end).serve())
 
 
 if __name__ == "__main__":
