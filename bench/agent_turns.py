@@ -119,10 +119,13 @@ def level_run(
     wideband: bool = True,
     keep: str = "",
     agent_command: list[str] | None = None,
+    tag: str = "",
 ) -> dict:
     """`people`: a persona file's people to call instead of the five-sentence caller (their own words);
     `agent_command`: what serves the fork instead of `manage.py agent` (given `--port` and `--now`; it prints one
-    line once it listens) — bench/peer_pipecat.py's Pipecat pipeline."""
+    line once it listens) — bench/peer_pipecat.py's Pipecat pipeline; `tag`: names this run's database apart from
+    another agent's at the same level (each run starts from a fresh one: a person called before is not called
+    again, and the judge would read the earlier call)."""
     if people is None:
         people = [  # picking up after one to four rings, as people do: calls at once do not speak in lockstep
             {"name": f"caller-{n}", "number": f"+1202555{300 + n:04d}", **PERSON, "rings": 1 + n % 4}
@@ -130,10 +133,15 @@ def level_run(
         ]
     else:
         people = [{**person, "rings": 1 + n % 4} for n, person in enumerate(people)]
-    personas = folder / f"people-{concurrency}.yaml"
+    personas = folder / f"people-{concurrency}{tag}.yaml"
     personas.write_text(yaml.safe_dump({"personas": people}, sort_keys=False))
-    database = folder / f"level-{concurrency}.sqlite3"
-    url = fresh_postgres(postgres, f"issetter_agent_bench_{concurrency}") if postgres else f"sqlite:///{database}"
+    database = folder / f"level-{concurrency}{tag}.sqlite3"
+    database.unlink(missing_ok=True)
+    url = (
+        fresh_postgres(postgres, f"issetter_agent_bench_{concurrency}{tag.replace('-', '_')}")
+        if postgres
+        else f"sqlite:///{database}"
+    )
     env = {
         **os.environ,
         "DEBUG": "true",

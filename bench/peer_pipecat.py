@@ -80,7 +80,7 @@ def main() -> None:
                 result = level_run(
                     len(people) if people else calls, level, Path(folder), people=people, now=options.now,
                     wideband=not options.telephone, agent_command=command,
-                    keep=f"{options.keep}-{name}" if options.keep else "",
+                    keep=f"{options.keep}-{name}" if options.keep else "", tag=f"-{name}",
                 )  # fmt: skip
                 result["agent"] = name
                 results.append(result)
