@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--take", type=int, default=0, help="with --personas: only the first N")
     parser.add_argument("--now", default=NOW, help="the pinned clock")
     parser.add_argument("--telephone", action="store_true", help="through the 8 kHz μ-law leg (default wideband)")
-    parser.add_argument("--only", default="", help="one of: " + ", ".join(AGENTS))
+    parser.add_argument("--only", default="", help="comma-separated, of: " + ", ".join(AGENTS))
     parser.add_argument("--keep", default="", help="write each run's `simulate --json` report to KEEP-AGENT-N.json")
     options = parser.parse_args()
     people = None
@@ -75,7 +75,7 @@ def main() -> None:
         for level in [int(value) for value in options.levels.split(",")]:
             calls = max(level, math.ceil(options.turns / (TURNS_PER_CALL - 1) / level) * level)
             for name, command in AGENTS.items():
-                if options.only and name != options.only:
+                if options.only and name not in options.only.split(","):
                     continue
                 result = level_run(
                     len(people) if people else calls, level, Path(folder), people=people, now=options.now,

@@ -205,15 +205,14 @@ def _appointment_problems(wanted: dict | None, appointment: Appointment | None, 
 
 
 def asked_not_to_be_called(persona: Persona, turns: list[dict], said_turns: list[int | None] | None = None) -> bool:
-    """An opt-out among its turns, or a yes it said to "Would you like us to stop calling you?" (its turn
-    that waits to hear "stop calling", said: among `said_turns` where Phonify kept them, else the callee
-    turns after the greeting reach it). A person who only hinted ("You called yesterday. And the day
+    """An opt-out it said, or a yes it said to "Would you like us to stop calling you?" (its turn that waits to
+    hear "stop calling") — said: among `said_turns` where Phonify kept them, else the callee turns after the
+    greeting reach it. A person who hung up before its opt-out line (its patience ran out, as under a loaded
+    machine with shortened waits) never asked. A person who only hinted ("You called yesterday. And the day
     before.") and was never asked has not asked; that call fails as not understood, not as a missed opt-out."""
-    if any(turn.intent == "opt_out" for turn in persona.turns):
-        return True
     said = set(said_turns) if said_turns is not None else set(range(_callee_turns(turns) - 1))  # less the greeting
     return any(
-        turn.intent == "yes" and STOP_QUESTION in turn.after_hearing and index in said
+        index in said and (turn.intent == "opt_out" or (turn.intent == "yes" and STOP_QUESTION in turn.after_hearing))
         for index, turn in enumerate(persona.turns)
     )
 

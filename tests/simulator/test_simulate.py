@@ -85,6 +85,25 @@ def test_a_yes_to_stop_calling_is_asking_not_to_be_called_and_a_hint_alone_is_no
     assert asked_not_to_be_called(rita, callee("Hello?", "a", "b", "c"), said_turns=[None, 0, 1, 2])
 
 
+def test_an_opt_out_counts_as_asked_once_it_was_said_not_before(tmp_path):
+    """A person who hung up before reaching the line that asks not to be called (its patience ran out) did not
+    ask: its call fails as the outcome it reached, not as a missed opt-out. Once said, it asked, whatever the
+    agent made of it."""
+    people = tmp_path / "people.yaml"
+    people.write_text(
+        "personas:\n"
+        "  - name: pat-opts-out\n"
+        '    number: "+12025550291"\n'
+        "    turns:\n"
+        '      - {say: "Yes, speaking.", intent: yes_identity}\n'
+        '      - {say: "Delete my number.", intent: opt_out, after_hearing: [time]}\n'
+        "    expect: {outcome: do_not_call}\n"
+    )
+    (pat,) = personas_load(people).values()
+    assert not asked_not_to_be_called(pat, [], said_turns=[None, 0])  # hung up while the agent was still offering
+    assert asked_not_to_be_called(pat, [], said_turns=[None, 0, 1])
+
+
 def test_it_explains_bad_input():
     result = simulate("no-such-file.yaml", "--text")
     assert result.returncode != 0 and "no-such-file.yaml" in result.stderr
