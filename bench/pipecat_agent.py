@@ -24,7 +24,6 @@ import logging
 import os
 import sys
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +34,6 @@ import django  # noqa: E402
 
 django.setup()
 
-import numpy as np  # noqa: E402
-import websockets  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from loguru import logger  # noqa: E402
 from pipecat.audio.vad.silero import SileroVADAnalyzer  # noqa: E402
@@ -44,15 +41,10 @@ from pipecat.audio.vad.vad_analyzer import VADParams  # noqa: E402
 from pipecat.frames.frames import (  # noqa: E402
     BotStartedSpeakingFrame,
     Frame,
-    InputAudioRawFrame,
     InputTransportMessageFrame,
     InterruptionFrame,
-    OutputAudioRawFrame,
-    OutputTransportMessageFrame,
-    OutputTransportMessageUrgentFrame,
     StartFrame,
     TranscriptionFrame,
-    TTSAudioRawFrame,
     TTSSpeakFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
@@ -62,26 +54,20 @@ from pipecat.pipeline.pipeline import Pipeline  # noqa: E402
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker  # noqa: E402
 from pipecat.processors.audio.vad_processor import VADProcessor  # noqa: E402
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor  # noqa: E402
-from pipecat.serializers.base_serializer import FrameSerializer  # noqa: E402
-from pipecat.services.settings import STTSettings, TTSSettings  # noqa: E402
-from pipecat.services.stt_service import SegmentedSTTService  # noqa: E402
-from pipecat.services.tts_service import TTSService  # noqa: E402
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport  # noqa: E402
 from pipecat.turns.user_stop.speech_timeout_user_turn_stop_strategy import (  # noqa: E402
     SpeechTimeoutUserTurnStopStrategy,
 )
 from pipecat.turns.user_turn_processor import UserTurnProcessor  # noqa: E402
 from pipecat.turns.user_turn_strategies import UserTurnStrategies  # noqa: E402
-from pipecat.utils.time import time_now_iso8601  # noqa: E402
 from pipecat.workers.runner import WorkerRunner  # noqa: E402
-from starlette.websockets import WebSocketState  # noqa: E402
+from pipecat_fork import RATE, ForkSerializer, SocketAsStarlette, to_fork  # noqa: E402
+from pipecat_services import OurEars, OurVoice, grammar_of  # noqa: E402
 from websockets.asyncio.server import serve  # noqa: E402
-from websockets.protocol import State  # noqa: E402
 
 from agent.dialogue.policy import Hangup, Say, Transfer, Wait  # noqa: E402
 from agent.dialogue.states import DialogueState  # noqa: E402
 from agent.session import CallSession, Timing, speech_warm_up  # noqa: E402
-from agent.session_hearing import AudioTurns, speaking_work  # noqa: E402
 from agent.session_records import call_load, call_policy, in_thread  # noqa: E402
 from agent.session_timer import TurnTimer  # noqa: E402
 from agent.session_turns import TurnLog  # noqa: E402
@@ -97,110 +83,13 @@ from calls.telephony.fork_protocol import (  # noqa: E402
     Message,
     ToAgent,
     ToSwitch,
-    to_switch,
 )
 from issetter.pinned_clock import pinned_moment_parse  # noqa: E402
 
-RATE = 16000
 GOODBYE_MARK = "goodbye"
 log = logging.getLogger("bench.pipecat_agent")
 logger.remove()
 logger.add(sys.stderr, level=os.environ.get("PIPECAT_LOG_LEVEL", "WARNING"))
-
-
-class SocketAsStarlette:
-    """The part of starlette's WebSocket that Pipecat's FastAPI transport uses, over a `websockets` connection
-    (one server, one pipeline per call, the fork's subprotocol answered)."""
-
-    def __init__(self, socket) -> None:
-        self._socket = socket
-        self.headers = socket.request.headers
-
-    async def receive(self) -> dict:
-        try:
-            message = await self._socket.recv()
-        except websockets.ConnectionClosed:
-            return {"type": "websocket.disconnect"}
-        key = "bytes" if isinstance(message, bytes) else "text"
-        return {"type": "websocket.receive", key: message}
-
-    async def send_bytes(self, data: bytes) -> None:
-        await self._socket.send(data)
-
-    async def send_text(self, data: str) -> None:
-        await self._socket.send(data)
-
-    async def close(self, code: int = 1000, reason: str | None = None) -> None:
-        await self._socket.close(code, reason or "")
-
-    @property
-    def client_state(self) -> WebSocketState:
-        return WebSocketState.CONNECTED if self._socket.state is State.OPEN else WebSocketState.DISCONNECTED
-
-    application_state = client_state
-
-
-class ForkSerializer(FrameSerializer):
-    """mod_audio_fork's words: binary L16 both ways, JSON text for the rest; an interruption is `killAudio`."""
-
-    async def serialize(self, frame: Frame) -> str | bytes | None:
-        if isinstance(frame, OutputTransportMessageFrame | OutputTransportMessageUrgentFrame):
-            return frame.message["fork"]  # the fork's JSON, as the agent writes it
-        if isinstance(frame, OutputAudioRawFrame):
-            return frame.audio
-        if isinstance(frame, InterruptionFrame):
-            return to_switch(ToSwitch.KILL_AUDIO)
-        return None
-
-    async def deserialize(self, data: str | bytes) -> Frame | None:
-        if isinstance(data, bytes | bytearray):
-            return InputAudioRawFrame(audio=bytes(data), sample_rate=RATE, num_channels=1)
-        return InputTransportMessageFrame(message=data)
-
-
-def to_fork(kind: ToSwitch, *, urgent: bool = False, **data) -> Frame:
-    """A message to the switch, in order after the audio before it (or at once, `urgent`)."""
-    message = {"fork": to_switch(kind, **data)}  # a dict, as Pipecat's transports expect
-    return (
-        OutputTransportMessageUrgentFrame(message=message) if urgent else OutputTransportMessageFrame(message=message)
-    )
-
-
-class OurEars(SegmentedSTTService):
-    """The agent's recogniser as a segmented speech-to-text service: each utterance Pipecat's VAD cut, heard with
-    the grammar of the dialogue's state now. The recognition rides on the transcription (`result`)."""
-
-    def __init__(self, grammar, **kwargs) -> None:
-        super().__init__(settings=STTSettings(model=None, language=None), ttfs_p99_latency=0.5, **kwargs)
-        self._grammar = grammar
-
-    @property
-    def wants_wav_segments(self) -> bool:
-        return False
-
-    async def run_stt(self, audio: bytes):
-        samples = np.frombuffer(audio, dtype=np.int16)
-        ears = speech_backend().ears()
-        recognition = await asyncio.wrap_future(ears.recognize_later(samples, self._grammar()))
-        # a transcript Pipecat's turn strategy can finish on, also when nothing was understood
-        yield TranscriptionFrame(
-            text=recognition.text or "…", user_id="", timestamp=time_now_iso8601(), result=recognition
-        )
-
-
-class OurVoice(TTSService):
-    """The agent's Piper voice (and its sentence cache) as a Pipecat text-to-speech service."""
-
-    def __init__(self, voice, **kwargs) -> None:
-        super().__init__(
-            push_start_frame=True, push_stop_frames=True, sample_rate=RATE,
-            settings=TTSSettings(model=None, voice=None, language=None), **kwargs,
-        )  # fmt: skip
-        self._voice = voice
-
-    async def run_tts(self, text: str, context_id: str):
-        audio = await asyncio.get_running_loop().run_in_executor(speaking_work, self._voice.audio, text)
-        yield TTSAudioRawFrame(audio=audio.tobytes(), sample_rate=RATE, num_channels=1, context_id=context_id)
 
 
 class ScriptedDialogue(FrameProcessor):
@@ -352,12 +241,6 @@ class ScriptedDialogue(FrameProcessor):
 def _logged(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("pipecat agent: %r", task.exception(), exc_info=task.exception())
-
-
-def grammar_of(policy):
-    """The grammar the agent's recogniser gets in the policy's state — the agent's own way of asking for it."""
-    shim = types.SimpleNamespace(policy=policy, speech=speech_backend())
-    return lambda: AudioTurns._grammar(shim)
 
 
 class PipecatAgent:
