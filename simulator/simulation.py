@@ -102,6 +102,7 @@ def simulation_run(
         today=today,
         telephone_line=telephone_line,
         time_scale=time_scale,
+        password=settings.FREESWITCH_ESL_PASSWORD,  # the listener's (a .env from `make run` sets its own)
     )  # the agent's Turns are the record
     switch.start()
     settings.FREESWITCH_ESL_HOST, settings.FREESWITCH_ESL_PORT = "127.0.0.1", switch.switch.port
