@@ -113,7 +113,8 @@ def test_after_text_it_is_checked_in_audio_before_it_goes_live(office, settings)
     checking = Teaching.objects.create(office=office, version=1, phrase="count me out", meaning="not_interested",
                                        status="checking", reason="In text, the 2 personas … go as before.")  # fmt: skip
     assert taught_meanings(office_id=office.pk) == ()  # not yet
-    assert teaching_audio_check(checking.pk) == "live"
+    outcome = teaching_audio_check(checking.pk)
     checking.refresh_from_db()
+    assert outcome == "live", checking.audio_check
     assert checking.status == "live"
     assert checking.audio_check == "In audio, the 1 personas of tests/agent/teaching_audio_persona.yaml go as before."
