@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
 
@@ -59,9 +60,10 @@ def regressions(*, teaching: Teaching, personas: str, text: bool) -> tuple[list[
     A call in audio can go astray once on a loaded machine (a word misheard); a regression must happen again."""
     others = Teaching.objects.filter(office_id=teaching.office_id, status=Teaching.Status.LIVE).exclude(pk=teaching.pk)
     taught = [(t.phrase, t.meaning) for t in others.exclude(meaning=Teaching.Meaning.ANSWER).order_by("version")]
-    before = persona_results(personas=personas, text=text, taught=taught)
     with_it = [*taught, (teaching.phrase, teaching.meaning)]
-    after = persona_results(personas=personas, text=text, taught=with_it)
+    with ThreadPoolExecutor(max_workers=2) as both:  # each simulation is a process of its own: side by side
+        runs = [both.submit(persona_results, personas=personas, text=text, taught=t) for t in (taught, with_it)]
+        before, after = (run.result() for run in runs)
     broken = {name for name, passed in before.items() if passed and not after.get(name, False)}
     if broken:
         again = persona_results(personas=personas, text=text, taught=with_it, again=True)
