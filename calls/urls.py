@@ -8,6 +8,7 @@ urlpatterns = [
     path("queue/entries/", views.queue_entries, name="queue_entries"),
     path("queue/add-all/", views.queue_add_all, name="queue_add_all"),
     path("queue/add/<int:customer_id>/", views.queue_add_one, name="queue_add_one"),
+    path("queue/add/", views.queue_add_picked, name="queue_add_picked"),
     path("queue/<int:entry_id>/remove/", views.queue_remove, name="queue_remove"),
     path("queue/clear/", views.queue_clear_all, name="queue_clear"),
     path("queue/call/", views.queue_call, name="queue_call"),

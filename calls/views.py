@@ -104,6 +104,16 @@ def queue_add_one(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @require_POST
+def queue_add_picked(request: HttpRequest) -> HttpResponse:
+    """A Queue button of the Customers page: one form for the page, the button carrying its customer (a form,
+    a URL and a CSRF token per row were a third of the page's time over a million customers)."""
+    customer_id = request.POST.get("customer", "")
+    if not customer_id.isdigit():
+        raise Http404("No such customer.")
+    return queue_add_one(request, int(customer_id))
+
+
+@require_POST
 def queue_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     if not queue_entry_remove(office=request.office, entry_id=entry_id):
         messages.error(request, "That entry is no longer waiting in the queue.")

@@ -1,4 +1,4 @@
-"""Staff load their list, check the columns, import, find people by criteria and queue them all."""
+"""Staff load their list, check the columns, import, find people by criteria and queue them all, and one more."""
 
 import re
 
@@ -42,8 +42,13 @@ def test_it_imports_a_list_and_queues_a_filtered_set(page, live_server_url, coll
     page.get_by_role("button", name="Add all 2 to the queue").click()
     expect(page.locator(".messages")).to_contain_text("Added 2 customers to the queue.")
 
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
+    page.get_by_role("row", name=re.compile("Linda Nguyen")).get_by_role("button", name="Queue").click()
+    expect(page.locator(".messages")).to_contain_text("Linda Nguyen is in the queue.")
+    expect(page).to_have_url(re.compile(r"/customers/$"))  # back on the list it was queued from
+
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
-    expect(page.locator(".counts")).to_contain_text("2 ready to call")
+    expect(page.locator(".counts")).to_contain_text("3 ready to call")
     expect(page.locator("#queue-entries")).to_contain_text("Maria Lopez")
-    expect(page.locator("#queue-entries")).not_to_contain_text("Linda Nguyen")
+    expect(page.locator("#queue-entries")).to_contain_text("Linda Nguyen")
     assert page.server_errors == []

@@ -105,4 +105,8 @@ def test_a_number_of_another_country_reads_internationally():
 
     assert phone("+442071838750", "US") == "+44 20 7183 8750"
     assert phone("+12025550143", "US") == "(202) 555-0143"
+    assert phone("+14165550143", "US") == "(416) 555-0143"  # Canada: the same plan, dialled as at home
+    assert phone("+14165550143", "GB") == "+1 416-555-0143"
+    assert phone("+442071838750", "GB") == "020 7183 8750"
+    assert phone("2025550143", "US") == "(202) 555-0143"
     assert phone("not a number", "US") == "not a number"

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from calls.models import QueueEntry
 from customers.models import Customer, Tag
 from tests.conftest import client_for
 
@@ -110,7 +111,24 @@ def test_the_page_shows_its_rows_without_counting_and_the_count_comes_in_its_own
 def test_it_marks_do_not_call_and_offers_no_queue_button_for_them(colleague, people):
     page = client_for(colleague).get(reverse("customers:list"), {"q": "Dan"}).text
     assert "Do not call" in page
-    assert reverse("calls:queue_add_one", args=[people["dan"].pk]) not in page
+    assert f'name="customer" value="{people["dan"].pk}"' not in page
+    ann = client_for(colleague).get(reverse("customers:list"), {"q": "Ann"}).text
+    assert f'form="queue-one" name="customer" value="{people["ann"].pk}"' in ann
+
+
+def test_a_queue_button_queues_its_customer_and_comes_back_to_the_same_list(colleague, people, other_office):
+    client = client_for(colleague)
+    page = client.get(reverse("customers:list"), {"consent": "express"}).text
+    assert f'action="{reverse("calls:queue_add_picked")}"' in page
+    back = "/customers/?consent=express"
+    response = client.post(reverse("calls:queue_add_picked"), {"customer": people["ann"].pk, "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    assert "Ann Test is in the queue." in client.get(back).text
+    assert QueueEntry.objects.filter(customer=people["ann"]).count() == 1
+    stranger = Customer.objects.create(office=other_office, first_name="Zed", phone="+13125550123")
+    for wrong in (stranger.pk, "", "1; DROP"):
+        assert client.post(reverse("calls:queue_add_picked"), {"customer": wrong}).status_code == 404
+    assert QueueEntry.objects.count() == 1
 
 
 def test_it_escapes_names_that_carry_markup(colleague, office):

@@ -80,6 +80,7 @@ def action_urls(customer, import_batch, call):
         "calendars:appointment_move": reverse("calendars:appointment_move", args=[1]),
         "calls:queue_add_all": reverse("calls:queue_add_all"),
         "calls:queue_add_one": reverse("calls:queue_add_one", args=[customer.pk]),
+        "calls:queue_add_picked": reverse("calls:queue_add_picked"),
         "calls:queue_remove": reverse("calls:queue_remove", args=[1]),
         "calls:queue_clear": reverse("calls:queue_clear"),
         "calls:queue_call": reverse("calls:queue_call"),
