@@ -168,7 +168,7 @@ def level_run(
 
     threading.Thread(target=sample, daemon=True).start()
     cpu_before, began = cpu_seconds(agent.pid), time.monotonic()
-    argv = [sys.executable, "manage.py", "simulate", str(personas), "--inside", "--now", now]
+    argv = [sys.executable, "manage.py", "simulate", str(personas), "--inside", "--now", now, "--voices-first"]
     argv += ["--wideband"] if wideband else []
     argv += ["--concurrency", str(concurrency), "--agent-url", f"ws://127.0.0.1:{port}/"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -50,6 +50,11 @@ class Persona:
     known: bool = True  # `simulate` makes the persona one of the office's customers
     appointment: str = ""  # `simulate` books them this appointment first: office-local "2027-01-06T14:00"
 
+    def lines(self) -> list[str]:
+        """What the persona will say whatever the agent offers (not words filled from the times it hears)."""
+        said = [self.greeting, *(turn.say for turn in self.turns)]
+        return [text for text in dict.fromkeys(said) if text.strip() and "{" not in text]
+
 
 def personas_load(path: Path | str | None = None) -> dict[str, Persona]:
     """Personas by E.164 number; a clear PersonaError names the persona and the key that is wrong."""

@@ -27,7 +27,7 @@ from issetter.models import Membership
 from issetter.services import member_ensure, office_ensure
 from phonify.personas import Persona, personas_load
 from phonify.thread import SwitchThread
-from phonify.voice import voiced_seconds
+from phonify.voice import speech_made_first, voiced_seconds
 from simulator.judge import simulation_report
 
 # People per staff member: each group is called in a run of its own, started by its own staff member, so its
@@ -51,11 +51,15 @@ def simulation_run(
     speech_model_answers: bool = False,
     policy: str = "scripted",
     taught: tuple[tuple[str, str], ...] = (),
+    voices_first: bool = False,
 ) -> dict:
     """`agent_url`: an agent already serving (its own process, as in production and the latency bench);
-    without it one runs in this process."""
+    without it one runs in this process. `voices_first`: every person's words synthesised before the first call
+    (with audio), so that the calls do not share the machine with the people's synthesiser."""
     call_command("migrate", verbosity=0)
     personas = personas_load(personas_path)
+    if voices_first and not text:
+        speech_made_first([(line, persona.voice) for persona in personas.values() for line in persona.lines()])
     office, _ = office_ensure(
         slug="simulation",
         name="Simulation",

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             metavar="PHRASE=MEANING",
             help="The office has taught the agent this (repeatable), e.g. 'count me out=not_interested'.",
         )
+        parser.add_argument(
+            "--voices-first",
+            action="store_true",
+            help="With audio: synthesise every person's words before the first call (benches of many calls).",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--concurrency", type=int, default=10, help="Calls at once (the office's limit).")
         parser.add_argument("--agent-url", default="", help=argparse.SUPPRESS)  # an agent in its own process
@@ -96,6 +101,7 @@ class Command(BaseCommand):
                 speech_model_answers=options["speech_model_answers"],
                 policy=options["policy"],
                 taught=tuple(taught),
+                voices_first=options["voices_first"],
             )
             self.stdout.write(json.dumps(report))
             return
@@ -127,6 +133,7 @@ class Command(BaseCommand):
             argv += ["--text"] if options["text"] else []
             argv += ["--wideband"] if options["wideband"] else []
             argv += ["--speech-model-answers"] if options["speech_model_answers"] else []
+            argv += ["--voices-first"] if options["voices_first"] else []
             argv += ["--time-scale", str(options["time_scale"]), "--policy", options["policy"]]
             argv += ["--now", options["now"].isoformat()] if options["now"] else []
             argv += [argument for pair in options["teach"] for argument in ("--teach", pair)]
