@@ -22,14 +22,15 @@ def phone(value: str, region: str = "US") -> str:
     if not value:
         return ""
     region = (region or "US").upper()
+    home_code = phonenumbers.country_code_for_region(region)
     nanp = NANP_NUMBER.fullmatch(value)
-    if nanp and phonenumbers.country_code_for_region(region) == 1:
+    if nanp and home_code == 1:
         return "({}) {}-{}".format(*nanp.groups())
     try:
         parsed = phonenumbers.parse(value, None if value.startswith("+") else region)
     except phonenumbers.NumberParseException:
         return value
-    same_country = parsed.country_code == phonenumbers.country_code_for_region(region)
+    same_country = parsed.country_code == home_code
     style = phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(parsed, style)
 
